@@ -1,0 +1,53 @@
+# The two commands: `make run` (set up and serve the embedded platform) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup translations migrate seed browser bench lint format clean
+
+run: setup migrate seed  ## Set up everything and serve http://127.0.0.1:5000 (embedded engines)
+	DEMO_MODE=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup browser  ## Set up and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP) translations
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+translations: $(STAMP)  ## Compile the message catalogues
+	$(PY) scripts/i18n.py compile
+
+migrate: setup  ## Apply the database migrations
+	$(FLASK) db upgrade heads
+
+seed: migrate  ## Load the fictional demo coalition (idempotent)
+	DEMO_MODE=1 $(FLASK) demo seed
+
+browser:  ## Debian chromium, wrk and axe-core for the browser tests and benchmarks
+	@command -v chromium >/dev/null && command -v wrk >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
+
+bench: setup browser migrate  ## Measure throughput and latency against the bare-Flask baseline
+	$(PY) bench/run.py
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) instance node_modules .pytest_cache

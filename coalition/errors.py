@@ -1,0 +1,104 @@
+"""Error responses: HTML pages in the visitor's language, RFC 9457 problems for the APIs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+#: path prefixes answered with application/problem+json instead of HTML
+API_PREFIXES = ("/api/", "/federation/", "/oauth/", "/hsds", "/.well-known/")
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """An `application/problem+json` response (RFC 9457).
+
+    :param errors: one entry per invalid field: ``{"pointer": "/title/fr", "detail": "..."}``
+    """
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith(API_PREFIXES)
+
+
+def _page_titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please check what you entered.")),
+        403: (_("Access denied"), _("You do not have access to this page.")),
+        404: (_("Page not found"), _("This page does not exist or is no longer available.")),
+        405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("What you sent is too large.")),
+        429: (_("Too many requests"), _("Too many attempts. Please wait a moment and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")),
+    }
+
+
+def render_error(status: int, description: str | None = None) -> tuple[str, int]:
+    titles = _page_titles()
+    title, default_text = titles.get(status, titles[500] if status >= 500 else titles[400])
+    return render_template("coalition/error.html", status=status, title=title,
+                           text=description or default_text), status
+
+
+def init_error_handlers(app: Flask) -> None:
+    """Answer every error without a stack trace: an HTML page or a problem document."""
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(error: CSRFError):
+        if wants_problem_json():
+            return problem(400, "CSRF token missing or invalid")
+        return render_error(400, _("Your form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        status = error.code or 500
+        headers = {}
+        if status == 429 and getattr(error, "retry_after", None) is None:
+            retry_after = getattr(error, "limit", None)
+            headers["Retry-After"] = "60" if retry_after is None else str(
+                max(1, int(retry_after.limit.get_expiry()))
+            )
+        if status == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if wants_problem_json():
+            response = problem(status, error.name, error.description if status < 500 else None,
+                               headers=headers)
+        else:
+            body, _status = render_error(status)
+            response = app.make_response((body, status, headers))
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if wants_problem_json():
+            return problem(500, InternalServerError.name)
+        return render_error(500)

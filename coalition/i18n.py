@@ -1,0 +1,69 @@
+"""Languages: the `/fr/`, `/nl/`, `/en/` URL prefix, the browser's choice on `/`, Babel."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, url_for
+from werkzeug.routing import BaseConverter
+
+from coalition.config import LANGUAGES
+from coalition.extensions import babel
+
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+class LanguageConverter(BaseConverter):
+    """Matches only the platform's UI languages, so `/de/...` is a plain 404."""
+
+    regex = "|".join(LANGUAGES)
+
+
+def browser_language() -> str:
+    """The best UI language for the visitor's `Accept-Language`, else the default."""
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def current_language() -> str:
+    """The language of this request: the URL prefix, else the browser's."""
+    lang = g.get("lang_code")
+    if lang:
+        return lang
+    first = request.path.strip("/").split("/", 1)[0] if request else ""
+    return first if first in LANGUAGES else browser_language()
+
+
+def switch_language_url(lang: str) -> str:
+    """This page's address in another language (the home page when it has none)."""
+    endpoint = request.endpoint
+    if endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
+        args = dict(request.view_args or {}, lang_code=lang)
+        args.update(request.args.to_dict(flat=True))
+        return url_for(endpoint, **args)
+    return url_for("coalition.home", lang_code=lang)
+
+
+def init_i18n(app: Flask) -> None:
+    """Install the language converter, the prefix handling and Babel."""
+    app.url_map.converters["lang"] = LanguageConverter
+    babel.init_app(app, locale_selector=current_language)
+
+    @app.url_value_preprocessor
+    def pull_lang_code(endpoint, values):
+        if values and "lang_code" in values:
+            g.lang_code = values.pop("lang_code")
+
+    @app.url_defaults
+    def add_lang_code(endpoint, values):
+        if "lang_code" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+            return
+        values["lang_code"] = current_language()
+
+    @app.context_processor
+    def language_context():
+        return {
+            "current_language": current_language,
+            "switch_language_url": switch_language_url,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "LANGUAGES": LANGUAGES,
+        }

@@ -1,0 +1,114 @@
+"""Member organisations, their branches and applications to join the coalition."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, LargeBinary, String, Text, Uuid
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from coalition.extensions import db
+from coalition.models.base import Timestamped, UTCDateTime
+
+
+class ApplicationStatus(enum.StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class Organisation(Timestamped, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: public, stable identifier (HSDS ids, federation payloads)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    #: URL name, unique
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    #: the organisation's legal or usual name
+    name: Mapped[str] = mapped_column(String(200))
+    #: names per language, {"fr": ..., "nl": ..., "en": ...}; `name` is the fallback
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: descriptions per language
+    descriptions: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Belgian enterprise number (KBO/BCE), 10 digits without separators
+    enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    #: ISO 639-1 codes of the languages the organisation works in
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    #: public contact e-mail of the organisation (never a person's)
+    email: Mapped[str | None] = mapped_column(String(200))
+    #: logo image bytes and their media type; deferred so lists never load them
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_mime: Mapped[str | None] = mapped_column(String(40))
+    #: when the coalition admitted the organisation; None while suspended
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    branches: Mapped[list[Branch]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="Branch.city"
+    )
+
+    def display_name(self, lang: str) -> str:
+        """The organisation's name in `lang`, or its main name."""
+        return (self.names or {}).get(lang) or self.name
+
+    def description(self, lang: str) -> str:
+        """The description in `lang`, else in any language it has."""
+        texts = self.descriptions or {}
+        return texts.get(lang) or next((t for t in texts.values() if t), "")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class Branch(Timestamped, db.Model):
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(120))
+    #: ISO 3166-1 alpha-2: BE, FR or NL
+    country: Mapped[str] = mapped_column(String(2), default="BE")
+    #: coordinates of the postcode's centre (from the vendored postcode file)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    #: a branch in a city the coalition did not cover when the project started
+    is_new: Mapped[bool] = mapped_column(default=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="branches")
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.city} of {self.organisation_id}>"
+
+
+class MembershipApplication(Timestamped, db.Model):
+    __tablename__ = "membership_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    enterprise_number: Mapped[str] = mapped_column(String(10), index=True)
+    website: Mapped[str | None] = mapped_column(String(300))
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    #: what the organisation does, in its own words
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: the contact person (a staff member of the applicant, who receives the invitation)
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(200))
+    #: the language the applicant used, for the messages sent back
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    status: Mapped[ApplicationStatus] = mapped_column(
+        Enum(ApplicationStatus, native_enum=False, length=20), default=ApplicationStatus.pending
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()

@@ -1,0 +1,11 @@
+"""Member systems talking to the platform: the OAuth 2 authorization server, the machine
+API under /federation/v1, anonymised referrals and events."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Mount the federation part's blueprints and commands."""
+    from federation.views import bp
+
+    app.register_blueprint(bp, url_prefix="/<lang:lang_code>/federation")

@@ -1,0 +1,1 @@
+"""Co-authored policy briefs: sections, revisions, merge, comments, sign-off, publication."""

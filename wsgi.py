@@ -1,0 +1,3 @@
+from coalition.app import create_app
+
+app = create_app()
