@@ -87,6 +87,9 @@ def load_config(env: dict[str, str] | None = None, instance_path: Path | None = 
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": _int(env.get("SESSION_LIFETIME_SECONDS"), 8 * 3600),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Argon2id cost (OWASP's minimum is 19 MiB and 2 passes); tests lower them.
+        "ARGON2_TIME_COST": _int(env.get("ARGON2_TIME_COST"), 3),
+        "ARGON2_MEMORY_COST": _int(env.get("ARGON2_MEMORY_COST"), 64 * 1024),
         "PASSWORD_RESET_TTL_SECONDS": _int(env.get("PASSWORD_RESET_TTL_SECONDS"), 3600),
         "INVITATION_TTL_SECONDS": _int(env.get("INVITATION_TTL_SECONDS"), 7 * 24 * 3600),
         # Languages.

@@ -32,6 +32,8 @@ class User(Timestamped, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     #: base32 TOTP secret once the second factor is confirmed
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: the last TOTP time step accepted, so that a code cannot be used twice
+    totp_last_step: Mapped[int | None] = mapped_column(db.BigInteger)
     #: platform-wide role of the coalition's office
     is_coalition_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
@@ -75,6 +77,8 @@ class Invitation(Timestamped, db.Model):
     #: role codes granted on acceptance
     roles: Mapped[list] = mapped_column(JSON, default=list)
     coalition_admin: Mapped[bool] = mapped_column(default=False)
+    #: the invitee's language: the mail's, and the new account's UI language
+    language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
