@@ -1,0 +1,110 @@
+"""Text analysis shared by both backends: query words, elisions, plurals, stemming.
+
+The query text is split into words here, in Python, and each word is sent to the
+engine as a term (never through a query-string parser), so `title:(`, `*` or `"` are
+only characters. The same analysis feeds the tantivy index and the snippets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import tantivy
+
+LANGS = ("fr", "nl", "en")
+STEMMERS = {"fr": "french", "nl": "dutch", "en": "english"}
+MAX_QUERY_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+#: French and English elided articles and pronouns ("l'emploi", "d'orientation")
+_ELISION = re.compile(r"\b(?:qu|[cdjlmnst])['’]", re.IGNORECASE)
+#: words too common to require in a query (all three languages)
+STOPWORDS = frozenset(
+    """
+    a au aux avec ce ces dans de des du en et la le les leur ma mes mon ne ni nos notre ou
+    par pas pour qui que sa se ses son sur ta te tes ton un une vos votre y
+    aan al als bij dat de den der des die dit door een en er het hij hoe in is je maar met
+    na naar niet of om onder op over te tot uit van voor wat wie zij zo
+    an and are as at be by for from how in into is it of on or the to with
+    """.split()  # noqa: SIM905
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def strip_elisions(text: str) -> str:
+    """ "l'emploi" → "emploi"."""
+    return _ELISION.sub("", text)
+
+
+def _fold_plural(word: str) -> str:
+    # Snowball French leaves "emplois" alone while Elasticsearch's light stemmer folds it:
+    # drop a final s/x first so that both engines answer plurals the same way.
+    if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def prepare(text: str, lang: str) -> str:
+    """Text as the tantivy analyzers of `lang` expect it (elisions off, French plurals folded)."""
+    text = strip_elisions(text)
+    if lang == "fr":
+        return _WORD.sub(lambda m: _fold_plural(m.group().lower()), text)
+    return text
+
+
+@lru_cache(maxsize=8)
+def analyzer(lang: str) -> tantivy.TextAnalyzer:
+    """The tantivy analyzer of a language ("fr", "nl", "en"), or "plain" (no stemming)."""
+    builder = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.remove_long(40))
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.ascii_fold())
+    )
+    if lang in STEMMERS:
+        builder = builder.filter(tantivy.Filter.stemmer(STEMMERS[lang]))
+    return builder.build()
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """The terms tantivy indexes for `text` in a field of language `lang` (or "plain")."""
+    return analyzer(lang).analyze(prepare(text, lang))
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query: elisions removed, stopwords dropped (unless only stopwords)."""
+    words = _WORD.findall(strip_elisions(text))
+    words = [w for w in words if len(w) <= 40]
+    kept = [w for w in words if fold(w) not in STOPWORDS]
+    return (kept or words)[:MAX_QUERY_WORDS]
+
+
+def fuzzy_distance(word: str) -> int:
+    """Elasticsearch's AUTO fuzziness: 0 up to 2 letters, 1 up to 5, else 2."""
+    n = len(word)
+    return 0 if n <= 2 else 1 if n <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment), stopping above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]

@@ -1,0 +1,113 @@
+"""The index document of a programme, built from the database (the source of truth)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coalition import postcodes, taxonomy
+from coalition.extensions import db
+from coalition.models import Programme
+from coalition.models.programmes import ProgrammeStatus
+from search.analysis import LANGS
+
+#: stand-ins for an open age range, so that "age_min ≤ age ≤ age_max" is two range filters
+AGE_FLOOR, AGE_CEILING = 0, 200
+#: programmes not confirmed for this many days rank lower
+STALE_AFTER_DAYS = 90
+EPOCH = date(1970, 1, 1)
+
+
+def _labels(vocabulary: dict[str, dict[str, str]], codes: list[str], lang: str) -> list[str]:
+    return [vocabulary[c].get(lang) or vocabulary[c]["en"] for c in codes if c in vocabulary]
+
+
+def build_document(programme: Programme) -> dict[str, Any]:
+    """The document indexed for a published programme (the same for both backends)."""
+    org = programme.organisation
+    doc: dict[str, Any] = {
+        "id": programme.id,
+        "uuid": str(programme.uuid),
+        "org": " / ".join(dict.fromkeys([org.name, *(org.names or {}).values()])),
+        "org_slug": org.slug,
+        "theme": list(programme.themes or []),
+        "audience": list(programme.audiences or []),
+        "format": list(programme.formats or []),
+        "language": list(programme.languages or []),
+        "cost": programme.cost or "free",
+        "capacity": str(programme.capacity_status),
+        "age_min": programme.age_min if programme.age_min is not None else AGE_FLOOR,
+        "age_max": programme.age_max if programme.age_max is not None else AGE_CEILING,
+        "confirmed_days": (programme.confirmed_on - EPOCH).days,
+        "published_ts": int(programme.published_at.timestamp()) if programme.published_at else 0,
+    }
+    for lang in LANGS:
+        for name, texts in (("title", programme.titles), ("summary", programme.summaries),
+                            ("description", programme.descriptions)):
+            doc[f"{name}_{lang}"] = (texts or {}).get(lang) or ""
+        doc[f"tags_{lang}"] = " · ".join(
+            _labels(taxonomy.THEMES, doc["theme"], lang)
+            + _labels(taxonomy.AUDIENCES, doc["audience"], lang)
+        )
+    cities, city_keys, provinces, locations = [], [], [], []
+    for location in programme.locations:
+        place = postcodes.lookup(location.postcode, location.country)
+        lat = location.latitude if location.latitude is not None else place and place.latitude
+        lon = location.longitude if location.longitude is not None else place and place.longitude
+        if lat is not None and lon is not None:
+            locations.append({"lat": float(lat), "lon": float(lon)})
+        names = [location.city, *((place.city, *place.aliases) if place else ())]
+        cities.append(location.city)
+        city_keys.extend(postcodes.normalise_name(n) for n in names if n)
+        if place and place.province:
+            provinces.append(place.province)
+    doc["city"] = list(dict.fromkeys(cities))
+    doc["city_key"] = list(dict.fromkeys(city_keys))
+    doc["province"] = list(dict.fromkeys(provinces))
+    doc["locations"] = locations
+    doc["suggest"] = [t for t in (programme.titles or {}).values() if t] + [org.name]
+    return doc
+
+
+def _query():
+    return select(Programme).options(
+        selectinload(Programme.locations), selectinload(Programme.organisation)
+    )
+
+
+def documents_for(ids: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Re-read programmes by id: documents of the published ones, ids of the others."""
+    rows = db.session.execute(_query().where(Programme.id.in_(ids))).scalars().all()
+    docs = [build_document(p) for p in rows if p.status == ProgrammeStatus.published]
+    published = {d["id"] for d in docs}
+    return docs, [i for i in ids if i not in published]
+
+
+def all_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every published programme's document, read in batches (for a full reindex)."""
+    last = 0
+    while True:
+        rows = db.session.execute(
+            _query().where(Programme.status == ProgrammeStatus.published, Programme.id > last)
+            .order_by(Programme.id).limit(batch)
+        ).scalars().all()
+        if not rows:
+            return
+        for programme in rows:
+            yield build_document(programme)
+        last = rows[-1].id
+        db.session.expunge_all()
+
+
+def published_count() -> int:
+    """How many programmes are published (what the index should hold)."""
+    from sqlalchemy import func
+
+    return db.session.execute(
+        select(func.count()).select_from(Programme)
+        .where(Programme.status == ProgrammeStatus.published)
+    ).scalar_one()
