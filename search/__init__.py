@@ -6,6 +6,24 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Mount the search part's blueprints and commands."""
+    from search import models  # noqa: F401 - registers the tables
+    from search.admin import bp as admin_bp
+    from search.hsds import bp as hsds_bp
     from search.views import bp
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>")
+    app.register_blueprint(hsds_bp, url_prefix="/hsds")
+    app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
+    register_index(app)
+
+
+def register_index(app: Flask) -> None:
+    """The JSON search API, `flask search …` and the outbox indexer job."""
+    from coalition.worker import register_job
+    from search.api import bp as api_bp
+    from search.cli import register_commands
+    from search.indexer import run_job
+
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    register_commands(app)
+    register_job("search-indexer", run_job, interval=2.0)

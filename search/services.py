@@ -69,6 +69,8 @@ class SearchParams:
     #: city name (matched without case or accents)
     city: str | None = None
     province: str | None = None
+    #: organisation slug: only that organisation's programmes
+    organisation: str | None = None
     #: a postcode (or a city name) to search around
     near: str | None = None
     near_country: str = "BE"
@@ -97,6 +99,8 @@ class SearchParams:
             active["city"] = self.city
         if self.province:
             active["province"] = self.province
+        if self.organisation:
+            active["organisation"] = self.organisation
         if self.origin:
             active["near"] = self.near
         if self.age is not None:
@@ -126,6 +130,8 @@ class SearchHit:
     distance_km: float | None = None
     #: field ("title", "summary", "description") → HTML-escaped snippet with <mark>
     highlight: dict[str, str] = field(default_factory=dict)
+    #: the index document (texts per language, codes, places): enough to list the hit
+    document: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -198,6 +204,7 @@ def parse_search_params(args: MultiDict, lang: str) -> SearchParams:
         setattr(params, attr, _codes(args, name, vocabulary))
     params.city = clean_text(args.get("city") or "", 120) or None
     params.province = clean_text(args.get("province") or "", 120) or None
+    params.organisation = clean_text(args.get("org") or "", 80) or None
     params.age = _int(args, "age", 0, 120, None, "must be between 0 and 120")
     params.open_only = (args.get("open") or "").lower() in {"1", "true", "on", "yes"}
     params.page = _int(args, "page", 1, MAX_PAGE, 1, f"must be between 1 and {MAX_PAGE}")
@@ -274,6 +281,7 @@ def search_programmes(params: SearchParams) -> SearchResults:
                     score=doc_hit.score,
                     distance_km=doc_hit.distance_km,
                     highlight=highlight_document(doc_hit.doc, params.q, params.lang),
+                    document=doc_hit.doc,
                 )
             )
         if found.total == 0 and (params.q or params.filters()):

@@ -248,6 +248,8 @@ class TantivyBackend:
             filters["city"] = Query.term_query(SCHEMA, "city_key", fold_city(params.city))
         if params.province:
             filters["province"] = Query.term_query(SCHEMA, "province", params.province)
+        if params.organisation:
+            filters["organisation"] = Query.term_query(SCHEMA, "org_slug", params.organisation)
         if params.age is not None:
             filters["age"] = Query.boolean_query([
                 (Occur.Must, Query.range_query(SCHEMA, "age_min", tantivy.FieldType.Integer,
