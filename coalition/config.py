@@ -103,6 +103,12 @@ def load_config(env: dict[str, str] | None = None, instance_path: Path | None = 
         #: the public address of the platform, used in feeds, tokens and mails
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Federation (OAuth 2 authorization server).
+        #: the `aud` of access tokens: this platform's machine API (default PUBLIC_URL/federation/v1)
+        "OAUTH_API_AUDIENCE": env.get("OAUTH_API_AUDIENCE", ""),
+        #: lifetime of access tokens in seconds (at most 300)
+        "OAUTH_ACCESS_TOKEN_LIFETIME": min(_int(env.get("OAUTH_ACCESS_TOKEN_LIFETIME"), 300), 300),
+        "OAUTH_TOKEN_RATE_LIMIT": env.get("OAUTH_TOKEN_RATE_LIMIT", "1200 per minute"),
     }
 
 

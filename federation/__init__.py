@@ -6,6 +6,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Mount the federation part's blueprints and commands."""
+    from federation import models  # noqa: F401 - registers the tables
     from federation.views import bp
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>/federation")
+    from federation.oauth2 import init_oauth
+
+    init_oauth(app)

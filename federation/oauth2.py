@@ -1,0 +1,638 @@
+"""The whole OAuth 2 wiring of the platform, in one module (Authlib).
+
+Authorization server: client-credentials grant only, client authentication by
+`private_key_jwt` (RFC 7523) or `client_secret_basic`, JWT access tokens (RFC 9068) signed
+with a rotatable key set, revocation (RFC 7009), introspection (RFC 7662) and metadata
+(RFC 8414). Resource side: `require_oauth(scope)` and `current_token()` for the machine API.
+
+Authlib defaults this module overrides on purpose: the 10-day client-credentials lifetime
+(tokens live at most 300 s), the plain-text client secret (only a hash is kept), and the
+bearer validator that never reads a revocation flag (revocation is checked on every call).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import InvalidClientError, InvalidScopeError, grants
+from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc7662 import IntrospectionEndpoint
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey, import_key
+from joserfc.util import to_bytes
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from coalition.errors import problem
+from coalition.extensions import csrf, db, limiter
+from coalition.models import Organisation
+from coalition.models.base import utcnow
+from federation.models import (
+    CLIENT_ALGORITHMS,
+    SCOPES,
+    AssertionJti,
+    AuthMethod,
+    KeyState,
+    OAuthClient,
+    RevokedToken,
+    SigningKey,
+)
+
+#: the platform signs its tokens with RS256, which RFC 9068 requires every party to support
+SIGNING_ALG = "RS256"
+#: a client assertion may not be valid for longer than this many seconds ahead
+ASSERTION_MAX_AHEAD = 300
+#: allowance for clock skew between the member's system and ours, in seconds
+LEEWAY = 30
+#: how long a worker trusts its copy of the public keys before reading them again
+KEY_CACHE_SECONDS = 30
+#: `last_used_at` is written at most once per this interval, to keep token issuance cheap
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+TOKEN_TYPES = ("at+jwt", "application/at+jwt")
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+
+def issuer() -> str:
+    """This authorization server's issuer identifier (`iss` of every token)."""
+    return current_app.config["PUBLIC_URL"]
+
+
+def token_endpoint() -> str:
+    return issuer() + "/oauth/token"
+
+
+def api_audience() -> str:
+    """The `aud` of access tokens: the platform's machine API."""
+    return current_app.config.get("OAUTH_API_AUDIENCE") or issuer() + "/federation/v1"
+
+
+def token_lifetime() -> int:
+    return min(int(current_app.config.get("OAUTH_ACCESS_TOKEN_LIFETIME", 300)), 300)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# --- the platform's signing keys ---------------------------------------------------------------
+
+_private_keys: dict[str, RSAKey] = {}
+_public_keys: dict[str, tuple[RSAKey | None, float]] = {}
+
+
+def _key_password() -> bytes:
+    """The passphrase of stored private keys, derived from SECRET_KEY."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"federation-signing-key", hashlib.sha256).hexdigest().encode()
+
+
+def create_signing_key() -> SigningKey:
+    """Generate a new active RSA signing key (stored encrypted); flush."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    kid = secrets.token_urlsafe(12)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_key_password()),
+    ).decode()
+    public = RSAKey.import_key(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    ).as_dict(private=False)
+    public.update({"kid": kid, "alg": SIGNING_ALG, "use": "sig"})
+    key = SigningKey(
+        kid=kid, alg=SIGNING_ALG, private_key_pem=pem, public_jwk=public, state=KeyState.active
+    )
+    db.session.add(key)
+    db.session.flush()
+    return key
+
+
+def rotate_signing_key() -> SigningKey:
+    """Start signing with a new key; the old one keeps verifying until its tokens expired.
+
+    Keys that stopped signing longer ago than a token's lifetime are retired.
+    """
+    now = utcnow()
+    cutoff = now - timedelta(seconds=token_lifetime() + LEEWAY)
+    db.session.execute(
+        update(SigningKey)
+        .where(SigningKey.state == KeyState.retiring, SigningKey.retiring_at < cutoff)
+        .values(state=KeyState.retired)
+    )
+    db.session.execute(
+        update(SigningKey)
+        .where(SigningKey.state == KeyState.active)
+        .values(state=KeyState.retiring, retiring_at=now)
+    )
+    _public_keys.clear()
+    return create_signing_key()
+
+
+def active_signing_key() -> SigningKey:
+    """The key that signs new tokens, created on first use (embedded mode needs no set-up)."""
+    key = db.session.scalar(
+        select(SigningKey)
+        .where(SigningKey.state == KeyState.active)
+        .order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
+        .limit(1)
+    )
+    return key or create_signing_key()
+
+
+def _private_key(key: SigningKey) -> RSAKey:
+    cached = _private_keys.get(key.kid)
+    if cached is None:
+        private = serialization.load_pem_private_key(
+            key.private_key_pem.encode(), password=_key_password()
+        )
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        cached = _private_keys[key.kid] = RSAKey.import_key(pem, parameters={"kid": key.kid})
+    return cached
+
+
+def published_keys() -> list[dict]:
+    """Public JWKs of the keys that sign or still verify tokens (the JWKS document)."""
+    keys = db.session.scalars(
+        select(SigningKey)
+        .where(SigningKey.state.in_((KeyState.active, KeyState.retiring)))
+        .order_by(SigningKey.created_at.desc())
+    )
+    return [key.public_jwk for key in keys]
+
+
+def _verification_key(kid: str) -> RSAKey | None:
+    """The public key with this `kid`, if it still verifies tokens (cached briefly)."""
+    cached = _public_keys.get(kid)
+    if cached is not None and time.monotonic() - cached[1] < KEY_CACHE_SECONDS:
+        return cached[0]
+    jwk = db.session.scalar(
+        select(SigningKey.public_jwk).where(
+            SigningKey.kid == kid, SigningKey.state.in_((KeyState.active, KeyState.retiring))
+        )
+    )
+    key = RSAKey.import_key(jwk) if jwk else None
+    _public_keys[kid] = (key, time.monotonic())
+    return key
+
+
+# --- access tokens ------------------------------------------------------------------------------
+
+
+def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
+    """Sign an RFC 9068 access token for `client` with the scopes it holds.
+
+    :raise InvalidScopeError: a requested scope was not granted to the client.
+    """
+    requested = scope.split() if scope else list(client.scopes)
+    if not requested or any(s not in client.scopes for s in requested):
+        raise InvalidScopeError(description="The client was not granted these scopes.")
+    granted = " ".join(s for s in SCOPES if s in requested)
+    key = active_signing_key()
+    now = int(time.time())
+    lifetime = token_lifetime()
+    claims = {
+        "iss": issuer(),
+        "aud": api_audience(),
+        "sub": client.client_id,
+        "client_id": client.client_id,
+        "org": str(client.organisation.uuid),
+        "scope": granted,
+        "jti": secrets.token_urlsafe(16),
+        "iat": now,
+        "exp": now + lifetime,
+    }
+    header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
+    token = jwt.encode(header, claims, _private_key(key), algorithms=[key.alg])
+    _touch(client)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": granted}
+
+
+def _touch(client: OAuthClient) -> None:
+    now = utcnow()
+    if client.last_used_at is None or now - client.last_used_at > LAST_USED_GRANULARITY:
+        client.last_used_at = now
+
+
+def _generate_token(
+    grant_type, client, user=None, scope=None, expires_in=None, include_refresh_token=False
+) -> dict:
+    """Authlib's token generator hook; never a refresh token, never Authlib's lifetimes."""
+    return issue_access_token(client, scope)
+
+
+class AccessToken:
+    """A validated access token: what the machine API knows about its caller."""
+
+    def __init__(self, claims: dict) -> None:
+        self.claims = claims
+
+    @property
+    def client_id(self) -> str:
+        return self.claims["client_id"]
+
+    @property
+    def jti(self) -> str:
+        return self.claims["jti"]
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.claims.get("scope", "").split())
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime.fromtimestamp(self.claims["exp"], UTC)
+
+    @cached_property
+    def client(self) -> OAuthClient:
+        return db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == self.client_id))
+
+    @property
+    def organisation_id(self) -> int:
+        return self.client.organisation_id
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.client.organisation
+
+    # what Authlib's endpoints ask of a token
+    def check_client(self, client: OAuthClient) -> bool:
+        return client.client_id == self.client_id
+
+    def get_scope(self) -> str:
+        return self.claims.get("scope", "")
+
+    def get_expires_in(self) -> int:
+        return max(0, self.claims["exp"] - int(time.time()))
+
+    def is_expired(self) -> bool:
+        return self.claims["exp"] <= time.time()
+
+    def is_revoked(self) -> bool:
+        return _is_revoked(self.jti)
+
+
+def _is_revoked(jti: str) -> bool:
+    return bool(db.session.scalar(select(exists().where(RevokedToken.jti_hash == _digest(jti)))))
+
+
+def decode_access_token(token_string: str, *, check_expiry: bool = True) -> AccessToken | None:
+    """Verify an access token's signature, `typ`, `iss`, `aud` and expiry; None if invalid.
+
+    Revocation and the client's state are checked by the callers, which need the database.
+    """
+    try:
+        header = jws.extract_compact(to_bytes(token_string)).headers()
+    except (JoseError, ValueError):
+        return None
+    if str(header.get("typ", "")).lower() not in TOKEN_TYPES or not header.get("kid"):
+        return None
+    key = _verification_key(str(header["kid"]))
+    if key is None:
+        return None
+    try:
+        token = jwt.decode(token_string, key, algorithms=[SIGNING_ALG])
+        registry = jwt.JWTClaimsRegistry(
+            leeway=0 if check_expiry else 10**9,
+            iss={"essential": True, "value": issuer()},
+            aud={"essential": True, "value": api_audience()},
+            exp={"essential": True},
+            sub={"essential": True},
+            client_id={"essential": True},
+            jti={"essential": True},
+            iat={"essential": True},
+        )
+        registry.validate(token.claims)
+    except (JoseError, ValueError, TypeError):
+        return None
+    return AccessToken(dict(token.claims))
+
+
+# --- client authentication -----------------------------------------------------------------------
+
+
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    """`private_key_jwt` (RFC 7523 §2.2) with the algorithms pinned per client, single-use
+    assertions (replayed `jti` refused, in the database so every worker sees it), a bounded
+    `exp` and `aud` equal to our token endpoint or issuer."""
+
+    CLIENT_AUTH_METHOD = AuthMethod.private_key_jwt.value
+
+    def __init__(self) -> None:
+        super().__init__(validate_jti=True, leeway=LEEWAY)
+
+    def __call__(self, query_client, request):
+        assertion = request.form.get("client_assertion")
+        if request.form.get("client_assertion_type") != self.CLIENT_ASSERTION_TYPE or not assertion:
+            return None
+        header, claims = self.extract_assertion(assertion)
+        client_id = claims.get("sub")
+        if not isinstance(client_id, str):
+            raise InvalidClientError(description="Missing or invalid claim: 'sub'")
+        client = query_client(client_id)
+        if client is None:
+            raise InvalidClientError(description="The client does not exist on this server.")
+        if client.token_endpoint_auth_method != AuthMethod.private_key_jwt or not client.jwks:
+            raise InvalidClientError(
+                description="The client cannot authenticate with method: private_key_jwt"
+            )
+        token = self._decode(client, assertion, header.get("kid"))
+        request.client = client
+        self.verify_claims(token.claims)
+        return client
+
+    def get_audiences(self) -> list[str]:
+        return [token_endpoint(), issuer()]
+
+    @staticmethod
+    def _decode(client: OAuthClient, assertion: str, kid: object) -> jwt.Token:
+        """Verify with the client's key named by `kid`, else with each of its keys in turn."""
+        algorithms = [a for a in client.allowed_algs if a in CLIENT_ALGORITHMS]
+        keys = client.jwks.get("keys", [])
+        candidates = [k for k in keys if kid and k.get("kid") == kid] or keys
+        for jwk in candidates:
+            try:
+                key = import_key(jwk, jwk["kty"])
+                return jwt.decode(assertion, key, algorithms=algorithms)
+            except (JoseError, ValueError, TypeError):
+                continue
+        raise InvalidClientError(description="Invalid client assertion.")
+
+    def verify_claims(self, claims) -> None:
+        exp = claims.get("exp")
+        if not isinstance(exp, int | float):
+            raise InvalidClientError(description="Missing claim: 'exp'")
+        if exp > time.time() + ASSERTION_MAX_AHEAD + LEEWAY:
+            raise InvalidClientError(description="The assertion expires too far in the future.")
+        super().verify_claims(claims)
+
+    def validate_jti(self, claims, jti) -> bool:
+        """Record the assertion's `jti`; False if this client used it before."""
+        if not isinstance(jti, str) or not jti:
+            return False
+        if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
+            db.session.execute(delete(AssertionJti).where(AssertionJti.expires_at < utcnow()))
+        expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(seconds=LEEWAY)
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    AssertionJti(client_id=claims["sub"], jti_hash=_digest(jti), expires_at=expires)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+
+def query_client(client_id: str) -> OAuthClient | None:
+    """A client that may still authenticate (revoked clients are unknown)."""
+    return db.session.scalar(
+        select(OAuthClient).where(
+            OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None)
+        )
+    )
+
+
+def _save_token(token: dict, request) -> None:
+    """Nothing to store: tokens are self-contained JWTs; revocation keeps their `jti`."""
+
+
+class ClientCredentialsGrant(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = [m.value for m in AuthMethod]
+
+
+class _TokenLookup:
+    """What revocation and introspection share: read a token the caller may see."""
+
+    CLIENT_AUTH_METHODS = [m.value for m in AuthMethod]
+    SUPPORTED_TOKEN_TYPES = ("access_token",)
+
+    def query_token(self, token_string, token_type_hint):
+        return decode_access_token(token_string, check_expiry=False)
+
+
+class TokenRevocation(_TokenLookup, RevocationEndpoint):
+    """RFC 7009: effective at once, since the resource side reads the list on every call."""
+
+    def authenticate_token(self, request, client):
+        self.check_params(request, client)
+        token = self.query_token(request.form["token"], request.form.get("token_type_hint"))
+        # Another client's token is treated as unknown: 200 and nothing happens.
+        return token if token is not None and token.check_client(client) else None
+
+    def revoke_token(self, token: AccessToken, request) -> None:
+        if token.is_expired() or token.is_revoked():
+            return
+        db.session.add(
+            RevokedToken(
+                jti_hash=_digest(token.jti), client_id=token.client_id, expires_at=token.expires_at
+            )
+        )
+        db.session.flush()
+
+
+class TokenIntrospection(_TokenLookup, IntrospectionEndpoint):
+    """RFC 7662 for the authenticated client's own tokens; any other is `{"active": false}`."""
+
+    def check_permission(self, token: AccessToken, client: OAuthClient, request) -> bool:
+        return token.check_client(client)
+
+    def introspect_token(self, token: AccessToken) -> dict:
+        owner = token.client
+        if owner is None or not owner.active:
+            return {"active": False}
+        fields = ("scope", "client_id", "sub", "aud", "iss", "exp", "iat", "jti", "org")
+        return {
+            "active": True,
+            "token_type": "Bearer",
+            **{k: token.claims[k] for k in fields if k in token.claims},
+        }
+
+
+authorization = AuthorizationServer()
+
+
+def _init_authorization_server(app: Flask) -> None:
+    authorization.init_app(app, query_client=query_client, save_token=_save_token)
+    authorization.scopes_supported = list(SCOPES)
+    # Replace Authlib's default generator (10-day client-credentials tokens, opaque strings).
+    authorization.register_token_generator("default", _generate_token)
+    authorization.register_grant(ClientCredentialsGrant)
+    authorization.register_client_auth_method(AuthMethod.private_key_jwt.value, PrivateKeyJWT())
+    authorization.register_endpoint(TokenRevocation)
+    authorization.register_endpoint(TokenIntrospection)
+
+
+# --- the resource side --------------------------------------------------------------------------
+
+
+class PlatformTokenValidator(BearerTokenValidator):
+    """Signature, `typ`, `iss`, `aud`, expiry, then revocation and the client's state."""
+
+    def authenticate_token(self, token_string: str) -> AccessToken | None:
+        return decode_access_token(token_string)
+
+    def validate_token(self, token, scopes, request, **kwargs) -> None:
+        if token is None or token.is_revoked():
+            raise InvalidTokenError(realm=self.realm)
+        client = token.client
+        if client is None or not client.active:
+            raise InvalidTokenError(realm=self.realm)
+        if self.scope_insufficient(token.get_scope(), scopes):
+            raise InsufficientScopeError()
+
+
+class PlatformResourceProtector(ResourceProtector):
+    """Bearer tokens from the `Authorization` header only; errors as RFC 6750 + RFC 9457."""
+
+    def acquire_token(self, scopes=None, **kwargs):
+        if "access_token" in request.args or (
+            request.mimetype == "application/x-www-form-urlencoded"
+            and "access_token" in request.form
+        ):
+            raise InvalidTokenError(description="Send the token in the Authorization header only.")
+        g.federation_required_scopes = " ".join(scopes or [])
+        token = super().acquire_token(scopes, **kwargs)
+        g.federation_token = token
+        return token
+
+    def raise_error_response(self, error: OAuth2Error):
+        status = error.status_code
+        detail = _ERROR_DETAILS.get(error.error, error.description or error.error)
+        # RFC 6750 §3: no error code when the request carried no credentials at all.
+        challenge = 'Bearer realm="federation"'
+        if error.error in ("invalid_token", "insufficient_scope", "invalid_request"):
+            challenge += f', error="{error.error}", error_description="{detail}"'
+        if error.error == "insufficient_scope" and g.get("federation_required_scopes"):
+            challenge += f', scope="{g.federation_required_scopes}"'
+        abort(
+            problem(
+                status,
+                _ERROR_TITLES.get(status, "Unauthorized"),
+                detail,
+                headers={"WWW-Authenticate": challenge},
+            )
+        )
+
+
+_ERROR_DETAILS = {
+    "missing_authorization": "An access token is required in the Authorization header.",
+    "unsupported_token_type": "An access token is required in the Authorization header.",
+    "invalid_token": "The access token is invalid, expired or revoked.",
+    "insufficient_scope": "The access token lacks the scope this call needs.",
+}
+_ERROR_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+
+require_oauth = PlatformResourceProtector()
+require_oauth.register_token_validator(PlatformTokenValidator(realm="federation"))
+
+
+def current_token() -> AccessToken:
+    """The validated token of this request (inside a `@require_oauth(...)` view)."""
+    return g.federation_token
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+oauth_bp = Blueprint("oauth", __name__)
+
+
+def _token_rate_limit() -> str:
+    return current_app.config["OAUTH_TOKEN_RATE_LIMIT"]
+
+
+@oauth_bp.post("/oauth/token")
+@limiter.limit(_token_rate_limit)
+def issue_token():
+    """RFC 6749 §4.4 token endpoint (client credentials)."""
+    response = authorization.create_token_response()
+    db.session.commit()  # the assertion's jti and last_used_at, whatever the outcome
+    return _no_store(response)
+
+
+@oauth_bp.post("/oauth/revoke")
+def revoke_token():
+    """RFC 7009 revocation endpoint."""
+    response = authorization.create_endpoint_response(TokenRevocation.ENDPOINT_NAME)
+    db.session.commit()
+    return _no_store(response)
+
+
+@oauth_bp.post("/oauth/introspect")
+def introspect_token():
+    """RFC 7662 introspection endpoint."""
+    response = authorization.create_endpoint_response(TokenIntrospection.ENDPOINT_NAME)
+    db.session.commit()
+    return _no_store(response)
+
+
+@oauth_bp.get("/oauth/jwks.json")
+def jwks():
+    """The public keys that verify access tokens."""
+    response = jsonify({"keys": published_keys()})
+    db.session.commit()  # a first key may just have been created
+    response.cache_control.max_age = 60
+    response.cache_control.public = True
+    return response
+
+
+@oauth_bp.get("/.well-known/oauth-authorization-server")
+def metadata():
+    """RFC 8414 authorization server metadata."""
+    base = issuer()
+    methods = [m.value for m in AuthMethod]
+    response = jsonify(
+        {
+            "issuer": base,
+            "token_endpoint": token_endpoint(),
+            "jwks_uri": base + "/oauth/jwks.json",
+            "revocation_endpoint": base + "/oauth/revoke",
+            "introspection_endpoint": base + "/oauth/introspect",
+            "grant_types_supported": ["client_credentials"],
+            "response_types_supported": [],
+            "scopes_supported": list(SCOPES),
+            "token_endpoint_auth_methods_supported": methods,
+            "token_endpoint_auth_signing_alg_values_supported": list(CLIENT_ALGORITHMS),
+            "revocation_endpoint_auth_methods_supported": methods,
+            "revocation_endpoint_auth_signing_alg_values_supported": list(CLIENT_ALGORITHMS),
+            "introspection_endpoint_auth_methods_supported": methods,
+            "introspection_endpoint_auth_signing_alg_values_supported": list(CLIENT_ALGORITHMS),
+            "service_documentation": base + "/federation/v1/docs",
+        }
+    )
+    response.cache_control.max_age = 300
+    response.cache_control.public = True
+    return response
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def init_oauth(app: Flask) -> None:
+    """Set up the authorization server and mount its routes (no language prefix, no CSRF)."""
+    _init_authorization_server(app)
+    csrf.exempt(oauth_bp)
+    app.register_blueprint(oauth_bp)
