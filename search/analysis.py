@@ -108,3 +108,12 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return prev[-1]
+
+
+def starts_like(text: str, prefix: str) -> bool:
+    """True when `text`, or one of its words, starts like `prefix` (no case, no accents)."""
+    folded, wanted = fold(text), fold(prefix).strip()
+    if folded.startswith(wanted):
+        return True
+    last = wanted.split()[-1] if wanted.split() else wanted
+    return any(word.startswith(last) for word in re.findall(r"\w+", folded))

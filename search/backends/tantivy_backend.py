@@ -24,7 +24,17 @@ import tantivy
 from tantivy import Occur, Query
 
 from coalition.postcodes import distance_km
-from search.analysis import LANGS, analyze, analyzer, edit_distance, fold, fuzzy_distance, prepare
+from search.analysis import (
+    LANGS,
+    analyze,
+    analyzer,
+    edit_distance,
+    fold,
+    fuzzy_distance,
+    prepare,
+    query_words,
+    starts_like,
+)
 from search.backends import BackendResults, DocHit, SearchUnavailable
 from search.documents import EPOCH, STALE_AFTER_DAYS
 
@@ -214,8 +224,6 @@ class TantivyBackend:
         return self._live().searcher().num_docs
 
     def _text_query(self, q: str) -> Query | None:
-        from search.analysis import query_words
-
         words = query_words(q)
         if not words:
             return None
@@ -363,14 +371,13 @@ class TantivyBackend:
         query = Query.phrase_prefix_query(SCHEMA, "suggest", words)
         items: list[dict[str, str]] = []
         seen: set[str] = set()
-        wanted = fold(prefix)
         for _score, address in searcher.search(query, limit=limit * 3).hits:
             doc = json.loads(bytes(searcher.doc(address)["source"][0]))
             candidates = [(doc.get(f"title_{lang}"), "title"),
                           *((doc.get(f"title_{x}"), "title") for x in LANGS),
                           (doc["suggest"][-1], "organisation")]
             for text, kind in candidates:
-                if text and text not in seen and _starts_like(text, wanted):
+                if text and text not in seen and starts_like(text, prefix):
                     seen.add(text)
                     items.append({"text": text, "kind": kind})
                     break
@@ -378,8 +385,6 @@ class TantivyBackend:
 
     def correct(self, text: str, lang: str) -> str | None:
         """Each unknown word replaced by the closest word of the index (up to 2 edits)."""
-        from search.analysis import query_words
-
         searcher = self._live().searcher()
         out, changed = [], False
         for word in query_words(text):
@@ -399,11 +404,3 @@ class TantivyBackend:
                 out.append(word)
         return " ".join(out) if changed else None
 
-
-def _starts_like(text: str, folded_prefix: str) -> bool:
-    folded = fold(text)
-    if folded.startswith(folded_prefix):
-        return True
-    words = folded.split()
-    last = folded_prefix.split()[-1] if folded_prefix.split() else folded_prefix
-    return any(w.startswith(last) for w in words)
