@@ -75,6 +75,9 @@ class LiveServer:
 
     def __post_init__(self) -> None:
         self.log_path = self.instance_path / "server.log"
+        self.port = self.port or free_port()
+        # Links in mails point at the served address.
+        self.env.setdefault("PUBLIC_URL", self.url)
 
     @property
     def url(self) -> str:
@@ -133,7 +136,6 @@ class LiveServer:
         self.instance_path.mkdir(parents=True, exist_ok=True)
         self.mail_dir.mkdir(parents=True, exist_ok=True)
         self.flask("db", "upgrade", "heads")
-        self.port = free_port()
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [

@@ -1,0 +1,1 @@
+"""Load measurements of the platform (`make bench`): runner, baseline and scenarios."""
