@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
@@ -26,6 +26,8 @@ def browser_language() -> str:
 
 def current_language() -> str:
     """The language of this request: the URL prefix, else the browser's."""
+    if not has_request_context():  # CLI commands and the worker: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     lang = g.get("lang_code")
     if lang:
         return lang

@@ -75,6 +75,24 @@ SPOKEN_LANGUAGES: dict[str, dict[str, str]] = {
     "ber": {"fr": "Berbère", "nl": "Berbers", "en": "Berber"},
 }
 
+#: regions where a programme can run online (ISO 3166-1 / 3166-2 codes)
+ONLINE_REGIONS: dict[str, dict[str, str]] = {
+    "BE": {"fr": "Toute la Belgique", "nl": "Heel België", "en": "All of Belgium"},
+    "BE-BRU": {"fr": "Région de Bruxelles-Capitale", "nl": "Brussels Hoofdstedelijk Gewest",
+               "en": "Brussels-Capital Region"},
+    "BE-VLG": {"fr": "Région flamande", "nl": "Vlaams Gewest", "en": "Flemish Region"},
+    "BE-WAL": {"fr": "Région wallonne", "nl": "Waals Gewest", "en": "Walloon Region"},
+    "FR": {"fr": "France", "nl": "Frankrijk", "en": "France"},
+    "NL": {"fr": "Pays-Bas", "nl": "Nederland", "en": "Netherlands"},
+}
+
+#: countries where programmes and branches can be (postcode files are vendored for these)
+COUNTRIES: dict[str, dict[str, str]] = {
+    "BE": {"fr": "Belgique", "nl": "België", "en": "Belgium"},
+    "FR": {"fr": "France", "nl": "Frankrijk", "en": "France"},
+    "NL": {"fr": "Pays-Bas", "nl": "Nederland", "en": "Netherlands"},
+}
+
 VOCABULARIES = {
     "theme": THEMES,
     "audience": AUDIENCES,

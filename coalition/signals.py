@@ -1,0 +1,16 @@
+"""Signals of the core, so that other parts react to its changes without being called.
+
+Receivers run inside the request's transaction, before the commit: they may add rows
+(e.g. a federation event) but must not commit.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: a programme was created or changed; sender=programme, kwargs: action ("created",
+#: "updated", "published", "unpublished", "archived", "confirmed"), actor (User or None)
+programme_changed = _signals.signal("programme-changed")
+
+#: the coalition admin unpublished a programme; sender=programme, kwargs: reason, admin
+programme_unpublished_by_coalition = _signals.signal("programme-unpublished-by-coalition")
