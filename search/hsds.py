@@ -1,0 +1,485 @@
+"""The directory as an Open Referral HSDS 3.0 feed under `/hsds/` (no language prefix).
+
+Only published programmes of admitted member organisations are shown. Texts come in the
+language of the `lang` parameter (French by default), else in any language the record has.
+Every id is a UUID: `Programme.uuid`, `Organisation.uuid`, `coalition.taxonomy.term_uuid`,
+and ids derived from them with `uuid5` for the nested objects.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coalition import postcodes, taxonomy
+from coalition.errors import problem
+from coalition.extensions import db
+from coalition.models import Organisation, Programme, ProgrammeLocation, ProgrammeStatus
+from search.schemas import (
+    HSDS_MAX_PER_PAGE,
+    MinimalServiceSchema,
+    OrganizationListSchema,
+    OrganizationSchema,
+    PageSchema,
+    PagingQuerySchema,
+    ServiceListSchema,
+    ServiceSchema,
+    ServicesQuerySchema,
+    TaxonomySchema,
+    TaxonomyTermSchema,
+    TaxonomyTermsQuerySchema,
+)
+
+bp = Blueprint("hsds", __name__)
+
+HSDS_VERSION = "3.0"
+HSDS_PROFILE = "https://docs.openreferral.org/en/3.0/"
+#: the vocabularies published as HSDS taxonomies, and the programme field holding their codes
+TAXONOMY_FIELDS = {"theme": "themes", "audience": "audiences", "format": "formats"}
+NDJSON_BATCH = 200
+
+
+def taxonomy_uuid(vocabulary: str) -> uuid.UUID:
+    """The stable UUID of one of the platform's vocabularies as an HSDS taxonomy."""
+    return uuid.uuid5(taxonomy.TAXONOMY_NAMESPACE, f"taxonomy:{vocabulary}")
+
+
+def _child_id(parent: uuid.UUID, *parts: object) -> str:
+    return str(uuid.uuid5(parent, ":".join(str(p) for p in parts)))
+
+
+#: every published taxonomy term by its UUID
+TERMS_BY_UUID: dict[uuid.UUID, tuple[str, str]] = {
+    taxonomy.term_uuid(vocabulary, code): (vocabulary, code)
+    for vocabulary in TAXONOMY_FIELDS
+    for code in taxonomy.VOCABULARIES[vocabulary]
+}
+
+
+def province_of(postcode: str, country: str) -> str:
+    """The province (state) of a postcode, from the vendored postcode file; "" if unknown."""
+    place = postcodes.lookup(postcode, country=country)
+    return place.province if place else ""
+
+
+# --- building the documents -------------------------------------------------------------
+
+
+def taxonomy_document(vocabulary: str, lang: str) -> dict[str, Any]:
+    """An HSDS `taxonomy` for one of the platform's vocabularies."""
+    with force_locale(lang):
+        names = {
+            "theme": (_("Themes"), _("What a programme helps young people with.")),
+            "audience": (_("Target groups"), _("Who a programme is meant for.")),
+            "format": (_("Formats"), _("How the mentoring takes place.")),
+        }
+    name, description = names[vocabulary]
+    return {"id": str(taxonomy_uuid(vocabulary)), "name": name, "description": description,
+            "version": "1"}
+
+
+def term_document(vocabulary: str, code: str, lang: str) -> dict[str, Any]:
+    """An HSDS `taxonomy_term` with its taxonomy."""
+    name = taxonomy.label(vocabulary, code, lang)
+    labels = taxonomy.VOCABULARIES[vocabulary][code]
+    return {
+        "id": str(taxonomy.term_uuid(vocabulary, code)),
+        "code": code,
+        "name": name,
+        "description": " / ".join(labels[lg] for lg in ("fr", "nl", "en") if lg in labels),
+        "taxonomy": vocabulary,
+        "taxonomy_id": str(taxonomy_uuid(vocabulary)),
+        "taxonomy_detail": taxonomy_document(vocabulary, lang),
+        "language": lang,
+    }
+
+
+def organization_list_document(org: Organisation, lang: str) -> dict[str, Any]:
+    """An organisation with its one-to-one fields."""
+    others = sorted({n for n in (org.names or {}).values() if n and n != org.display_name(lang)})
+    return {
+        "id": str(org.uuid),
+        "name": org.display_name(lang),
+        "alternate_name": " / ".join(others) or None,
+        "description": org.description(lang),
+        "email": org.email,
+        "website": org.website,
+        "uri": _public_url("coalition.member", lang, slug=org.slug),
+    }
+
+
+def _public_url(endpoint: str, lang: str, **values: Any) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    return current_app.config["PUBLIC_URL"] + url_for(endpoint, lang_code=lang, **values)
+
+
+def _apply_text(programme: Programme) -> str | None:
+    parts = [programme.apply_url, programme.apply_email, programme.apply_phone]
+    return " · ".join(p for p in parts if p) or None
+
+
+def _location_document(programme: Programme, location: ProgrammeLocation) -> dict[str, Any]:
+    location_id = _child_id(programme.uuid, "location", location.id)
+    branch = location.branch
+    return {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": str(programme.organisation.uuid),
+        "name": branch.name if branch else location.city,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "addresses": [{
+            "id": _child_id(programme.uuid, "address", location.id),
+            "location_id": location_id,
+            "address_1": (branch.address if branch and branch.address else location.city),
+            "city": location.city,
+            "state_province": province_of(location.postcode, location.country),
+            "postal_code": location.postcode,
+            "country": location.country,
+            "address_type": "physical",
+        }],
+    }
+
+
+def service_list_document(programme: Programme, lang: str) -> dict[str, Any]:
+    """A programme as an HSDS service with its one-to-one fields."""
+    org = programme.organisation
+    title = programme.text("titles", lang)
+    others = sorted({t for t in (programme.titles or {}).values() if t and t != title})
+    ages = [a for a in (programme.age_min, programme.age_max) if a is not None]
+    audiences = ", ".join(taxonomy.label("audience", c, lang) for c in programme.audiences)
+    return {
+        "id": str(programme.uuid),
+        "organization_id": str(org.uuid),
+        "name": title,
+        "alternate_name": " / ".join(others) or None,
+        "description": programme.text("descriptions", lang) or programme.text("summaries", lang),
+        "url": _public_url("search.programme", lang, programme_uuid=programme.uuid),
+        "email": programme.apply_email,
+        "status": "active",
+        "application_process": _apply_text(programme),
+        "fees_description": taxonomy.label("cost", programme.cost, lang),
+        "wait_time": taxonomy.label("capacity", programme.capacity_status.value, lang),
+        "eligibility_description": audiences or None,
+        "minimum_age": programme.age_min,
+        "maximum_age": programme.age_max if ages else None,
+        "assured_date": programme.confirmed_on.isoformat() if programme.confirmed_on else None,
+        "last_modified": programme.updated_at.isoformat() if programme.updated_at else None,
+        "organization": organization_list_document(org, lang),
+    }
+
+
+def service_document(programme: Programme, lang: str) -> dict[str, Any]:
+    """A programme as a fully nested HSDS service."""
+    service_id = str(programme.uuid)
+    document = service_list_document(programme, lang)
+    document["phones"] = [
+        {"id": _child_id(programme.uuid, "phone"), "service_id": service_id,
+         "number": programme.apply_phone, "type": "voice"}
+    ] if programme.apply_phone else []
+    document["service_areas"] = [
+        {"id": _child_id(programme.uuid, "area", programme.online_region),
+         "service_id": service_id, "name": programme.online_region,
+         "description": taxonomy.label("format", "online", lang)}
+    ] if programme.online_region else []
+    document["service_at_locations"] = []
+    for location in programme.locations:
+        place = _location_document(programme, location)
+        document["service_at_locations"].append({
+            "id": _child_id(programme.uuid, "service_at_location", location.id),
+            "service_id": service_id, "location_id": place["id"], "location": place,
+        })
+    document["languages"] = [
+        {"id": _child_id(programme.uuid, "language", code), "service_id": service_id,
+         "name": taxonomy.label("language", code, lang), "code": code}
+        for code in programme.languages
+    ]
+    document["attributes"] = [
+        {"id": _child_id(programme.uuid, "attribute", vocabulary, code),
+         "link_id": service_id, "link_type": vocabulary, "link_entity": "service",
+         "taxonomy_term_id": str(taxonomy.term_uuid(vocabulary, code)),
+         "taxonomy_term": term_document(vocabulary, code, lang)}
+        for vocabulary, field in TAXONOMY_FIELDS.items()
+        for code in getattr(programme, field)
+        if code in taxonomy.VOCABULARIES[vocabulary]
+    ]
+    return document
+
+
+def organization_document(org: Organisation, programmes: list[Programme], lang: str) -> dict:
+    """An organisation, fully nested: its branches as locations and its services."""
+    document = organization_list_document(org, lang)
+    document["locations"] = [
+        {
+            "id": str(branch.uuid), "location_type": "physical", "organization_id": str(org.uuid),
+            "name": branch.name, "latitude": branch.latitude, "longitude": branch.longitude,
+            "addresses": [{
+                "id": _child_id(branch.uuid, "address"), "location_id": str(branch.uuid),
+                "address_1": branch.address or branch.city, "city": branch.city,
+                "state_province": province_of(branch.postcode, branch.country),
+                "postal_code": branch.postcode, "country": branch.country,
+                "address_type": "physical",
+            }],
+        }
+        for branch in org.branches
+    ]
+    document["services"] = [service_list_document(p, lang) for p in programmes]
+    return document
+
+
+# --- queries ----------------------------------------------------------------------------
+
+
+def published_programmes() -> Select:
+    """Published programmes of admitted organisations, oldest first (stable paging)."""
+    return (
+        select(Programme)
+        .join(Programme.organisation)
+        .where(Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None))
+        .options(
+            joinedload(Programme.organisation),
+            selectinload(Programme.locations).joinedload(ProgrammeLocation.branch),
+        )
+        .order_by(Programme.id)
+    )
+
+
+def _like(term: str) -> str:
+    escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filter_services(stmt: Select, args: dict[str, Any]) -> Select:
+    if args.get("search"):
+        term = args["search"].strip()
+        # JSON columns hold their text JSON-escaped (é as \u00e9): compare in that form too.
+        as_json = json.dumps(term.lower())[1:-1]
+        text_columns = [cast(c, String) for c in
+                        (Programme.titles, Programme.summaries, Programme.descriptions)]
+        stmt = stmt.where(or_(
+            *(func.lower(c).like(_like(as_json), escape="\\") for c in text_columns),
+            func.lower(Organisation.name).like(_like(term), escape="\\"),
+        ))
+    if args.get("taxonomy_term_id"):
+        vocabulary, code = TERMS_BY_UUID[args["taxonomy_term_id"]]
+        column = getattr(Programme, TAXONOMY_FIELDS[vocabulary])
+        stmt = stmt.where(cast(column, String).like(f'%"{code}"%'))
+    if args.get("organization_id"):
+        stmt = stmt.where(Organisation.uuid == args["organization_id"])
+    if args.get("modified_after"):
+        stmt = stmt.where(Programme.updated_at >= args["modified_after"])
+    return stmt
+
+
+def admitted_organisations() -> Select:
+    """Admitted member organisations, oldest first."""
+    return (select(Organisation).where(Organisation.admitted_at.is_not(None))
+            .options(selectinload(Organisation.branches)).order_by(Organisation.id))
+
+
+# --- responses --------------------------------------------------------------------------
+
+
+def _load_args(schema: Schema) -> dict[str, Any]:
+    """The query parameters, validated; `per_page` capped, `lang` defaulted."""
+    args = schema.load(request.args)
+    args["per_page"] = min(args["per_page"], HSDS_MAX_PER_PAGE)
+    args.setdefault("lang", current_app.config["BABEL_DEFAULT_LOCALE"])
+    return args
+
+
+def _bad_parameters(error: ValidationError) -> Response:
+    messages = error.messages if isinstance(error.messages, dict) else {"": error.messages}
+    errors = [{"pointer": f"/{name}", "detail": " ".join(map(str, detail))
+               if isinstance(detail, list) else str(detail)}
+              for name, detail in messages.items()]
+    return problem(400, "Invalid query parameters",
+                   "One or more query parameters are not valid.", errors=errors)
+
+
+def _page(stmt: Select, args: dict[str, Any], dump) -> Response:
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())
+                               ).scalar_one()
+    per_page, page = args["per_page"], args["page"]
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
+    contents = [dump(row) for row in rows]
+    return _envelope(total, page, per_page, contents)
+
+
+def _envelope(total: int, page: int, per_page: int, contents: list[Any]) -> Response:
+    total_pages = math.ceil(total / per_page)
+    body = PageSchema().dump({
+        "total_items": total, "total_pages": total_pages, "page_number": page,
+        "size": len(contents), "first_page": page == 1, "last_page": page >= total_pages,
+        "empty": not contents, "contents": contents,
+    })
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+
+
+def _ndjson(stmt: Select, dump) -> Response:
+    """Every matching item, one JSON document per line, read from the database in batches."""
+
+    def lines() -> Iterator[str]:
+        last_id = 0
+        while True:
+            batch = db.session.execute(
+                stmt.where(Programme.id > last_id).limit(NDJSON_BATCH)
+            ).unique().scalars().all()
+            for item in batch:
+                yield json.dumps(dump(item), ensure_ascii=False) + "\n"
+            if len(batch) < NDJSON_BATCH:
+                return
+            last_id = batch[-1].id
+
+    return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+
+
+@bp.after_request
+def allow_any_origin(response: Response) -> Response:
+    """The feed is public open data: any site may read it."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(ValidationError)
+def handle_bad_parameters(error: ValidationError) -> Response:
+    return _bad_parameters(error)
+
+
+@bp.get("/")
+def api_info():
+    """What this API is and which HSDS version it speaks."""
+    base = current_app.config["PUBLIC_URL"]
+    return {
+        "version": HSDS_VERSION,
+        "profile": HSDS_PROFILE,
+        "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+        "services_url": base + url_for("hsds.services"),
+        "organizations_url": base + url_for("hsds.organizations"),
+        "taxonomies_url": base + url_for("hsds.taxonomies"),
+        "taxonomy_terms_url": base + url_for("hsds.taxonomy_terms"),
+    }
+
+
+@bp.get("/services")
+def services():
+    """Published programmes as HSDS services: a `Page`, or every one as NDJSON."""
+    args = _load_args(ServicesQuerySchema())
+    if args.get("taxonomy_term_id") and args["taxonomy_term_id"] not in TERMS_BY_UUID:
+        detail = "Unknown taxonomy term."
+        return problem(400, "Invalid query parameters", detail,
+                       errors=[{"pointer": "/taxonomy_term_id", "detail": detail}])
+    stmt = _filter_services(published_programmes(), args)
+    lang = args["lang"]
+    if args["minimal"]:
+        schema, build = MinimalServiceSchema(), service_list_document
+    elif args["format"] == "ndjson":
+        schema, build = ServiceSchema(), service_document
+    else:
+        schema, build = ServiceListSchema(), service_list_document
+
+    def dump(programme: Programme) -> dict[str, Any]:
+        return schema.dump(build(programme, lang))
+
+    if args["format"] == "ndjson":
+        return _ndjson(stmt, dump)
+    return _page(stmt, args, dump)
+
+
+@bp.get("/services/<service_id>")
+def service(service_id: str):
+    """One published programme as a fully nested HSDS service."""
+    lang = _load_args(PagingQuerySchema())["lang"]
+    programme = _published_programme(service_id)
+    return ServiceSchema().dump(service_document(programme, lang))
+
+
+def _published_programme(service_id: str) -> Programme:
+    try:
+        key = uuid.UUID(service_id)
+    except ValueError:
+        key = None
+    programme = None
+    if key is not None:
+        programme = db.session.execute(
+            published_programmes().where(Programme.uuid == key)
+        ).unique().scalar_one_or_none()
+    if programme is None:
+        abort(404)
+    return programme
+
+
+@bp.get("/organizations")
+def organizations():
+    """Admitted member organisations, as a `Page`."""
+    args = _load_args(PagingQuerySchema())
+    stmt = admitted_organisations()
+    if args.get("search"):
+        stmt = stmt.where(func.lower(Organisation.name).like(_like(args["search"].strip()),
+                                                             escape="\\"))
+    schema = OrganizationListSchema()
+    return _page(stmt, args, lambda org: schema.dump(organization_list_document(org, args["lang"])))
+
+
+@bp.get("/organizations/<organization_id>")
+def organization(organization_id: str):
+    """One member organisation with its branches and published programmes."""
+    lang = _load_args(PagingQuerySchema())["lang"]
+    try:
+        key = uuid.UUID(organization_id)
+    except ValueError:
+        abort(404)
+    org = db.session.execute(admitted_organisations().where(Organisation.uuid == key)).scalar()
+    if org is None:
+        abort(404)
+    programmes = db.session.execute(
+        published_programmes().where(Programme.organisation_id == org.id)
+    ).unique().scalars().all()
+    return OrganizationSchema().dump(organization_document(org, list(programmes), lang))
+
+
+@bp.get("/taxonomies")
+def taxonomies():
+    """The vocabularies that classify the services."""
+    args = _load_args(PagingQuerySchema())
+    schema = TaxonomySchema()
+    items = [schema.dump(taxonomy_document(v, args["lang"])) for v in TAXONOMY_FIELDS]
+    return _list_page(items, args)
+
+
+@bp.get("/taxonomy_terms")
+def taxonomy_terms():
+    """The terms of every vocabulary, optionally of one taxonomy (`taxonomy_id`)."""
+    args = _load_args(TaxonomyTermsQuerySchema())
+    schema = TaxonomyTermSchema()
+    wanted = args.get("taxonomy_id")
+    items = [
+        schema.dump(term_document(vocabulary, code, args["lang"]))
+        for vocabulary in TAXONOMY_FIELDS
+        if wanted is None or taxonomy_uuid(vocabulary) == wanted
+        for code in taxonomy.VOCABULARIES[vocabulary]
+    ]
+    if args.get("search"):
+        needle = args["search"].strip().lower()
+        items = [i for i in items if needle in i["name"].lower() or needle in i["code"]]
+    return _list_page(items, args)
+
+
+def _list_page(items: list[dict[str, Any]], args: dict[str, Any]) -> Response:
+    page, per_page = args["page"], args["per_page"]
+    contents = items[(page - 1) * per_page: page * per_page]
+    if args["format"] == "ndjson":
+        body = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+        return Response(body, mimetype="application/x-ndjson")
+    return _envelope(len(items), page, per_page, contents)

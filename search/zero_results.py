@@ -1,0 +1,65 @@
+"""Counting the searches that found nothing, so the coalition sees what is missing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from coalition.extensions import db
+from coalition.models.base import utcnow
+from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def normalise_query(query: str) -> str:
+    """The query as counted: NFC, no control characters, lower-case, squeezed, capped."""
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub(" ", query or "")).lower()
+    return " ".join(text.split())[:ZERO_RESULT_QUERY_LENGTH].strip()
+
+
+def record_zero_result(query: str, lang: str) -> None:
+    """Count one search for `query` in `lang` that found nothing today (not an empty text).
+
+    An upsert on (day, lang, query), so concurrent searches never collide.
+    """
+    text = normalise_query(query)
+    if not text or len(lang) != 2:
+        return
+    values = {"day": utcnow().date(), "lang": lang, "query": text, "count": 1}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        insert = postgresql.insert(ZeroResultCount)
+    elif dialect == "sqlite":
+        insert = sqlite.insert(ZeroResultCount)
+    else:  # pragma: no cover - the platform runs on SQLite or PostgreSQL
+        raise RuntimeError(f"unsupported database {dialect}")
+    stmt = insert.values(**values).on_conflict_do_update(
+        index_elements=["day", "lang", "query"],
+        set_={"count": ZeroResultCount.count + 1},
+    )
+    db.session.execute(stmt)
+
+
+def zero_result_summary(days: int = 30, lang: str | None = None,
+                        limit: int = 200) -> list[tuple[str, str, int, date]]:
+    """The most frequent zero-hit queries of the last `days` days.
+
+    :return: rows of (query, lang, count, last day seen)
+    """
+    since = utcnow().date() - timedelta(days=days - 1)
+    total = func.sum(ZeroResultCount.count).label("total")
+    stmt = (
+        select(ZeroResultCount.query, ZeroResultCount.lang, total, func.max(ZeroResultCount.day))
+        .where(ZeroResultCount.day >= since)
+        .group_by(ZeroResultCount.query, ZeroResultCount.lang)
+        .order_by(total.desc(), ZeroResultCount.query)
+        .limit(limit)
+    )
+    if lang:
+        stmt = stmt.where(ZeroResultCount.lang == lang)
+    return [tuple(row) for row in db.session.execute(stmt)]
