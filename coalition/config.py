@@ -71,6 +71,13 @@ def load_config(env: dict[str, str] | None = None, instance_path: Path | None = 
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        #: per OAuth client, over the whole machine API (generous: batch syncs)
+        "FEDERATION_RATE_LIMIT": env.get("FEDERATION_RATE_LIMIT", "600 per minute"),
+        #: webhooks may target http:// and private/loopback addresses (development, tests)
+        "WEBHOOK_ALLOW_PRIVATE": _bool(
+            env.get("WEBHOOK_ALLOW_PRIVATE"), default=platform_env == "development"
+        ),
+        "WEBHOOK_TIMEOUT_SECONDS": _int(env.get("WEBHOOK_TIMEOUT_SECONDS"), 10),
         # Mail: "console" and "file" for development, "smtp" in production.
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "file" if platform_env != "production" else "smtp"),
         "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR", str(instance / "mail")),
@@ -126,3 +133,5 @@ def check_config(config: dict[str, Any]) -> None:
             )
         if config.get("DEMO_MODE"):
             raise ConfigurationError("DEMO_MODE cannot be enabled in production.")
+        if config.get("WEBHOOK_ALLOW_PRIVATE"):
+            raise ConfigurationError("WEBHOOK_ALLOW_PRIVATE cannot be enabled in production.")

@@ -13,3 +13,6 @@ def register(app: Flask) -> None:
     from federation.oauth2 import init_oauth
 
     init_oauth(app)
+    from federation.api import init_api
+
+    init_api(app)

@@ -2,6 +2,7 @@
 
 from coalition.models.accounts import Invitation, OrganisationRole, PasswordResetToken, Role, User
 from coalition.models.audit import AuditLogEntry
+from coalition.models.impact import ImpactReport
 from coalition.models.organisations import (
     ApplicationStatus,
     Branch,
@@ -21,6 +22,7 @@ __all__ = [
     "AuditLogEntry",
     "Branch",
     "CapacityStatus",
+    "ImpactReport",
     "Invitation",
     "MembershipApplication",
     "Organisation",
