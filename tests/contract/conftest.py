@@ -1,0 +1,109 @@
+"""The contract suite runs once per search backend: tantivy and Elasticsearch.
+
+Elasticsearch is a real cluster when `ELASTICSEARCH_URL` is set; otherwise the session
+starts the Elasticsearch-compatible test server `noida-db` on a free port, with a fresh
+data folder, and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.datastructures import MultiDict
+
+from coalition.app import create_app
+from search.services import SearchResults, get_backend, parse_search_params, search_programmes
+from tests.conftest import config_for_tests
+from tests.contract.corpus import corpus_documents
+
+BACKENDS = ["tantivy", "elasticsearch"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url(tmp_path_factory) -> Iterator[str]:
+    """A real cluster from `ELASTICSEARCH_URL`, else a noida-db test server of our own."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        yield os.environ["ELASTICSEARCH_URL"]
+        return
+    exe = shutil.which("noida-db") or str(Path(sys.executable).parent / "noida-db")
+    data = tmp_path_factory.mktemp("noida")
+    port = free_port()
+    subprocess.run(
+        [exe, "up", "--only", "elasticsearch", "--elasticsearch-port", str(port),
+         "--host", "127.0.0.1", "--data-dir", str(data)],
+        check=True, capture_output=True, timeout=180,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([exe, "down", "--data-dir", str(data)], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def backend_config(backend_name: str, request, tmp_path) -> Callable[..., dict[str, Any]]:
+    """Configuration of a fresh, empty index on the backend under test."""
+
+    def config(down: bool = False) -> dict[str, Any]:
+        if backend_name == "tantivy":
+            path = "/dev/null/search-index" if down else str(tmp_path / uuid.uuid4().hex)
+            return {"SEARCH_BACKEND": "tantivy", "SEARCH_INDEX_PATH": path}
+        url = (f"http://127.0.0.1:{free_port()}" if down
+               else request.getfixturevalue("elasticsearch_url"))
+        return {"SEARCH_BACKEND": "elasticsearch", "ELASTICSEARCH_URL": url,
+                "SEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}"}
+
+    return config
+
+
+@pytest.fixture(scope="session")
+def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
+    """An app whose index holds the corpus (built once per backend)."""
+    instance = str(tmp_path_factory.mktemp("contract-instance"))
+    if backend_name == "tantivy":
+        config = {"SEARCH_BACKEND": "tantivy",
+                  "SEARCH_INDEX_PATH": os.path.join(instance, "search-index")}
+    else:
+        config = {"SEARCH_BACKEND": "elasticsearch",
+                  "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
+                  "SEARCH_INDEX_PREFIX": f"contract-{uuid.uuid4().hex[:10]}"}
+    app = create_app(config_for_tests(database_url, instance, **config))
+    with app.app_context():
+        get_backend().reindex(corpus_documents())
+    return app
+
+
+@pytest.fixture
+def search(corpus_app: Flask) -> Callable[..., SearchResults]:
+    """Search the corpus with query-string arguments, as the page and the API do."""
+
+    def run(lang: str = "fr", **args: Any) -> SearchResults:
+        with corpus_app.test_request_context():
+            params = parse_search_params(MultiDict(args), lang)
+            return search_programmes(params)
+
+    return run
+
+
+def ids(results: SearchResults) -> list[int]:
+    return [hit.programme_id for hit in results.hits]
