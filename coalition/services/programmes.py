@@ -31,7 +31,7 @@ from coalition.models import (
 )
 from coalition.models.base import utcnow
 from coalition.postcodes import clean_postcode, lookup
-from coalition.schemas import ProgrammeSchema
+from coalition.schemas import LocationSchema, ProgrammeSchema
 from coalition.services import audit
 from coalition.signals import programme_changed, programme_unpublished_by_coalition
 
@@ -56,7 +56,18 @@ def validate_programme(organisation: Organisation, data: Any) -> tuple[dict, lis
 
     :raise ValidationError: with messages keyed like the body (``locations.0.postcode``).
     """
-    loaded = ProgrammeSchema().load(data)
+    try:
+        loaded = ProgrammeSchema().load(data)
+    except ValidationError as error:
+        messages = error.messages
+        # Report unknown postcodes together with the other errors, not on the next try.
+        if isinstance(data, dict) and isinstance(messages, dict) and "locations" not in messages:
+            try:
+                places = LocationSchema(many=True).load(data.get("locations") or [])
+                _resolve_locations(organisation, places)
+            except ValidationError as more:
+                messages = {**messages, **more.messages}
+        raise ValidationError(messages) from None
     return loaded, _resolve_locations(organisation, loaded["locations"])
 
 

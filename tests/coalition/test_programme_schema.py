@@ -127,7 +127,7 @@ def test_messages_follow_the_request_language(app):
             errors = error_pointers(error.messages)
     details = {e["pointer"]: e["detail"] for e in errors}
     assert details["/colour"] != "Unknown field."
-    assert details["/apply"] != "Give at least one way to apply: a web address, an e-mail or a phone number."
+    assert not details["/apply"].startswith("Give at least one way to apply")
 
 
 def test_pointer_tokens_are_escaped():

@@ -1,4 +1,5 @@
 """Programme services: validation, locations, status changes, outbox, audit, signals, staleness."""
+# ruff: noqa: F811  (org_with_branch is a fixture imported from tests.coalition._programmes)
 
 from __future__ import annotations
 
