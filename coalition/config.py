@@ -97,6 +97,8 @@ def load_config(env: dict[str, str] | None = None, instance_path: Path | None = 
         # Argon2id cost (OWASP's minimum is 19 MiB and 2 passes); tests lower them.
         "ARGON2_TIME_COST": _int(env.get("ARGON2_TIME_COST"), 3),
         "ARGON2_MEMORY_COST": _int(env.get("ARGON2_MEMORY_COST"), 64 * 1024),
+        #: org and coalition admins must use TOTP (outside demo mode); only tests turn it off
+        "ADMIN_TOTP_REQUIRED": _bool(env.get("ADMIN_TOTP_REQUIRED"), default=True),
         "PASSWORD_RESET_TTL_SECONDS": _int(env.get("PASSWORD_RESET_TTL_SECONDS"), 3600),
         "INVITATION_TTL_SECONDS": _int(env.get("INVITATION_TTL_SECONDS"), 7 * 24 * 3600),
         # Languages.
@@ -133,5 +135,7 @@ def check_config(config: dict[str, Any]) -> None:
             )
         if config.get("DEMO_MODE"):
             raise ConfigurationError("DEMO_MODE cannot be enabled in production.")
+        if not config.get("ADMIN_TOTP_REQUIRED", True):
+            raise ConfigurationError("ADMIN_TOTP_REQUIRED cannot be turned off in production.")
         if config.get("WEBHOOK_ALLOW_PRIVATE"):
             raise ConfigurationError("WEBHOOK_ALLOW_PRIVATE cannot be enabled in production.")

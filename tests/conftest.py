@@ -67,6 +67,8 @@ def config_for_tests(database_url: str, instance_path: str, **overrides: Any) ->
         # Argon2 at its cheapest: tests hash many passwords; production keeps the defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
+        # Admins signed in by the `login` fixture have no TOTP; tests of that rule turn it on.
+        "ADMIN_TOTP_REQUIRED": False,
     }
     config.update(overrides)
     return config
@@ -184,19 +186,13 @@ def make_user(db) -> Callable[..., User]:
         coalition_admin: bool = False,
         **fields: Any,
     ) -> User:
-        from flask import current_app
-
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.org"
         user = User(email=email.lower(), name=fields.pop("name", "Test User"),
                     is_coalition_admin=coalition_admin, **fields)
         if password is not None:
-            from argon2 import PasswordHasher
+            from coalition.services.accounts import hash_password
 
-            hasher = PasswordHasher(
-                time_cost=current_app.config["ARGON2_TIME_COST"],
-                memory_cost=current_app.config["ARGON2_MEMORY_COST"],
-            )
-            user.password_hash = hasher.hash(password)
+            user.password_hash = hash_password(password)
         db.session.add(user)
         db.session.flush()
         for role in roles:

@@ -1,14 +1,12 @@
 """Account services: passwords, invitations, sign-in, resets, TOTP and roles."""
 
 from datetime import timedelta
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
-from coalition.models import AuditLogEntry, Role
+from coalition.models import AuditLogEntry, PasswordResetToken, Role, User
 from coalition.models.base import utcnow
 from coalition.services import accounts
 from coalition.services.accounts import (
@@ -16,27 +14,9 @@ from coalition.services.accounts import (
     PasswordRejected,
     TokenInvalid,
 )
+from tests.coalition.mailbox import mails_to, token_from
 
 PASSWORD = "correct horse battery staple"
-
-
-def mails_to(app, address: str) -> list:
-    """The mails the file backend wrote to `address`, oldest first."""
-    folder = Path(app.config["MAIL_FILE_DIR"])
-    found = []
-    for path in sorted(folder.glob("*.eml")):
-        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-        if message["To"] == address:
-            found.append(message)
-    return found
-
-
-def token_from(message) -> str:
-    """The token at the end of the link in a mail."""
-    for line in message.get_content().splitlines():
-        if line.startswith("http") and ("/invitation/" in line or "/reset/" in line):
-            return line.rstrip().rsplit("/", 1)[1]
-    raise AssertionError("no link in the mail")
 
 
 @pytest.fixture
@@ -178,3 +158,207 @@ def test_coalition_invitation(ctx):
 def test_an_invitation_needs_an_organisation(ctx):
     with pytest.raises(AccountError):
         accounts.invite_user("x@example.org", "", None, ["editor"], None, "fr")
+
+
+# --- sign-in ---
+
+
+def test_authenticate(ctx, make_user):
+    user = make_user(email="me@example.org")
+    assert accounts.authenticate(" ME@example.org ", PASSWORD) is user
+    assert accounts.authenticate("me@example.org", "wrong password!") is None
+    assert accounts.authenticate("nobody@example.org", PASSWORD) is None
+    user.active = False
+    assert accounts.authenticate("me@example.org", PASSWORD) is None
+
+
+def test_an_invited_user_without_password_cannot_sign_in(ctx, make_user):
+    make_user(email="pending@example.org", password=None)
+    assert accounts.authenticate("pending@example.org", "") is None
+
+
+# --- password reset ---
+
+
+def test_reset_mails_a_link_only_to_an_existing_account(app, ctx, make_user):
+    user = make_user(email="reset-me@example.org", language="nl")
+    accounts.start_password_reset("reset-me@example.org")
+    accounts.start_password_reset("ghost@example.org")
+    [mail] = mails_to(app, "reset-me@example.org")
+    assert mail["Content-Language"] == "nl"
+    assert mails_to(app, "ghost@example.org") == []
+    token = token_from(mail)
+    stored = accounts.valid_reset_token(token)
+    assert stored.user_id == user.id and stored.token_hash != token
+
+
+def test_reset_sets_the_password_once_and_ends_sessions(app, ctx, make_user):
+    user = make_user(email="once-reset@example.org")
+    version = user.session_version
+    accounts.start_password_reset(user.email)
+    token = token_from(mails_to(app, user.email)[-1])
+    accounts.reset_password(token, "a brand new password")
+    assert accounts.authenticate(user.email, "a brand new password") is user
+    assert user.session_version > version
+    with pytest.raises(TokenInvalid):
+        accounts.reset_password(token, "yet another password")
+
+
+def test_an_expired_reset_token_is_refused(app, ctx, make_user):
+    user = make_user(email="slow@example.org")
+    accounts.start_password_reset(user.email)
+    token = token_from(mails_to(app, user.email)[-1])
+    reset = accounts.valid_reset_token(token)
+    reset.expires_at = utcnow() - timedelta(seconds=1)
+    with pytest.raises(TokenInvalid):
+        accounts.reset_password(token, "a brand new password")
+
+
+def test_using_one_reset_link_kills_the_others(app, ctx, make_user):
+    user = make_user(email="two-links@example.org")
+    accounts.start_password_reset(user.email)
+    accounts.start_password_reset(user.email)
+    first, second = (token_from(m) for m in mails_to(app, user.email)[-2:])
+    accounts.reset_password(second, "a brand new password")
+    with pytest.raises(TokenInvalid):
+        accounts.reset_password(first, "another new password")
+
+
+def test_reset_refuses_a_weak_password(app, ctx, make_user):
+    user = make_user(email="weak-reset@example.org")
+    accounts.start_password_reset(user.email)
+    token = token_from(mails_to(app, user.email)[-1])
+    with pytest.raises(PasswordRejected):
+        accounts.reset_password(token, user.email)
+    # Still usable after the refusal.
+    accounts.reset_password(token, "a brand new password")
+
+
+def test_reset_tokens_are_stored_hashed(app, ctx, make_user):
+    from coalition.extensions import db
+
+    user = make_user(email="hashed@example.org")
+    accounts.start_password_reset(user.email)
+    token = token_from(mails_to(app, user.email)[-1])
+    stored = db.session.execute(
+        select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
+    ).scalar_one()
+    assert stored.token_hash == accounts.token_hash(token) != token
+
+
+# --- TOTP ---
+
+
+def test_totp_enrolment_and_verification(ctx, make_user):
+    user = make_user()
+    secret = accounts.new_totp_secret()
+    uri = accounts.totp_provisioning_uri(user, secret)
+    assert uri.startswith("otpauth://totp/") and secret in uri
+    svg = accounts.totp_qr_svg(uri)
+    assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org", "")
+    assert not accounts.enable_totp(user, secret, "000000" if pyotp.TOTP(secret).now() != "000000"
+                                    else "111111")
+    totp = pyotp.TOTP(secret)
+    assert accounts.enable_totp(user, secret, totp.now())
+    assert user.totp_secret == secret
+
+
+def test_a_totp_code_cannot_be_used_twice(ctx, make_user):
+    import time
+
+    user = make_user()
+    secret = accounts.new_totp_secret()
+    totp = pyotp.TOTP(secret)
+    assert accounts.enable_totp(user, secret, totp.at(time.time() - 30))
+    code = totp.now()
+    assert accounts.verify_totp(user, code)
+    assert not accounts.verify_totp(user, code)
+    # An older step than the last one used is refused as well.
+    assert not accounts.verify_totp(user, totp.at(time.time() - 30))
+    assert accounts.verify_totp(user, totp.at(time.time() + 30))
+
+
+def test_wrong_totp_codes(ctx, make_user):
+    user = make_user()
+    assert not accounts.verify_totp(user, "123456")  # no second factor set up
+    secret = accounts.new_totp_secret()
+    user.totp_secret = secret
+    for code in ("", "12345", "abcdef", "1234567"):
+        assert not accounts.verify_totp(user, code)
+
+
+def test_totp_is_required_for_admins_outside_demo_mode(app, make_app, db, make_org, make_user):
+    org = make_org()
+    strict = make_app(ADMIN_TOTP_REQUIRED=True)
+    demo = make_app(ADMIN_TOTP_REQUIRED=True, DEMO_MODE=True)
+    with strict.test_request_context("/en/"):
+        admin = make_user(org, roles=("org_admin",))
+        editor = make_user(org, roles=("editor",))
+        office = make_user(coalition_admin=True)
+        assert accounts.totp_required(admin) and accounts.totp_required(office)
+        assert not accounts.totp_required(editor)
+    with demo.test_request_context("/en/"):
+        assert not accounts.totp_required(admin)
+
+
+# --- roles and admins ---
+
+
+def test_grant_and_revoke_roles_are_audited(ctx, make_org, make_user):
+    org = make_org()
+    boss = make_user(org, roles=("org_admin",))
+    member = make_user(org, roles=("editor",))
+    accounts.grant_role(member, org, "referral_officer", boss)
+    assert {r.role for r in member.roles} == {Role.editor, Role.referral_officer}
+    granted = db_entry("role.grant")
+    assert granted.details == {"role": "referral_officer"} and granted.actor_user_id == boss.id
+    accounts.revoke_role(member, org, Role.editor, boss)
+    assert {r.role for r in member.roles} == {Role.referral_officer}
+    assert db_entry("role.revoke").target_id == str(member.id)
+
+
+def test_the_last_admin_keeps_the_role(ctx, make_org, make_user):
+    org = make_org()
+    boss = make_user(org, roles=("org_admin",))
+    with pytest.raises(AccountError):
+        accounts.revoke_role(boss, org, "org_admin", boss)
+    second = make_user(org, roles=("org_admin",))
+    accounts.revoke_role(boss, org, "org_admin", second)
+    assert boss.roles == []
+
+
+def test_create_coalition_admin(ctx, make_user):
+    office = accounts.create_coalition_admin("Office@Example.org", "Office", PASSWORD)
+    assert office.is_coalition_admin and office.email == "office@example.org"
+    assert accounts.create_coalition_admin("office@example.org", "Office", None) is office
+    existing = make_user(email="promote@example.org")
+    assert accounts.create_coalition_admin("promote@example.org", "X", None) is existing
+    assert existing.is_coalition_admin
+    assert db_entry("user.make_coalition_admin").target_id == str(existing.id)
+    with pytest.raises(PasswordRejected):
+        accounts.create_coalition_admin("new-office@example.org", "New", "short")
+
+
+def test_cli_create_admin(app, runner):
+    from coalition.extensions import db
+
+    result = runner.invoke(args=["coalition", "create-admin", "--email", "cli@example.org",
+                                 "--name", "Cli Admin", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(select(User).where(User.email == "cli@example.org")).scalar_one()
+    assert user.is_coalition_admin
+    assert PASSWORD not in result.output
+    # Again, prompting for nothing: the account exists and stays an admin.
+    again = runner.invoke(args=["coalition", "create-admin", "--email", "cli@example.org",
+                                "--name", "Cli Admin"])
+    assert again.exit_code == 0, again.output
+
+
+def test_cli_create_admin_prompts_and_checks_the_password(app, runner):
+    result = runner.invoke(args=["coalition", "create-admin", "--email", "prompt@example.org",
+                                 "--name", "Prompted"], input="short\nshort\n")
+    assert result.exit_code != 0
+    assert "12" in result.output
+    ok = runner.invoke(args=["coalition", "create-admin", "--email", "prompt@example.org",
+                             "--name", "Prompted"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert ok.exit_code == 0, ok.output
