@@ -245,9 +245,8 @@ def resolve_place(text: str, country: str = "BE"):
     """The place of a postcode (or else of a city name), or None."""
     from coalition import postcodes
 
-    compact = text.replace(" ", "")
-    if compact.isalnum() and any(c.isdigit() for c in compact):
-        return postcodes.lookup(compact, country=country)
+    if any(c.isdigit() for c in text):
+        return postcodes.lookup(text, country=country)
     return postcodes.find_city(text, country=country) or postcodes.find_city(text)
 
 

@@ -1,0 +1,153 @@
+"""The JSON search API `GET /api/v1/programmes`: answers, languages, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from coalition.app import create_app
+from search.services import get_backend
+from tests.conftest import config_for_tests
+from tests.contract.corpus import ALL_IDS, PROGRAMMES, corpus_documents, make_programme
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def api_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
+    """An app whose own tantivy index holds the contract corpus."""
+    instance = str(tmp_path_factory.mktemp("api-instance"))
+    api = create_app(config_for_tests(database_url, instance))
+    with api.app_context():
+        get_backend().reindex(corpus_documents())
+    return api
+
+
+@pytest.fixture
+def api(api_app: Flask, db):
+    return api_app.test_client()
+
+
+def uuid_of(pid: int) -> str:
+    return str(make_programme(pid, PROGRAMMES[pid]).uuid)
+
+
+def test_search_answers_hits_facets_and_totals(api):
+    response = api.get("/api/v1/programmes?q=mentorat+emploi&lang=fr")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) >= {"total", "page", "per_page", "hits", "facets", "suggestion"}
+    first = body["hits"][0]
+    assert first["id"] == uuid_of(1)
+    assert first["title"] == "Mentorat pour l'emploi des jeunes"
+    assert first["organisation"]["name"] == "Duo for a Job"
+    assert {"value": "employment", "label": "Emploi"} in first["themes"]
+    assert "<mark>" in first["highlight"]["title"]
+    assert first["url"].endswith(f"/fr/programmes/{uuid_of(1)}")
+    themes = {f["value"]: f for f in body["facets"]["theme"]}
+    assert themes["employment"]["label"] == "Emploi" and themes["employment"]["count"] >= 1
+
+
+def test_language_from_accept_language(api):
+    body = api.get("/api/v1/programmes?theme=employment&per_page=50",
+                   headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_json()
+    titles = {h["title"] for h in body["hits"]}
+    assert "Mentoring naar werk" in titles
+    assert {f["label"] for f in body["facets"]["theme"]} >= {"Werk"}
+
+
+def test_repeatable_filters_distance_and_sort(api):
+    body = api.get("/api/v1/programmes?theme=employment&theme=digital&near=1000"
+                   "&radius_km=50&sort=distance&per_page=50").get_json()
+    assert body["total"] == 4
+    distances = [h["distance_km"] for h in body["hits"]]
+    assert distances == sorted(distances) and distances[-1] <= 50
+
+
+def test_zero_hits_say_which_filter_to_drop(api):
+    body = api.get("/api/v1/programmes?q=mentor&theme=digital&city=Namur").get_json()
+    assert body["total"] == 0
+    assert body["relaxed_filter"]["parameter"] in ("theme", "city")
+
+
+def test_per_page_is_capped(api):
+    body = api.get("/api/v1/programmes?per_page=1000").get_json()
+    assert body["per_page"] == 50 and body["total"] == len(ALL_IDS)
+
+
+def test_suggest(api):
+    body = api.get("/api/v1/programmes/suggest?q=ment&lang=fr").get_json()
+    assert {"text": "Mentorat pour l'emploi des jeunes", "kind": "title"} in body["suggestions"]
+    assert api.get("/api/v1/programmes/suggest?q=").get_json()["suggestions"] == []
+
+
+@pytest.mark.parametrize("query", [
+    "q=" + "a" * 10_240,
+    "q=" + "emploi%20" * 2000,
+    "q=title:(",
+    "q=*",
+    "q=~",
+    "q=%22",
+    "q=%00%01mentorat%1b%7f",
+    "q=mentorat%0d%0aemploi",
+    "q=%E2%80%AEemploi",
+    "q=)(*&^%25$%23@!",
+    "q=emploi~2^3",
+    "per_page=1000",
+    "near=1000&radius_km=500",
+    "near=B-1080",
+    "near=Bruxelles",
+    "near=75001&country=FR",
+])
+def test_odd_but_valid_input_gets_results(api, query):
+    response = api.get(f"/api/v1/programmes?{query}")
+    assert response.status_code == 200, response.get_json()
+    assert "hits" in response.get_json()
+
+
+@pytest.mark.parametrize(("query", "param"), [
+    ("theme=nonsense", "theme"),
+    ("audience=aliens", "audience"),
+    ("format=telepathy", "format"),
+    ("language=xx", "language"),
+    ("cost=cheap", "cost"),
+    ("page=-1", "page"),
+    ("page=0", "page"),
+    ("page=99999999999999999999", "page"),
+    ("page=abc", "page"),
+    ("per_page=0", "per_page"),
+    ("radius_km=0&near=1000", "radius_km"),
+    ("radius_km=10000&near=1000", "radius_km"),
+    ("radius_km=nan", "radius_km"),
+    ("radius_km=-5", "radius_km"),
+    ("near=9999", "near"),
+    ("near=Atlantis", "near"),
+    ("age=-3", "age"),
+    ("age=1000", "age"),
+    ("sort=random", "sort"),
+    ("lang=de", "lang"),
+    ("country=US", "country"),
+])
+def test_bad_input_is_a_clear_400_naming_the_parameter(api, query, param):
+    response = api.get(f"/api/v1/programmes?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["parameter"] == param
+    assert body["errors"][0]["pointer"] == f"/{param}"
+
+
+def test_unknown_postcode_says_so(api):
+    body = api.get("/api/v1/programmes?near=9999").get_json()
+    assert "unknown postcode" in body["detail"]
+
+
+def test_engine_down_is_a_503_problem(make_app, db):
+    down = make_app(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL="http://127.0.0.1:9",
+                    SEARCH_INDEX_PREFIX="nowhere")
+    response = down.test_client().get("/api/v1/programmes?q=emploi")
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM
+    suggest = down.test_client().get("/api/v1/programmes/suggest?q=empl&lang=fr")
+    assert suggest.status_code == 200  # themes still complete without the engine
+    assert suggest.get_json()["suggestions"][0]["kind"] == "theme"
