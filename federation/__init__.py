@@ -13,6 +13,9 @@ def register(app: Flask) -> None:
     from federation.oauth2 import init_oauth
 
     init_oauth(app)
+    from federation.cli import federation_cli
+
+    app.cli.add_command(federation_cli)
     from federation.api import init_api
 
     init_api(app)

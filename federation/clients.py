@@ -29,7 +29,20 @@ MAX_KEYS = 5
 
 
 class InvalidKeyError(ValueError):
-    """The uploaded public key cannot be used (the message says why, for the user)."""
+    """The uploaded public key cannot be used; `reason` says why."""
+
+    MESSAGES = {
+        "missing": "Upload a public key: a JWK, a JWK Set or a PEM file.",
+        "format": "This is not a public key in JWK, JWK Set or PEM format.",
+        "private": "This is a private key. Upload only the public key.",
+        "type": "Use an RSA key (2048 bits or more) or an EC key on P-256.",
+        "size": "RSA keys must have at least 2048 bits.",
+        "count": f"Upload between 1 and {MAX_KEYS} public keys.",
+    }
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(self.MESSAGES[reason])
 
 
 @dataclass
@@ -52,7 +65,7 @@ class NewClient:
 
 def _import_jwk(data: object) -> RSAKey | ECKey:
     if not isinstance(data, dict) or data.get("kty") not in ("RSA", "EC"):
-        raise InvalidKeyError("Use an RSA key (2048 bits or more) or an EC key on P-256.")
+        raise InvalidKeyError("type")
     return import_key(data, data["kty"])
 
 
@@ -62,7 +75,7 @@ def _import_pem(text: str) -> RSAKey | ECKey:
         return RSAKey.import_key(text)
     if isinstance(public, ec.EllipticCurvePublicKey):
         return ECKey.import_key(text)
-    raise InvalidKeyError("Use an RSA key (2048 bits or more) or an EC key on P-256.")
+    raise InvalidKeyError("type")
 
 
 def parse_public_keys(text: str) -> tuple[dict, list[str]]:
@@ -72,39 +85,39 @@ def parse_public_keys(text: str) -> tuple[dict, list[str]]:
     """
     text = (text or "").strip()
     if not text:
-        raise InvalidKeyError("Upload a public key: a JWK, a JWK Set or a PEM file.")
+        raise InvalidKeyError("missing")
     try:
         if text.startswith("{"):
             data = json.loads(text)
             raw_keys = data["keys"] if isinstance(data, dict) and "keys" in data else [data]
             if not isinstance(raw_keys, list):
-                raise InvalidKeyError("A JWK Set has a list of keys.")
+                raise InvalidKeyError("format")
             if any(isinstance(k, dict) and "d" in k for k in raw_keys):
-                raise InvalidKeyError("This is a private key. Upload only the public key.")
+                raise InvalidKeyError("private")
             keys = [_import_jwk(k) for k in raw_keys]
         else:
             if "PRIVATE KEY" in text:
-                raise InvalidKeyError("This is a private key. Upload only the public key.")
+                raise InvalidKeyError("private")
             keys = [_import_pem(text)]
     except InvalidKeyError:
         raise
     except (JoseError, ValueError, TypeError, KeyError) as error:
-        raise InvalidKeyError("This is not a public key in JWK, JWK Set or PEM format.") from error
+        raise InvalidKeyError("format") from error
     if not keys or len(keys) > MAX_KEYS:
-        raise InvalidKeyError(f"Upload between 1 and {MAX_KEYS} public keys.")
+        raise InvalidKeyError("count")
     algorithms: list[str] = []
     public = []
     for key in keys:
         if isinstance(key, RSAKey):
             if key.raw_value.key_size < 2048:
-                raise InvalidKeyError("RSA keys must have at least 2048 bits.")
+                raise InvalidKeyError("size")
             kind = "RSA"
         elif isinstance(key, ECKey) and key.curve_name == "P-256":
             kind = "EC"
         else:
-            raise InvalidKeyError("Use an RSA key (2048 bits or more) or an EC key on P-256.")
+            raise InvalidKeyError("type")
         if key.is_private:
-            raise InvalidKeyError("This is a private key. Upload only the public key.")
+            raise InvalidKeyError("private")
         jwk = key.as_dict(private=False)
         jwk.setdefault("kid", key.thumbprint())
         public.append(jwk)
