@@ -397,31 +397,56 @@ def organisations_with_stale_programmes(today: date | None = None) -> list[Organ
     )
 
 
+def stale_reminder(
+    organisation: Organisation, programmes: list[Programme], name: str, link: str, language: str
+) -> tuple[str, str]:
+    """The subject and plain-text body of the reminder about stale programmes."""
+    from flask_babel import force_locale, format_date
+
+    with force_locale(language):
+        lines = [
+            _("Hello %(name)s,", name=name),
+            "",
+            _(
+                "These programmes of %(organisation)s have not been confirmed for more than 90 "
+                "days. Young people see them lower in the search results until someone confirms "
+                "they are still up to date:",
+                organisation=organisation.display_name(language),
+            ),
+            "",
+            *(
+                f"- {p.text('titles', language)} ("
+                + _("last confirmed on %(date)s", date=format_date(p.confirmed_on, "medium"))
+                + ")"
+                for p in programmes
+            ),
+            "",
+            _(
+                "Open your programmes, check them and click “Confirm still up to date”, "
+                "or update or unpublish them:"
+            ),
+            link,
+            "",
+            "-- ",
+            _("Mentoring coalition"),
+        ]
+        return _("Please confirm your programmes are still up to date"), "\n".join(lines) + "\n"
+
+
 def notify_stale_editors(today: date | None = None) -> int:
     """Mail the editors of every organisation with stale programmes; count the mails sent."""
     from flask import current_app
-    from flask_babel import force_locale
 
-    from coalition.mail import render_mail, send_mail
+    from coalition.mail import send_mail
 
+    config = current_app.config
     sent = 0
     for organisation in organisations_with_stale_programmes(today):
         programmes = stale_programmes(organisation, today)
         for editor in programme_editors(organisation):
-            language = (
-                editor.language if editor.language in current_app.config["LANGUAGES"] else "fr"
-            )
-            with force_locale(language):
-                subject = _("Please confirm your programmes are still up to date")
-            body = render_mail(
-                "programmes_stale",
-                language,
-                organisation=organisation,
-                programmes=programmes,
-                name=editor.name,
-                link=f"{current_app.config['PUBLIC_URL']}/{language}"
-                f"/staff/programmes/{organisation.id}/",
-            )
-            send_mail(editor.email, subject, body, language)
+            language = editor.language if editor.language in config["LANGUAGES"] else "fr"
+            link = f"{config['PUBLIC_URL']}/{language}/staff/programmes/{organisation.id}/"
+            subject, text = stale_reminder(organisation, programmes, editor.name, link, language)
+            send_mail(editor.email, subject, text, language)
             sent += 1
     return sent
