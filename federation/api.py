@@ -31,6 +31,7 @@ from coalition.services.programmes import (
     get_by_external_id,
     upsert_programme,
 )
+from federation import unit_of_work
 from federation.api_schemas import (
     EventPageSchema,
     EventQuerySchema,
@@ -104,7 +105,6 @@ def json_body() -> Any:
 
 def invalid_body(error: ValidationError, title: str = "Invalid body") -> Response:
     """422 with one pointer per invalid field."""
-    db.session.rollback()
     return problem(422, title, "Some fields are invalid; see errors.",
                    errors=error_pointers(error.messages))
 
@@ -141,11 +141,16 @@ def _own_programme(external_id: str) -> Programme:
     return programme
 
 
+@bp.before_request
+def watch_flushes() -> None:
+    unit_of_work.start()
+
+
 @bp.after_request
 def audit_call(response: Response) -> Response:
     """One audit entry per authenticated call: client, organisation, route, status.
 
-    Never a body or a token. Work a failed view left uncommitted is discarded first.
+    Never a body or a token. Work a refused call flushed is discarded first.
     Unauthenticated calls are refused before any work and only logged: recording them
     would let anyone fill the audit log.
     """
@@ -156,7 +161,7 @@ def audit_call(response: Response) -> Response:
         return response
     try:
         organisation_id = token.organisation_id
-        db.session.rollback()
+        unit_of_work.discard_failed_work()
         record("api.call", client_id=token.client_id, organisation=organisation_id,
                route=request.url_rule.rule if request.url_rule else request.path,
                method=request.method, status=response.status_code)
@@ -183,7 +188,6 @@ def put_programme(external_id: str):
     except ValidationError as error:
         return invalid_body(error, "Invalid programme")
     except ProgrammeStateError as error:
-        db.session.rollback()
         return problem(422, "Invalid status change", error.message,
                        errors=[{"pointer": error.pointer, "detail": error.message}])
     db.session.commit()

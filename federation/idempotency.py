@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from coalition.errors import problem
 from coalition.extensions import db
 from coalition.models.base import UTCDateTime, utcnow
+from federation import unit_of_work
 
 HEADER = "Idempotency-Key"
 #: how long a key is remembered
@@ -129,13 +130,16 @@ def _answer(stored: IdempotencyRecord, view: Callable, args: Any, kwargs: Any) -
     try:
         response = view(*args, **kwargs)
     except Exception:
-        db.session.rollback()
+        if db.session.is_active:
+            unit_of_work.discard_failed_work()
+        else:
+            db.session.rollback()
         db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
         db.session.commit()
         raise
     response = make_response(response)
     if response.status_code >= 400:
-        db.session.rollback()  # a refused request leaves nothing behind
+        unit_of_work.discard_failed_work()  # a refused request leaves nothing behind
     if response.status_code >= 500 or response.status_code == 429:
         db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
     else:
