@@ -1,0 +1,149 @@
+"""A member organisation's system talking to the platform: fetch a token, upsert a programme.
+
+It authenticates with `private_key_jwt` (RFC 7523): the member keeps its private key and the
+platform knows only the public half, uploaded once by the organisation's admin.
+
+    # 1. make a key pair; upload the printed public JWK in "API clients" (or with the CLI)
+    python examples/member_client.py generate-key member-key.pem > member-key.pub.jwk
+    # 2. fetch a token and upsert a programme by the member's own id
+    python examples/member_client.py --base-url http://127.0.0.1:5000 \\
+        --client-id <client id> --key member-key.pem upsert demo-duo-1
+
+Only Authlib and requests are needed. Nothing here is specific to this repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523.assertion import private_key_jwt_sign
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, RSAKey
+
+#: a programme as the member's CRM would describe it (the platform's field names)
+EXAMPLE_PROGRAMME = {
+    "title": {"fr": "Duo pour l'emploi", "nl": "Duo naar werk", "en": "Duo to work"},
+    "summary": {
+        "fr": "Un mentor de plus de 50 ans accompagne un jeune pendant six mois.",
+        "nl": "Een mentor van 50+ begeleidt een jongere zes maanden lang.",
+    },
+    "description": {},
+    "themes": ["employment"],
+    "audiences": ["newcomers", "neet"],
+    "age_min": 18,
+    "age_max": 30,
+    "formats": ["one_to_one"],
+    "languages": ["fr", "ar"],
+    "locations": [{"postcode": "1080", "country": "BE"}],
+    "capacity": {"status": "open", "places": 12},
+    "cost": "free",
+    "apply": {"url": "https://example.org/apply", "email": "intake@example.org"},
+    "status": "published",
+}
+
+
+class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
+    """Authlib's `private_key_jwt`, with assertions valid 60 s (the platform refuses any
+    valid more than 5 minutes; Authlib's default is an hour) and the key's own algorithm."""
+
+    def sign(self, auth, token_endpoint):
+        key = auth.client_secret
+        alg = "ES256" if isinstance(key, ECKey) else "RS256"
+        header = {"kid": key.kid} if key.kid else None
+        return private_key_jwt_sign(
+            key,
+            client_id=auth.client_id,
+            token_endpoint=token_endpoint,
+            alg=alg,
+            header=header,
+            expires_in=60,
+        )
+
+
+def load_private_key(path: str | Path) -> RSAKey | ECKey:
+    """Read a PEM private key (RSA or EC P-256)."""
+    pem = Path(path).read_bytes()
+    try:
+        return RSAKey.import_key(pem)
+    except JoseError:
+        return ECKey.import_key(pem)
+
+
+def open_session(
+    base_url: str, client_id: str, private_key: RSAKey | ECKey, scope: str = "programmes:write"
+) -> OAuth2Session:
+    """An HTTP session that fetches its access token with the client-credentials grant."""
+    token_endpoint = base_url.rstrip("/") + "/oauth/token"
+    session = OAuth2Session(
+        client_id, private_key, scope=scope, token_endpoint_auth_method=ShortLivedPrivateKeyJWT.name
+    )
+    session.register_client_auth_method(ShortLivedPrivateKeyJWT(token_endpoint))
+    session.fetch_token(token_endpoint, grant_type="client_credentials")
+    return session
+
+
+def upsert_programme(
+    session: OAuth2Session, base_url: str, external_id: str, programme: dict
+) -> tuple[int, dict]:
+    """PUT the programme under the member's own id; 201 when created, 200 when updated."""
+    response = session.put(
+        f"{base_url.rstrip('/')}/federation/v1/programmes/{external_id}", json=programme, timeout=30
+    )
+    return response.status_code, response.json()
+
+
+def generate_key(path: str) -> dict:
+    """Write a new EC P-256 private key to `path` and return the public JWK to upload."""
+    key = ECKey.generate_key("P-256", private=True)
+    key.ensure_kid()
+    target = Path(path)
+    target.write_bytes(key.as_pem(private=True))
+    target.chmod(0o600)
+    return key.as_dict(private=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:5000")
+    parser.add_argument("--client-id")
+    parser.add_argument("--key", help="PEM file of the client's private key")
+    commands = parser.add_subparsers(dest="command", required=True)
+    keygen = commands.add_parser("generate-key", help="create a key pair; print the public JWK")
+    keygen.add_argument("path")
+    commands.add_parser("token", help="fetch an access token and print its scope and lifetime")
+    upsert = commands.add_parser("upsert", help="create or update a programme")
+    upsert.add_argument("external_id")
+    upsert.add_argument("--body", help="JSON file with the programme (default: an example)")
+    args = parser.parse_args(argv)
+
+    if args.command == "generate-key":
+        print(json.dumps(generate_key(args.path), indent=2))
+        return 0
+    if not args.client_id or not args.key:
+        parser.error("--client-id and --key are required")
+    session = open_session(args.base_url, args.client_id, load_private_key(args.key))
+    if args.command == "token":
+        token = session.token
+        print(
+            json.dumps(
+                {
+                    "token_type": token["token_type"],
+                    "scope": token.get("scope"),
+                    "expires_in": token["expires_in"],
+                }
+            )
+        )
+        return 0
+    body = json.loads(Path(args.body).read_text()) if args.body else EXAMPLE_PROGRAMME
+    status, answer = upsert_programme(session, args.base_url, args.external_id, body)
+    print(json.dumps({"status": status, "response": answer}, ensure_ascii=False, indent=2))
+    return 0 if status in (200, 201) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
