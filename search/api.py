@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from coalition import taxonomy
 from coalition.errors import problem
+from coalition.extensions import db
 from search.analysis import LANGS
 from search.services import (
     SearchHit,
@@ -18,6 +19,7 @@ from search.services import (
     search_programmes,
     suggest,
 )
+from search.zero_results import record_zero_result
 
 bp = Blueprint("search_api", __name__)
 
@@ -77,6 +79,9 @@ def search():
         return problem(503, "Search temporarily unavailable",
                        "The search engine cannot be reached; please try again later.",
                        headers={"Retry-After": "30"})
+    if results.total == 0 and params.q:
+        record_zero_result(params.q, lang)
+        db.session.commit()
     response = jsonify({
         "total": results.total,
         "page": results.page,

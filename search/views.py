@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import nh3
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -346,7 +346,15 @@ def widget():
         if org is None:
             abort(404)
     context = run_search("search.widget", org=org)
+    keep_session_cookie_unset()
     return render_template("search/widget.html", **context), context["status"]
+
+
+def keep_session_cookie_unset() -> None:
+    """Make sure this response sets no cookie, even for a visitor who is signed in."""
+    if session:
+        session.permanent = False  # a permanent session would be refreshed on every response
+        session.modified = False
 
 
 @bp.get("/widget/embed")

@@ -117,6 +117,8 @@ def directory(make_org, make_programme) -> dict[str, Any]:
             apply_phone="+32 9 123 45 67"),
         "digital": make_programme(
             brug, titles={"fr": "Coaching numérique", "nl": "Digitale coaching"},
+            summaries={"fr": "Apprendre à utiliser un ordinateur.",
+                       "nl": "De computer leren gebruiken."},
             themes=["digital"], formats=["hybrid"], places=(("4000", "Liège"),),
             apply_email="digital@brug.example"),
         "draft": make_programme(duo, titles={"fr": "Brouillon secret"}, status=ProgrammeStatus.draft),

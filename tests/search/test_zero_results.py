@@ -1,0 +1,68 @@
+"""Searches that found nothing: counted per day and language, shown to the coalition office."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from coalition.models.base import utcnow
+from search.models import ZeroResultCount
+from search.zero_results import normalise_query, record_zero_result
+from tests.search.pages_fixtures import directory, index, make_programme, search_backend  # noqa: F401
+
+
+def counts(db) -> dict[tuple[str, str], int]:
+    rows = db.session.execute(select(ZeroResultCount)).scalars()
+    return {(row.lang, row.query): row.count for row in rows}
+
+
+def test_the_page_and_the_api_count_empty_searches(client, db, directory, search_backend):
+    index(directory["programmes"]["jobs"])
+    client.get("/nl/programmes?q=Fietsherstelling")
+    client.get("/nl/programmes?q=fietsherstelling  ")
+    client.get("/api/v1/programmes?q=fietsherstelling&lang=nl")
+    client.get("/fr/programmes?q=r%C3%A9paration%20v%C3%A9lo")
+    client.get("/fr/programmes?q=emploi")  # found: not counted
+    client.get("/fr/programmes")  # no text: not counted
+    assert counts(db) == {("nl", "fietsherstelling"): 3, ("fr", "réparation vélo"): 1}
+    row = db.session.execute(select(ZeroResultCount)).scalars().first()
+    assert row.day == utcnow().date()
+
+
+def test_only_the_normalised_capped_text_is_kept(db):
+    assert normalise_query("  Werk\x00 ZOEKEN\u200b\n") == "werk zoeken"
+    record_zero_result("x" * 10_000, "fr")
+    db.session.flush()
+    (lang, query), = counts(db)
+    assert lang == "fr" and len(query) == 100
+    assert set(c.name for c in ZeroResultCount.__table__.columns) == {
+        "id", "day", "lang", "query", "count"}  # no IP, no session, no user
+
+
+def test_the_coalition_admin_sees_them(client, db, make_user, make_org, login):
+    record_zero_result("fietsherstelling", "nl")
+    record_zero_result("fietsherstelling", "nl")
+    record_zero_result("cours de cuisine", "fr")
+    old = ZeroResultCount(day=utcnow().date() - timedelta(days=60), lang="en", query="ancient",
+                          count=9)
+    db.session.add(old)
+    db.session.flush()
+    login(make_user(coalition_admin=True))
+    response = client.get("/en/admin/search/zero-results")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<td lang="nl">fietsherstelling</td><td>NL</td><td>2</td>' in html
+    assert "cours de cuisine" in html
+    assert "ancient" not in html  # older than the default 30 days
+    assert "ancient" in client.get("/en/admin/search/zero-results?days=90").get_data(as_text=True)
+    only_fr = client.get("/en/admin/search/zero-results?lang=fr").get_data(as_text=True)
+    assert "cours de cuisine" in only_fr and "fietsherstelling" not in only_fr
+    assert client.get("/en/admin/search/zero-results?days=abc&lang=xx").status_code == 200
+
+
+def test_others_do_not_see_the_page(client, make_user, make_org, login):
+    assert client.get("/en/admin/search/zero-results").status_code == 302  # to the login
+    org = make_org()
+    login(make_user(org, roles=("org_admin",)))
+    assert client.get("/en/admin/search/zero-results").status_code == 404
