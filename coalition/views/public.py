@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
-from sqlalchemy import text
+import hashlib
 
-from coalition.extensions import db
-from coalition.i18n import browser_language
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select, text
+
+from coalition.extensions import db, limiter
+from coalition.i18n import browser_language, current_language
+from coalition.models import Organisation
+from coalition.services import members
+from coalition.taxonomy import THEMES
+from coalition.views.member_forms import ApplicationForm
 
 #: routes outside the language prefix
 root = Blueprint("root", __name__)
@@ -43,3 +58,91 @@ def readyz():
 def home():
     """What the coalition is, and the way to the search."""
     return render_template("coalition/home.html")
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@limiter.limit("20/hour", methods=["POST"])
+def join():
+    """Apply for membership of the coalition."""
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        try:
+            members.submit_application(
+                organisation_name=form.organisation_name.data,
+                enterprise_number=form.enterprise_number.data,
+                website=form.website.data,
+                languages=form.languages.data,
+                description=form.description.data,
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+                language=current_language(),
+            )
+        except members.MembershipError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            return render_template("coalition/members/applied.html")
+    return render_template("coalition/members/join.html", form=form), 422 if form.errors else 200
+
+
+def _admitted(slug: str) -> Organisation:
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.slug == slug, Organisation.admitted_at.is_not(None))
+    )
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _theme_labels(organisation: Organisation, lang: str) -> list[str]:
+    return [
+        THEMES[code].get(lang, code)
+        for code in members.organisation_themes(organisation)
+        if code in THEMES
+    ]
+
+
+@bp.get("/members", endpoint="members")
+def members_list():
+    """The coalition's member organisations."""
+    lang = current_language()
+    organisations = members.admitted_organisations()
+    rows = [
+        {
+            "organisation": organisation,
+            "name": organisation.display_name(lang),
+            "cities": sorted({branch.city for branch in organisation.branches}),
+            "themes": _theme_labels(organisation, lang),
+        }
+        for organisation in organisations
+    ]
+    rows.sort(key=lambda row: row["name"].casefold())
+    return render_template("coalition/members/list.html", rows=rows)
+
+
+@bp.get("/members/<slug>")
+def member(slug: str):
+    """One member organisation's public page."""
+    organisation = _admitted(slug)
+    lang = current_language()
+    return render_template(
+        "coalition/members/member.html",
+        organisation=organisation,
+        name=organisation.display_name(lang),
+        description=organisation.description(lang),
+        themes=_theme_labels(organisation, lang),
+    )
+
+
+@bp.get("/members/<slug>/logo")
+def logo(slug: str):
+    """The member's logo image."""
+    organisation = _admitted(slug)
+    if not organisation.logo_mime or not organisation.logo:
+        abort(404)
+    response = make_response(organisation.logo)
+    response.headers["Content-Type"] = organisation.logo_mime
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.set_etag(hashlib.sha256(organisation.logo).hexdigest()[:32])
+    return response.make_conditional(request)
