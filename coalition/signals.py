@@ -8,8 +8,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: a programme was created or changed; sender=programme, kwargs: action ("created",
-#: "updated", "published", "unpublished", "archived", "confirmed"), actor (User or None)
+#: a programme was created or changed; sender=programme, kwargs: action ("create", "update",
+#: "publish", "unpublish", "archive", "confirm", "moderate"), actor (User or None)
 programme_changed = _signals.signal("programme-changed")
 
 #: the coalition admin unpublished a programme; sender=programme, kwargs: reason, admin

@@ -400,6 +400,37 @@ class ModerationForm(FlaskForm):
     submit = SubmitField(_l("Unpublish"))
 
 
+#: programmes per page of the moderation list
+MODERATION_PAGE_SIZE = 50
+
+
+@bp.get("/moderate/")
+@access.coalition_admin_required
+def moderation():
+    """Every published or moderated programme, newest change first, for the coalition admin."""
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    programmes = (
+        db.session.execute(
+            select(Programme)
+            .where(
+                (Programme.status == ProgrammeStatus.published)
+                | Programme.unpublished_by_coalition.is_(True)
+            )
+            .order_by(Programme.updated_at.desc(), Programme.id.desc())
+            .limit(MODERATION_PAGE_SIZE + 1)
+            .offset((page - 1) * MODERATION_PAGE_SIZE)
+        )
+        .scalars()
+        .all()
+    )
+    return render_template(
+        "coalition/programmes/moderation.html",
+        programmes=programmes[:MODERATION_PAGE_SIZE],
+        page=page,
+        has_next=len(programmes) > MODERATION_PAGE_SIZE,
+    )
+
+
 @bp.route("/moderate/<int:programme_id>", methods=["GET", "POST"])
 @access.coalition_admin_required
 def moderate(programme_id: int):

@@ -244,3 +244,13 @@ def test_choose_sends_a_single_organisation_editor_straight_in(client, login, ed
     response = client.get("/en/staff/programmes/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/en/staff/programmes/{org_with_branch.id}/")
+
+
+def test_the_moderation_list_leads_to_each_published_programme(client, login, make_user,
+                                                              org_with_branch):
+    published = services.create_programme(org_with_branch, body(status="published"))
+    draft = services.create_programme(org_with_branch, body(title={"en": "Secret draft"}))
+    login(make_user(coalition_admin=True))
+    html = client.get("/en/staff/programmes/moderate/?page=-5").get_data(as_text=True)
+    assert f"/en/staff/programmes/moderate/{published.id}" in html
+    assert f"/en/staff/programmes/moderate/{draft.id}" not in html
