@@ -35,6 +35,9 @@ def _wake_worker(session: Session) -> None:
         worker.wake()
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    # Only the outer transaction's rollback discards the rows; after a savepoint's
+    # rollback others may remain, and a needless wake costs one empty poll.
+    if not previous_transaction.nested:
+        session.info.pop(_KEY, None)

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 import coalition.outbox  # noqa: F401 - wakes the worker after commits that wrote the outbox
 from coalition.access import PERMISSIONS
@@ -270,9 +271,17 @@ def upsert_programme(
     """
     programme = get_by_external_id(organisation, external_id)
     if programme is None:
-        return create_programme(
-            organisation, data, actor, external_id=external_id, client_id=client_id
-        ), True
+        try:
+            # A savepoint: a concurrent PUT of the same id must not undo the caller's work.
+            with db.session.begin_nested():
+                programme = create_programme(
+                    organisation, data, actor, external_id=external_id, client_id=client_id
+                )
+            return programme, True
+        except IntegrityError:
+            programme = get_by_external_id(organisation, external_id)
+            if programme is None:
+                raise
     return update_programme(programme, data, actor, client_id=client_id), False
 
 

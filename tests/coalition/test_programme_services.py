@@ -220,8 +220,25 @@ def test_the_worker_is_woken_after_a_commit_that_wrote_the_outbox(app, db, org_w
 
 def test_a_rolled_back_transaction_wakes_nobody(db, org_with_branch):
     worker._wake.clear()
-    nested = db.session.begin_nested()
     services.create_programme(org_with_branch, body())
-    nested.rollback()
+    db.session.rollback()
     db.session.commit()
     assert not worker._wake.is_set()
+
+
+def test_upsert_racing_another_create_updates_instead(db, org_with_branch, monkeypatch):
+    first, _created = services.upsert_programme(org_with_branch, "crm-7", body())
+    real_lookup = services.get_by_external_id
+    calls = []
+
+    def lookup_missing_once(organisation, external_id):
+        calls.append(external_id)
+        # The first look-up happens "before the other request committed".
+        return None if len(calls) == 1 else real_lookup(organisation, external_id)
+
+    monkeypatch.setattr(services, "get_by_external_id", lookup_missing_once)
+    again, created = services.upsert_programme(org_with_branch, "crm-7", body(cost="paid"))
+    assert (again.id, created, again.cost) == (first.id, False, "paid")
+    db.session.flush()
+    db.session.expire_all()  # the caller's transaction survived the failed insert
+    assert db.session.get(Programme, first.id).cost == "paid"
