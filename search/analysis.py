@@ -52,7 +52,8 @@ def _fold_plural(word: str) -> str:
 
 def prepare(text: str, lang: str) -> str:
     """Text as the tantivy analyzers of `lang` expect it (elisions off, French plurals folded)."""
-    text = strip_elisions(text)
+    if "'" in text or "’" in text:
+        text = strip_elisions(text)
     if lang == "fr":
         return _WORD.sub(lambda m: _fold_plural(m.group().lower()), text)
     return text
@@ -70,6 +71,12 @@ def analyzer(lang: str) -> tantivy.TextAnalyzer:
     if lang in STEMMERS:
         builder = builder.filter(tantivy.Filter.stemmer(STEMMERS[lang]))
     return builder.build()
+
+
+@lru_cache(maxsize=100_000)
+def analyze_word(word: str, lang: str) -> tuple[str, ...]:
+    """`analyze` for one word, cached (snippets and queries analyse the same words often)."""
+    return tuple(analyze(word, lang))
 
 
 def analyze(text: str, lang: str) -> list[str]:

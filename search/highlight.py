@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import escape
 
 from search.analysis import _WORD, LANGS, analyze, edit_distance, fold, fuzzy_distance, query_words
@@ -10,15 +12,17 @@ SNIPPET_CHARS = 220
 FIELDS = ("title", "summary", "description")
 
 
-def _query_terms(q: str, lang: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=1024)
+def _query_terms(q: str, lang: str) -> tuple[tuple[str, int], ...]:
     terms = []
     for word in query_words(q):
         for term in analyze(word, lang):
             terms.append((term, fuzzy_distance(fold(word))))
-    return terms
+    return tuple(terms)
 
 
-def _matches(word: str, lang: str, terms: list[tuple[str, int]]) -> bool:
+@lru_cache(maxsize=100_000)
+def _matches(word: str, lang: str, terms: tuple[tuple[str, int], ...]) -> bool:
     forms = analyze(word, lang)
     if not forms:
         return False

@@ -176,7 +176,7 @@ def relaxed_filter_label(name: str | None) -> str | None:
         "theme": _("the theme"), "audience": _("the target group"), "format": _("the format"),
         "language": _("the language"), "cost": _("the cost"), "city": _("the city"),
         "province": _("the province"), "near": _("the distance"), "age": _("the age"),
-        "open": _("open places only"),
+        "open": _("open places only"), "organisation": _("the organisation"),
     }
     return labels.get(name, name)
 

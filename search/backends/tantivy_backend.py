@@ -27,6 +27,7 @@ from coalition.postcodes import distance_km
 from search.analysis import (
     LANGS,
     analyze,
+    analyze_word,
     analyzer,
     edit_distance,
     fold,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 KEYWORDS = ("theme", "audience", "format", "language", "cost", "capacity", "city", "city_key",
             "province", "org_slug")
-INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts")
+INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc")
 #: text field → (analyzer, boost)
 TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
 for _lang in LANGS:
@@ -56,8 +57,8 @@ for _lang in LANGS:
 FACET_FIELDS = {"theme": "theme", "audience": "audience", "format": "format",
                 "language": "language", "cost": "cost", "province": "province", "city": "city"}
 FACET_SIZE = 50
-#: an upper bound for "all the hits" (geo sets, distance sort)
-ALL = 1_000_000
+#: readers look for new commits at most this often (seconds)
+RELOAD_EVERY = 0.1
 
 
 def _schema() -> tantivy.Schema:
@@ -73,6 +74,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("vocab", tokenizer_name="plain", index_option="basic")
     builder.add_float_field("lat", indexed=True, fast=True)
     builder.add_float_field("lon", indexed=True, fast=True)
+    # The first location as single-valued columns: distances without reading documents.
+    builder.add_float_field("lat0", fast=True)
+    builder.add_float_field("lon0", fast=True)
     return builder.build()
 
 
@@ -89,7 +93,7 @@ def _open(path: Path) -> tantivy.Index:
 def _tantivy_doc(doc: dict[str, Any]) -> tantivy.Document:
     t = tantivy.Document()
     for name in INTEGERS:
-        t.add_integer(name, int(doc[name]))
+        t.add_integer(name, int(doc[name]) if name != "nloc" else len(doc["locations"]))
     t.add_bytes("source", json.dumps(doc, ensure_ascii=False).encode())
     for name in KEYWORDS:
         values = doc.get(name) or []
@@ -107,6 +111,9 @@ def _tantivy_doc(doc: dict[str, Any]) -> tantivy.Document:
     for location in doc["locations"]:
         t.add_float("lat", location["lat"])
         t.add_float("lon", location["lon"])
+    first = doc["locations"][0] if doc["locations"] else {"lat": 0.0, "lon": 0.0}
+    t.add_float("lat0", first["lat"])
+    t.add_float("lon0", first["lon"])
     return t
 
 
@@ -119,6 +126,7 @@ class TantivyBackend:
         self._write_lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
+        self._reloaded = 0.0
 
     # --- folders -------------------------------------------------------------------------
 
@@ -154,8 +162,9 @@ class TantivyBackend:
                 elif generation != self._generation or self._index is None:
                     self._index = _open(self.root / generation)
                     self._generation = generation
-                else:
+                elif time.monotonic() - self._reloaded > RELOAD_EVERY:
                     self._index.reload()
+                    self._reloaded = time.monotonic()
             except (OSError, ValueError) as error:
                 raise SearchUnavailable(f"tantivy index unusable: {error}") from error
             return self._index
@@ -175,6 +184,7 @@ class TantivyBackend:
                     writer.delete_documents_by_term("id", int(doc["id"]))
                     writer.add_document(_tantivy_doc(doc))
                 writer.commit()
+                self._reloaded = 0.0  # this process sees its own commit on its next search
             except Exception:
                 writer.rollback()
                 raise
@@ -232,7 +242,7 @@ class TantivyBackend:
             distance = fuzzy_distance(fold(word))
             clauses = []
             for name, (lang, boost) in TEXT_FIELDS.items():
-                for term in analyze(word, lang):
+                for term in analyze_word(word, lang):
                     clauses.append((Occur.Should, Query.boost_query(
                         Query.term_query(SCHEMA, name, term), boost)))
                     if distance:
@@ -285,12 +295,18 @@ class TantivyBackend:
                                            lon - dlon, lon + dlon)),
         ])
         found: dict[int, float] = {}
-        for _score, address in searcher.search(box, limit=ALL, count=False).hits:
-            doc = json.loads(bytes(searcher.doc(address)["source"][0]))
-            distances = [distance_km(lat, lon, p["lat"], p["lon"]) for p in doc["locations"]]
-            nearest = min(distances, default=math.inf)
+        addresses = [a for _s, a in searcher.search(box, limit=_all(searcher), count=False).hits]
+        columns = [searcher.fast_field_values(name, addresses)
+                   for name in ("id", "nloc", "lat0", "lon0")]
+        for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
+            if nloc == 1:
+                nearest = distance_km(lat, lon, lat0, lon0)
+            else:  # several places: read them from the document
+                doc = json.loads(bytes(searcher.doc(address)["source"][0]))
+                nearest = min((distance_km(lat, lon, p["lat"], p["lon"])
+                               for p in doc["locations"]), default=math.inf)
             if nearest <= radius:
-                found[int(doc["id"])] = nearest
+                found[int(doc_id)] = nearest
         return found
 
     @staticmethod
@@ -319,7 +335,7 @@ class TantivyBackend:
         results = BackendResults()
         try:
             if params.sort == "distance" and geo is not None:
-                found = searcher.search(query, limit=ALL)
+                found = searcher.search(query, limit=_all(searcher))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
                 scored = sorted(zip(ids, found.hits, strict=True),
                                 key=lambda item: (geo.get(item[0], math.inf), item[0]))
@@ -404,3 +420,8 @@ class TantivyBackend:
                 out.append(word)
         return " ".join(out) if changed else None
 
+
+
+def _all(searcher: tantivy.Searcher) -> int:
+    """A limit that collects every hit (tantivy's top-docs collector needs a number)."""
+    return max(1, searcher.num_docs)

@@ -1,0 +1,221 @@
+"""The search part's rows: the search API at 1k/10k/100k programmes, publish → searchable
+latency, and the full reindex rate.
+
+Programmes are generated straight into the database (published, with a location each),
+then indexed with `flask search reindex`; the served platform's readers pick up the new
+index by themselves. Rows run in registration order: search_1k, search, reindex,
+publish_latency, search_100k (the largest last, so the others measure their own size).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+from bench.scenarios import Scenario, register
+
+BENCH_ORG = "bench-search"
+WORDS = {
+    "fr": ("mentorat emploi jeunes accompagnement formation recherche métier stage orientation "
+           "entreprise confiance langue numérique bénévole parcours projet avenir"),
+    "nl": ("mentoring werk jongeren begeleiding opleiding zoeken beroep stage oriëntatie "
+           "onderneming vertrouwen taal digitaal vrijwilliger traject project toekomst"),
+    "en": ("mentoring job young support training search career internship orientation "
+           "business confidence language digital volunteer pathway project future"),
+}
+WORDS_BY_LANG = {lang: text.split() for lang, text in WORDS.items()}
+QUERIES = ["mentorat emploi", "werk zoeken", "digital skills", "formation", "jongeren",
+           "emplois", "mentorat emplio", "orientation", "", "langue"]
+FILTERS = ["", "&theme=employment", "&language=nl", "&age=19", "&theme=education&format=group",
+           "&near=1000&radius_km=25", "&open=1", "&cost=free"]
+
+
+def generate_programmes(target: int, seed: int = 7) -> int:
+    """Make `target` published bench programmes exist (run inside an app context)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import func, insert, select
+
+    from coalition import postcodes, taxonomy
+    from coalition.extensions import db
+    from coalition.models import Organisation, Programme, ProgrammeLocation
+    from coalition.models.base import utcnow
+
+    org = db.session.execute(
+        select(Organisation).where(Organisation.slug == BENCH_ORG)).scalar_one_or_none()
+    if org is None:
+        org = Organisation(slug=BENCH_ORG, name="Bench Mentoring", names={}, languages=["fr"],
+                           descriptions={}, admitted_at=utcnow())
+        db.session.add(org)
+        db.session.flush()
+    have = db.session.execute(select(func.count()).select_from(Programme)
+                              .where(Programme.organisation_id == org.id)).scalar_one()
+    rng = random.Random(seed + have)
+    postcodes._load()
+    places = [p for (country, _code), p in postcodes._by_code.items() if country == "BE"]
+    themes, audiences = list(taxonomy.THEMES), list(taxonomy.AUDIENCES)
+    formats, languages = list(taxonomy.FORMATS), ["fr", "nl", "en", "ar", "tr"]
+    now = utcnow()
+    while have < target:
+        batch = min(2000, target - have)
+        rows = []
+        for _ in range(batch):
+            texts = {lang: (" ".join(rng.sample(words, 4)).capitalize(),
+                            " ".join(rng.sample(words, 10)))
+                     for lang, words in WORDS_BY_LANG.items() if rng.random() < 0.7} or {
+                "fr": ("Mentorat", "Mentorat emploi")}
+            age_min = rng.choice([15, 16, 18, 20])
+            rows.append({
+                "organisation_id": org.id,
+                "titles": {k: v[0] for k, v in texts.items()},
+                "summaries": {k: v[1] for k, v in texts.items()},
+                "descriptions": {},
+                "themes": rng.sample(themes, rng.randint(1, 2)),
+                "audiences": rng.sample(audiences, rng.randint(1, 2)),
+                "formats": [rng.choice(formats)],
+                "languages": rng.sample(languages, 2),
+                "age_min": age_min, "age_max": age_min + rng.choice([10, 15, 20]),
+                "cost": rng.choice(["free", "free", "contribution", "paid"]),
+                "capacity_status": rng.choice(["open", "open", "waiting_list", "full"]),
+                "confirmed_on": date.today() - timedelta(days=rng.randint(0, 200)),
+                "status": "published",
+                "published_at": now - timedelta(minutes=rng.randint(0, 100_000)),
+                "unpublished_by_coalition": False,
+            })
+        new_ids = db.session.execute(insert(Programme).returning(Programme.id), rows).scalars()
+        locations = []
+        for programme_id in new_ids:
+            place = rng.choice(places)
+            locations.append({"programme_id": programme_id, "postcode": place.postcode,
+                              "city": place.city, "country": "BE",
+                              "latitude": place.latitude, "longitude": place.longitude})
+        db.session.execute(insert(ProgrammeLocation), locations)
+        db.session.commit()
+        have += batch
+    return have
+
+
+def _prepare(ctx, size: int) -> dict[str, Any]:
+    """Generate up to `size` bench programmes and reindex; remember the reindex rate."""
+    ctx.python(f"from bench.scenarios.search import generate_programmes\n"
+               f"generate_programmes({size})")
+    started = time.monotonic()
+    ctx.flask("search", "reindex")
+    seconds = time.monotonic() - started
+    count = int(ctx.python(
+        "from search.documents import published_count\nprint(published_count())").strip())
+    ctx.state["search_reindex"] = {"documents": count, "seconds": round(seconds, 2)}
+    # The readers reopen the new index on their next search.
+    ctx.http("GET", "/api/v1/programmes?q=emploi")
+    return {"lua": _lua()}
+
+
+def _lua() -> str:
+    paths = [f"/api/v1/programmes?lang=fr&q={q.replace(' ', '+')}{f}"
+             for q in QUERIES for f in FILTERS]
+    random.Random(3).shuffle(paths)
+    items = ",".join(json.dumps(p) for p in paths)
+    return (
+        f"local paths = {{{items}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\n"
+        "end\n"
+    )
+
+
+def _search_scenario(name: str, size: int) -> Scenario:
+    return Scenario(
+        name,
+        path="/api/v1/programmes",
+        setup=lambda ctx: _prepare(ctx, size),
+        description=f"GET /api/v1/programmes with facets on {size:,} programmes "
+                    "(varied text, filters and near-postcode queries, embedded engine)",
+    )
+
+
+def measure_reindex(ctx) -> dict[str, Any]:
+    """Time `flask search reindex` over what the database holds now."""
+    started = time.monotonic()
+    ctx.flask("search", "reindex")
+    seconds = time.monotonic() - started
+    count = int(ctx.python(
+        "from search.documents import published_count\nprint(published_count())").strip())
+    # The process start-up (imports, app) is included: the rate is what an operator sees.
+    return {"documents": count, "seconds": round(seconds, 2),
+            "rps": round(count / seconds, 1) if seconds else None,
+            "unit": "programmes/s (rps column)"}
+
+
+PUBLISH_LATENCY = """
+import threading, time, statistics
+from coalition.worker import run_forever
+from coalition.extensions import db
+from coalition.models import Organisation, Programme, ProgrammeLocation
+from coalition.models.programmes import ProgrammeStatus
+from coalition.models.base import utcnow
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from search.services import parse_search_params, search_programmes
+threading.Thread(target=run_forever, args=(app,), daemon=True).start()
+org = db.session.execute(
+    select(Organisation).where(Organisation.slug == "bench-search")).scalar_one()
+try:
+    from coalition.services.programmes import publish_programme
+except ImportError:
+    publish_programme = None
+from coalition.models import OutboxEntry
+latencies = []
+for n in range(ROUNDS):
+    word = f"zqbench{time.time_ns()}"
+    p = Programme(organisation=org, titles={"fr": f"Mentorat {word}"}, summaries={"fr": "x"},
+                  descriptions={}, themes=["employment"], audiences=["neet"], formats=["group"],
+                  languages=["fr"], cost="free", status=ProgrammeStatus.draft)
+    p.locations.append(ProgrammeLocation(postcode="1000", city="Bruxelles", country="BE",
+                                         latitude=50.85, longitude=4.35))
+    db.session.add(p)
+    db.session.flush()
+    started = time.monotonic()
+    if publish_programme:
+        publish_programme(p)
+    else:
+        p.status, p.published_at = ProgrammeStatus.published, utcnow()
+        db.session.add(OutboxEntry(kind="programme", object_id=p.id))
+    db.session.commit()
+    with app.test_request_context():
+        params = parse_search_params(MultiDict({"q": word}), "fr")
+        while search_programmes(params).total == 0:
+            if time.monotonic() - started > 30:
+                break
+            time.sleep(0.005)
+    latencies.append((time.monotonic() - started) * 1000)
+latencies.sort()
+print(latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.95) - 1], len(latencies))
+"""
+
+
+def measure_publish_latency(ctx, rounds: int = 40) -> dict[str, Any]:
+    """Publish (commit with the outbox row) → the programme is found by a search, p50/p95."""
+    out = ctx.python(PUBLISH_LATENCY.replace("ROUNDS", str(rounds))).strip().splitlines()[-1]
+    p50, p95, n = out.split()
+    return {"p50_ms": round(float(p50), 1), "p95_ms": round(float(p95), 1),
+            "publishes": int(n)}
+
+
+def measure_reindex_rate(ctx) -> dict[str, Any]:
+    """The reindex row: a full `flask search reindex` of the 10,000-programme directory."""
+    return measure_reindex(ctx)
+
+
+register(_search_scenario("search_1k", 1_000))
+register(_search_scenario("search", 10_000))
+register(Scenario("reindex", measure=measure_reindex_rate, baseline=False,
+                  description="flask search reindex of every published programme (about "
+                              "10,000): programmes per second, new index then atomic switch"))
+register(Scenario("publish_latency", measure=measure_publish_latency, baseline=False,
+                  description="publish a programme (commit + outbox) → found by search, "
+                              "embedded worker thread, p50/p95 over 40 publishes"))
+register(_search_scenario("search_100k", 100_000))
