@@ -29,7 +29,8 @@ def test_search_in_dutch_finds_and_highlights(client, directory, search_backend)
     response, html = page(client, "/nl/programmes?q=werk")
     assert response.status_code == 200
     assert 'role="search"' in html and 'method="get"' in html
-    count = re.search(r'aria-live="polite">\s*<p class="result-count">(\d+) programmes? found', html)
+    count = re.search(r"aria-live=\"polite\">\s*<p class=\"result-count\">(\d+) programma's gevonden",
+                      html)
     titles = re.findall(r'<h3[^>]*><a [^>]*>(.*?)</a>', html)
     assert count and int(count.group(1)) == len(titles) == 2  # the NEET label says "werk" too
     assert titles[0] == "Mentoraat <mark>werk</mark>"
@@ -120,7 +121,7 @@ def test_pagination(client, make_org, make_programme, search_backend):
     programmes = [make_programme(org, titles={"fr": f"Programme {n}"}) for n in range(5)]
     index(*programmes)
     _response, html = page(client, "/fr/programmes?per_page=2")
-    assert "5 programmes found" in html
+    assert "5 programmes trouvés" in html
     assert 'href="/fr/programmes?per_page=2&amp;page=2"' in html
     _response, html = page(client, "/fr/programmes?per_page=2&page=3")
     assert html.count('class="card result"') == 1
@@ -130,15 +131,16 @@ def test_pagination(client, make_org, make_programme, search_backend):
 def test_zero_hits_offer_a_way_out(client, directory, search_backend):
     indexed(directory)
     _response, html = page(client, "/fr/programmes?q=mentorat&theme=wellbeing")
-    assert re.findall(r'result-count">([^<]*)', html) == ["0 programme found"]  # French plural
-    assert "Search without it" in html or "Did you mean" in html
+    assert re.findall(r'result-count">([^<]*)', html) == ["0 programme trouvé"]  # French: 0 is singular
+    assert re.search(r'Sans le thème, 3 programmes sont trouvés.\s*'
+                     r'<a href="/fr/programmes\?q=mentorat">Chercher sans ce filtre</a>', html)
 
 
 def test_the_engine_being_down_is_said_not_crashed(client, directory, engine_down):
     response, html = page(client, "/nl/programmes?q=werk")
     assert response.status_code == 503
     assert 'role="status"' in html
-    assert "temporarily unavailable" in html
+    assert "Het zoeken is tijdelijk niet beschikbaar" in html
 
 
 def test_javascript_is_only_an_enhancement(client, search_backend):
