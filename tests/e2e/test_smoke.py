@@ -63,6 +63,36 @@ def test_keyboard_users_can_skip_to_the_content(live_server, page):
     assert page.evaluate("() => document.activeElement.id") == "main"
 
 
+def test_focused_links_show_a_focus_ring(live_server, page):
+    page.goto(f"{live_server.url}/fr/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the first link of the header, on the blue background
+
+    ring = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }"
+    )
+    assert ring[0] == "solid" and ring[1] != "0px", ring
+    assert ring[2] != "none", ring
+
+
+def test_the_navigation_marks_the_current_page(live_server, page):
+    page.goto(f"{live_server.url}/nl/members")
+    current = page.get_by_role("navigation", name="Hoofdmenu").locator("[aria-current=page]")
+    assert current.count() == 1
+    assert current.get_attribute("href") == "/nl/members"
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/nl/members", "/fr/join"])
+def test_pages_fit_a_small_phone_without_sideways_scrolling(live_server, new_page, path):
+    page = new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{live_server.url}{path}")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px wide"
+
+
 def test_pages_work_without_javascript_and_within_the_csp(live_server, new_page):
     page = new_page(java_script_enabled=False)
     response = page.goto(f"{live_server.url}/fr/")
