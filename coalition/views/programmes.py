@@ -40,7 +40,6 @@ from coalition.taxonomy import (
 
 bp = Blueprint("programmes", __name__)
 
-LANGUAGE_LABELS = {"fr": _l("French"), "nl": _l("Dutch"), "en": _l("English")}
 #: the country prefix an editor may put before an extra postcode ("FR-75001")
 POSTCODE_ENTRY = re.compile(r"(?:(BE|FR|NL)[\s-]+)?(.+)", re.IGNORECASE)
 
@@ -312,7 +311,6 @@ def _save(organisation: Organisation, programme: Programme | None):
         organisation=organisation,
         programme=programme,
         text_limits=TEXT_LIMITS,
-        language_labels=LANGUAGE_LABELS,
     ), status
 
 
