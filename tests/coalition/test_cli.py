@@ -1,0 +1,104 @@
+"""`flask coalition add-member`."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coalition.models import AuditLogEntry, Organisation
+
+
+def _add(runner, *extra):
+    return runner.invoke(
+        args=[
+            "coalition",
+            "add-member",
+            "--name",
+            "Mentorat Liège",
+            "--slug",
+            "mentorat-liege",
+            "--enterprise-number",
+            "BE 0123.456.749",
+            *extra,
+        ]
+    )
+
+
+def test_add_member_admits_an_organisation_once(runner, db):
+    first = _add(runner, "--website", "mentorat-liege.example")
+    assert first.exit_code == 0, first.output
+    assert "member added: mentorat-liege" in first.output
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.slug == "mentorat-liege")
+    )
+    assert organisation.name == "Mentorat Liège"
+    assert organisation.enterprise_number == "0123456749"
+    assert organisation.website == "https://mentorat-liege.example"
+    assert organisation.admitted_at is not None
+
+    second = _add(runner)
+    assert second.exit_code == 0, second.output
+    assert "unchanged" in second.output
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Organisation)
+            .where(Organisation.slug == "mentorat-liege")
+        )
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditLogEntry)
+            .where(AuditLogEntry.action == "organisation.add")
+        )
+        == 1
+    )
+
+
+def test_add_member_refuses_an_invalid_enterprise_number(runner, db):
+    result = runner.invoke(
+        args=[
+            "coalition",
+            "add-member",
+            "--name",
+            "X",
+            "--slug",
+            "x-org",
+            "--enterprise-number",
+            "0123.456.748",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "enterprise number" in result.output
+    assert db.session.scalar(select(Organisation).where(Organisation.slug == "x-org")) is None
+
+
+def test_add_member_refuses_a_bad_slug_or_a_number_already_used(runner, db, make_org):
+    bad = runner.invoke(
+        args=[
+            "coalition",
+            "add-member",
+            "--name",
+            "X",
+            "--slug",
+            "Not A Slug",
+            "--enterprise-number",
+            "0123456749",
+        ]
+    )
+    assert bad.exit_code != 0 and "slug" in bad.output
+    make_org("Holder", enterprise_number="0123456749")
+    taken = runner.invoke(
+        args=[
+            "coalition",
+            "add-member",
+            "--name",
+            "Y",
+            "--slug",
+            "y-org",
+            "--enterprise-number",
+            "0123456749",
+        ]
+    )
+    assert taken.exit_code != 0 and "already a member" in taken.output
