@@ -150,6 +150,9 @@ def _changed(
     programme: Programme, action: str, actor: User | None, client_id: str | None, **details: Any
 ) -> None:
     """Record a change: the outbox row, the audit entry and the signal, in this transaction."""
+    # Set explicitly: a change of locations alone updates no column of the programme row,
+    # yet `modified_after` feeds and the index must see it.
+    programme.updated_at = utcnow()
     db.session.flush()
     db.session.add(OutboxEntry(kind="programme", object_id=programme.id))
     audit.record(

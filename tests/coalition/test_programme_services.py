@@ -242,3 +242,11 @@ def test_upsert_racing_another_create_updates_instead(db, org_with_branch, monke
     db.session.flush()
     db.session.expire_all()  # the caller's transaction survived the failed insert
     assert db.session.get(Programme, first.id).cost == "paid"
+
+
+def test_a_change_of_places_alone_moves_updated_at(db, org_with_branch):
+    programme = services.create_programme(org_with_branch, body())
+    before = programme.updated_at
+    services.update_programme(programme, body(locations=[{"postcode": "9000"}]))
+    db.session.flush()
+    assert programme.updated_at > before
