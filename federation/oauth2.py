@@ -19,6 +19,7 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
+from importlib import import_module
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
@@ -36,6 +37,7 @@ from joserfc.jwk import RSAKey, import_key
 from joserfc.util import to_bytes
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from coalition.errors import problem
 from coalition.extensions import csrf, db, limiter
@@ -394,22 +396,37 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
             db.session.execute(delete(AssertionJti).where(AssertionJti.expires_at < utcnow()))
         expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(seconds=LEEWAY)
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    AssertionJti(client_id=claims["sub"], jti_hash=_digest(jti), expires_at=expires)
-                )
-        except IntegrityError:
-            return False
-        return True
+        return _record_once(claims["sub"], _digest(jti), expires)
+
+
+def _record_once(client_id: str, jti_hash: str, expires_at: datetime) -> bool:
+    """Insert the used assertion id; False if it was there. One statement where the database
+    has INSERT … ON CONFLICT (PostgreSQL, SQLite), else a savepoint."""
+    values = {"client_id": client_id, "jti_hash": jti_hash, "expires_at": expires_at}
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module = import_module(f"sqlalchemy.dialects.{dialect}")
+        statement = (
+            module.insert(AssertionJti)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["client_id", "jti_hash"])
+            .returning(AssertionJti.id)
+        )
+        return db.session.execute(statement).first() is not None
+    try:
+        with db.session.begin_nested():
+            db.session.add(AssertionJti(**values))
+    except IntegrityError:
+        return False
+    return True
 
 
 def query_client(client_id: str) -> OAuthClient | None:
     """A client that may still authenticate (revoked clients are unknown)."""
     return db.session.scalar(
-        select(OAuthClient).where(
-            OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None)
-        )
+        select(OAuthClient)
+        .options(joinedload(OAuthClient.organisation))
+        .where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None))
     )
 
 
