@@ -92,6 +92,20 @@ def token_bodies(ctx: BenchContext, client_id: str, key: Any, count: int) -> lis
     return bodies
 
 
+def bench_token(ctx: BenchContext, name: str, scopes: str) -> str:
+    """A fresh access token (valid 5 minutes) for the bench client `name` (for API rows)."""
+    client = bench_client(ctx, name, scopes)
+    body = token_bodies(ctx, client["client_id"], client["key"], 1)[0]
+    response = ctx.http(
+        "POST",
+        "/oauth/token",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
 def token_lua(bodies: list[str]) -> str:
     """A wrk script where thread t sends bodies t, t+2, t+4, …: no assertion is sent twice."""
     table = ",\n".join(json.dumps(body) for body in bodies)  # JSON strings are Lua strings
