@@ -100,6 +100,28 @@ def test_rsa_keys_and_an_unnamed_kid_work(client, make_org, oauth_client):
     assert response.status_code == 200, response.json
 
 
+def test_authlib_default_lifetime_is_overridden(make_app, db, make_org, oauth_client):
+    """Authlib gives client-credentials tokens 10 days; ours live 300 s, whatever the config."""
+    from authlib.oauth2.rfc6750 import BearerTokenGenerator
+
+    assert BearerTokenGenerator.GRANT_TYPES_EXPIRES_IN["client_credentials"] == 864000
+    long_lived = make_app(OAUTH_ACCESS_TOKEN_LIFETIME=864000)
+    registered = oauth_client(make_org(), "events:read")
+    with long_lived.test_client() as http:
+        body = http.post("/oauth/token", data=registered.token_form()).json
+    claims = _claims(body["access_token"])
+    assert body["expires_in"] == 300
+    assert claims["exp"] - claims["iat"] == 300
+
+
+def test_token_issuance_records_the_last_use(client, make_org, oauth_client):
+    registered = oauth_client(make_org(), "events:read")
+    assert registered.client.last_used_at is None
+    assert _token(client, registered).status_code == 200
+    _db.session.refresh(registered.client)
+    assert registered.client.last_used_at is not None
+
+
 def test_client_secret_basic_when_the_client_is_configured_for_it(client, make_org, oauth_client):
     registered = oauth_client(make_org(), "events:read", method="client_secret_basic")
     response = client.post(
@@ -119,6 +141,7 @@ def test_client_secret_basic_when_the_client_is_configured_for_it(client, make_o
 
 
 def test_the_secret_is_stored_only_as_a_hash(db, make_org, oauth_client):
+    """Authlib's client mixin keeps `client_secret` in plain text; we keep a SHA-256."""
     registered = oauth_client(make_org(), "events:read", method="client_secret_basic")
     row = (
         db.session.execute(
@@ -207,6 +230,12 @@ def test_bad_assertions_are_refused(client, make_org, oauth_client, claims):
     response = _token(client, registered, **claims)
     assert response.status_code in (400, 401)
     assert response.json["error"] == "invalid_client"
+
+
+def test_an_assertion_may_live_at_most_five_minutes(client, make_org, oauth_client):
+    registered = oauth_client(make_org(), "events:read")
+    assert _token(client, registered, exp=int(time.time()) + 400).status_code in (400, 401)
+    assert _token(client, registered, exp=int(time.time()) + 240).status_code == 200
 
 
 def test_an_assertion_for_the_issuer_is_accepted(app, client, make_org, oauth_client):
@@ -389,6 +418,7 @@ def test_a_token_signed_by_another_key_is_refused(client, make_org, oauth_client
 
 
 def test_revocation_is_effective_at_once(db, client, make_org, oauth_client):
+    """Authlib's bearer validator never reads a revocation flag; ours checks every call."""
     registered = oauth_client(make_org(), "programmes:write")
     token = _token(client, registered).json["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
