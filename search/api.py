@@ -22,6 +22,7 @@ from search.services import (
 from search.zero_results import record_zero_result
 
 bp = Blueprint("search_api", __name__)
+_URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 def _language() -> str:
@@ -48,7 +49,7 @@ def _text(doc: dict[str, Any], name: str, lang: str) -> str:
         (doc[f"{name}_{x}"] for x in LANGS if doc.get(f"{name}_{x}")), "")
 
 
-def _hit(hit: SearchHit, lang: str) -> dict[str, Any]:
+def _hit(hit: SearchHit, lang: str, url: str) -> dict[str, Any]:
     doc = hit.document
     return {
         "id": hit.uuid,
@@ -61,8 +62,7 @@ def _hit(hit: SearchHit, lang: str) -> dict[str, Any]:
         "cities": doc.get("city", []),
         "distance_km": round(hit.distance_km, 1) if hit.distance_km is not None else None,
         "highlight": hit.highlight,
-        "url": url_for("search.programme", lang_code=lang, programme_uuid=hit.uuid,
-                       _external=True),
+        "url": url.replace(_URL_PLACEHOLDER, hit.uuid),
     }
 
 
@@ -82,11 +82,14 @@ def search():
     if results.total == 0 and params.q:
         record_zero_result(params.q, lang)
         db.session.commit()
+    # One url_for per answer, not per hit: building URLs is a visible share of the time.
+    url = url_for("search.programme", lang_code=lang, programme_uuid=_URL_PLACEHOLDER,
+                  _external=True)
     response = jsonify({
         "total": results.total,
         "page": results.page,
         "per_page": results.per_page,
-        "hits": [_hit(hit, lang) for hit in results.hits],
+        "hits": [_hit(hit, lang, url) for hit in results.hits],
         "facets": {
             name: [{"value": v, "label": facet_label(name, v, lang), "count": n}
                    for v, n in values]

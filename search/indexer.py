@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.extensions import db
 from coalition.models import OutboxEntry, Programme
@@ -66,7 +67,12 @@ def drain_once(batch: int = BATCH, now: datetime | None = None, *, ignore_backof
             entry.available_at = now + backoff(entry.attempts)
             entry.last_error = error[:500]
             failed += 1
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another indexer (SQLite has no SKIP LOCKED) handled these rows meanwhile.
+        db.session.rollback()
+        return 0, 0
     return done, failed
 
 

@@ -151,8 +151,8 @@ def measure_reindex(ctx) -> dict[str, Any]:
 
 
 PUBLISH_LATENCY = """
-import threading, time, statistics
-from coalition.worker import run_forever
+import time
+from search.indexer import drain
 from coalition.extensions import db
 from coalition.models import Organisation, Programme, ProgrammeLocation
 from coalition.models.programmes import ProgrammeStatus
@@ -160,7 +160,6 @@ from coalition.models.base import utcnow
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from search.services import parse_search_params, search_programmes
-threading.Thread(target=run_forever, args=(app,), daemon=True).start()
 org = db.session.execute(
     select(Organisation).where(Organisation.slug == "bench-search")).scalar_one()
 try:
@@ -185,6 +184,11 @@ for n in range(ROUNDS):
         p.status, p.published_at = ProgrammeStatus.published, utcnow()
         db.session.add(OutboxEntry(kind="programme", object_id=p.id))
     db.session.commit()
+    # What the embedded worker thread does when the commit wakes it.
+    try:
+        drain()
+    except Exception:
+        db.session.rollback()  # the platform's own worker took the row first
     with app.test_request_context():
         params = parse_search_params(MultiDict({"q": word}), "fr")
         while search_programmes(params).total == 0:
@@ -216,6 +220,6 @@ register(Scenario("reindex", measure=measure_reindex_rate, baseline=False,
                   description="flask search reindex of every published programme (about "
                               "10,000): programmes per second, new index then atomic switch"))
 register(Scenario("publish_latency", measure=measure_publish_latency, baseline=False,
-                  description="publish a programme (commit + outbox) → found by search, "
-                              "embedded worker thread, p50/p95 over 40 publishes"))
+                  description="publish a programme (commit + outbox row) → the indexer "
+                              "drains it → found by search; p50/p95 over 40 publishes"))
 register(_search_scenario("search_100k", 100_000))

@@ -126,7 +126,7 @@ class TantivyBackend:
         self._write_lock = threading.Lock()
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
-        self._reloaded = 0.0
+        self._checked = 0.0
 
     # --- folders -------------------------------------------------------------------------
 
@@ -152,6 +152,8 @@ class TantivyBackend:
 
     def _live(self) -> tantivy.Index:
         """The live index, reopened when `CURRENT` changed, reloaded to see new commits."""
+        if self._index is not None and time.monotonic() - self._checked < RELOAD_EVERY:
+            return self._index
         with self._lock:
             try:
                 generation = self._read_pointer()
@@ -162,9 +164,9 @@ class TantivyBackend:
                 elif generation != self._generation or self._index is None:
                     self._index = _open(self.root / generation)
                     self._generation = generation
-                elif time.monotonic() - self._reloaded > RELOAD_EVERY:
+                else:
                     self._index.reload()
-                    self._reloaded = time.monotonic()
+                self._checked = time.monotonic()
             except (OSError, ValueError) as error:
                 raise SearchUnavailable(f"tantivy index unusable: {error}") from error
             return self._index
@@ -184,7 +186,7 @@ class TantivyBackend:
                     writer.delete_documents_by_term("id", int(doc["id"]))
                     writer.add_document(_tantivy_doc(doc))
                 writer.commit()
-                self._reloaded = 0.0  # this process sees its own commit on its next search
+                self._checked = 0.0  # this process sees its own commit on its next search
             except Exception:
                 writer.rollback()
                 raise
@@ -233,22 +235,29 @@ class TantivyBackend:
     def count(self) -> int:
         return self._live().searcher().num_docs
 
-    def _text_query(self, q: str) -> Query | None:
+    def _text_query(self, searcher: tantivy.Searcher, q: str) -> Query | None:
+        """Every word must match some field; a word the index does not know matches fuzzily.
+
+        Fuzzy automata are costly in tantivy, so a word found as such in any field is
+        matched exactly (stemmed, accents folded), and only an unknown word (a typo) gets
+        one fuzzy query, on the unstemmed `vocab` field that holds every text.
+        """
         words = query_words(q)
         if not words:
             return None
         musts = []
         for word in words:
-            distance = fuzzy_distance(fold(word))
-            clauses = []
+            clauses, known = [], False
             for name, (lang, boost) in TEXT_FIELDS.items():
                 for term in analyze_word(word, lang):
+                    known = known or searcher.doc_freq(name, term) > 0
                     clauses.append((Occur.Should, Query.boost_query(
                         Query.term_query(SCHEMA, name, term), boost)))
-                    if distance:
-                        clauses.append((Occur.Should, Query.boost_query(
-                            Query.fuzzy_term_query(SCHEMA, name, term, distance, True, False),
-                            boost * 0.5)))
+            distance = fuzzy_distance(fold(word))
+            if not known and distance:
+                for term in analyze_word(word, "plain"):
+                    clauses.append((Occur.Should, Query.fuzzy_term_query(
+                        SCHEMA, "vocab", term, distance, True, False)))
             if clauses:
                 musts.append((Occur.Must, Query.boolean_query(clauses)))
         return Query.boolean_query(musts) if musts else None
@@ -318,7 +327,7 @@ class TantivyBackend:
     def search(self, params: SearchParams) -> BackendResults:
         """Text, filters, facets (each without its own filter), geo, sort and one page."""
         searcher = self._live().searcher()
-        text = self._text_query(params.q)
+        text = self._text_query(searcher, params.q)
         geo = None
         if params.origin:
             geo = self._geo(searcher, params.origin, params.radius_km or 25)
