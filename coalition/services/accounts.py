@@ -229,6 +229,29 @@ def pending_invitation(token: str) -> Invitation:
     return invitation
 
 
+def pending_invitations(organisation: Organisation) -> list[Invitation]:
+    """The organisation's invitations still waiting for an answer, newest first."""
+    return list(db.session.execute(
+        select(Invitation)
+        .where(
+            Invitation.organisation_id == organisation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ).scalars())
+
+
+def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
+    """Withdraw an invitation: its link stops working."""
+    if invitation.revoked_at is None and invitation.accepted_at is None:
+        invitation.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("invitation.revoke", actor=actor, organisation=invitation.organisation_id,
+                     target=invitation, email=invitation.email)
+
+
 def accept_invitation(token: str, name: str | None, password: str | None) -> User:
     """Accept an invitation: create the account (or extend an existing one) with its roles.
 

@@ -16,7 +16,7 @@ from coalition.access import current_user, login_required
 from coalition.config import LANGUAGES
 from coalition.extensions import db
 from coalition.i18n import LANGUAGE_NAMES, current_language
-from coalition.models import Organisation, OrganisationRole, Role, User
+from coalition.models import Invitation, Organisation, OrganisationRole, Role, User
 from coalition.services import accounts
 
 bp = Blueprint("staff", __name__)
@@ -50,6 +50,10 @@ class InviteForm(FlaskForm):
 
 class RemoveRoleForm(FlaskForm):
     submit = SubmitField(_l("Remove"))
+
+
+class WithdrawInvitationForm(FlaskForm):
+    submit = SubmitField(_l("Withdraw"))
 
 
 @bp.get("/")
@@ -104,6 +108,8 @@ def people(org_id: int):
     return render_template(
         "coalition/staff/people.html", organisation=organisation, people=_people(organisation),
         form=form, remove_form=RemoveRoleForm(formdata=None), role_labels=role_labels(),
+        invitations=accounts.pending_invitations(organisation),
+        withdraw_form=WithdrawInvitationForm(formdata=None),
     ), status
 
 
@@ -127,4 +133,20 @@ def remove_role(org_id: int, user_id: int, role: str):
         return redirect(url_for("staff.people", org_id=org_id))
     db.session.commit()
     flash(_("The role was removed."), "success")
+    return redirect(url_for("staff.people", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/invitations/<int:invitation_id>/withdraw")
+@login_required
+def withdraw_invitation(org_id: int, invitation_id: int):
+    """Withdraw a pending invitation of this organisation."""
+    organisation = _organisation_for_staff_management(org_id)
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if invitation.organisation_id != organisation.id:
+        abort(404)
+    if not WithdrawInvitationForm().validate_on_submit():
+        abort(400)
+    accounts.revoke_invitation(invitation, current_user())
+    db.session.commit()
+    flash(_("The invitation to %(email)s was withdrawn.", email=invitation.email), "success")
     return redirect(url_for("staff.people", org_id=org_id))

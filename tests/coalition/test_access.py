@@ -34,12 +34,13 @@ def test_an_inactive_user_can_do_nothing(two_orgs):
     assert not can(two_orgs["admin_a"], "view", two_orgs["a"])
 
 
-def _routes(org_id: int, user_id: int) -> list[tuple[str, str]]:
-    """Every route of the staff area that takes an organisation or a person id."""
+def _routes(org_id: int, user_id: int, invitation_id: int = 1) -> list[tuple[str, str]]:
+    """Every route of the staff area that takes an organisation, person or invitation id."""
     return [
         ("get", f"/en/staff/{org_id}/people"),
         ("post", f"/en/staff/{org_id}/people"),
         ("post", f"/en/staff/{org_id}/people/{user_id}/roles/editor/remove"),
+        ("post", f"/en/staff/{org_id}/invitations/{invitation_id}/withdraw"),
     ]
 
 

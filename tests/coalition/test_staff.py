@@ -114,3 +114,44 @@ def test_unknown_role_or_person_is_404(client, make_org, make_user, login):
                        ).status_code == 404
     assert client.post(f"/en/staff/{org.id}/people/999999/roles/editor/remove"
                        ).status_code == 404
+
+
+def test_an_admin_sees_and_withdraws_pending_invitations(app, client, db, make_org, make_user,
+                                                        login):
+    from coalition.services import accounts
+
+    org = make_org()
+    admin = make_user(org, roles=("org_admin",))
+    with app.test_request_context("/en/"):
+        invitation, token = accounts.invite_user("pending-one@example.org", "P", org,
+                                                 ["referral_officer"], admin, "en")
+    login(admin)
+    html = client.get(f"/en/staff/{org.id}/people").get_data(as_text=True)
+    assert "pending-one@example.org" in html and "Referral officer" in html
+    response = client.post(f"/en/staff/{org.id}/invitations/{invitation.id}/withdraw")
+    assert response.status_code == 302
+    after = client.get(f"/en/staff/{org.id}/people").get_data(as_text=True)
+    assert "was withdrawn" in after and "Invitations waiting for an answer" not in after
+    # The link in the mail no longer works.
+    assert client.get(f"/en/invitation/{token}").status_code == 404
+    entry = db.session.execute(
+        select(AuditLogEntry).where(AuditLogEntry.action == "invitation.revoke")
+        .order_by(AuditLogEntry.id.desc())).scalars().first()
+    assert entry.actor_user_id == admin.id
+
+
+def test_another_organisations_invitation_cannot_be_withdrawn(app, client, make_org, make_user,
+                                                            login):
+    from coalition.services import accounts
+
+    mine, theirs = make_org(), make_org()
+    admin = make_user(mine, roles=("org_admin",))
+    with app.test_request_context("/en/"):
+        invitation, token = accounts.invite_user("theirs@example.org", "T", theirs, ["editor"],
+                                                 None, "en")
+    login(admin)
+    assert client.post(f"/en/staff/{mine.id}/invitations/{invitation.id}/withdraw"
+                       ).status_code == 404
+    assert client.post(f"/en/staff/{theirs.id}/invitations/{invitation.id}/withdraw"
+                       ).status_code == 404
+    assert client.get(f"/en/invitation/{token}").status_code == 200
