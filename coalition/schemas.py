@@ -282,7 +282,6 @@ class ProgrammeSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
     # Read-only: set by the platform.
     id = fields.UUID(dump_only=True, metadata={"description": "The platform's stable id."})
