@@ -6,7 +6,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Mount the federation part's blueprints and commands."""
-    from federation import models  # noqa: F401 - registers the tables
+    from federation import (
+        models,  # noqa: F401 - registers the tables
+        webhook_views,  # noqa: F401 - adds the webhook pages to bp
+    )
     from federation.views import bp
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>/federation")

@@ -1,0 +1,72 @@
+"""Schemathesis against the live OpenAPI document, in process (WSGI), with a valid token.
+
+Every operation gets valid (positive) and invalid (negative) generated requests; together
+at least 1,000 cases. No answer may be a server error, and every answer must be documented
+and conform to its schema (status, content type, headers, body).
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from coalition.models import Branch
+from tests.federation.api_helpers import API, programme_body
+
+#: generated cases per operation and mode (6 operations x 2 modes x 90 = 1,080)
+EXAMPLES = 90
+MINIMUM_CASES = 1_000
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+def test_generated_requests_never_fail_and_conform(app, client, db, make_org, bearer):
+    org = make_org()
+    db.session.add(Branch(organisation_id=org.id, name="Schaerbeek", postcode="1030",
+                          city="Schaerbeek"))
+    headers = bearer(org, "programmes:write reports:write events:read")
+    db.session.commit()
+    # Something to find, so GET and DELETE reach more than 404.
+    for external_id in ("a", "0", "crm-1"):
+        assert client.put(f"{API}/programmes/{external_id}", json=programme_body(),
+                          headers=headers).status_code == 201
+
+    schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 6
+    cases = 0
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE
+                               else [])
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case, checks=checks) -> None:
+                nonlocal cases
+                cases += 1
+                case.call_and_validate(headers=headers, checks=checks)
+
+            run()
+    assert cases >= MINIMUM_CASES
