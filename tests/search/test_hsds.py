@@ -14,13 +14,17 @@ import pytest
 
 from coalition.models.base import utcnow
 from coalition.taxonomy import term_uuid
-from tests.search.pages_fixtures import directory, make_programme  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VENDORED = Path(__file__).parent / "hsds-3.0"
 SHARED = REPO_ROOT.parent / "shared" / "hsds-3.0"
-SCHEMA_FILES = ("service.json", "organization.json", "service_list.json",
-                "organization_list.json", "service_with_definitions.json")
+SCHEMA_FILES = (
+    "service.json",
+    "organization.json",
+    "service_list.json",
+    "organization_list.json",
+    "service_with_definitions.json",
+)
 
 
 @cache
@@ -47,8 +51,16 @@ def assert_valid(name: str, document: dict) -> None:
 
 
 def assert_page(body: dict, item_schema: str) -> None:
-    for key in ("total_items", "total_pages", "page_number", "size", "first_page", "last_page",
-                "empty", "contents"):
+    for key in (
+        "total_items",
+        "total_pages",
+        "page_number",
+        "size",
+        "first_page",
+        "last_page",
+        "empty",
+        "contents",
+    ):
         assert key in body
     assert body["size"] == len(body["contents"])
     for item in body["contents"]:
@@ -85,8 +97,12 @@ def test_services_are_the_published_programmes_of_members(client, directory):
 def test_every_full_service_and_organization_validates(client, directory):
     for programme in directory["programmes"].values():
         response = client.get(f"/hsds/services/{programme.uuid}?lang=nl")
-        if programme.titles.get("fr") in ("Brouillon secret", "Ancien programme", "Retiré",
-                                          "Pas encore membre"):
+        if programme.titles.get("fr") in (
+            "Brouillon secret",
+            "Ancien programme",
+            "Retiré",
+            "Pas encore membre",
+        ):
             assert response.status_code == 404
             continue
         assert response.status_code == 200
@@ -128,15 +144,21 @@ def test_filters(client, directory):
     by_org_name = client.get("/hsds/services?search=duo for").json
     assert by_org_name["total_items"] == 2 and duo.name
     tomorrow = (utcnow() + timedelta(days=1)).isoformat()
-    assert client.get("/hsds/services", query_string={"modified_after": tomorrow}).json[
-        "empty"] is True
+    assert (
+        client.get("/hsds/services", query_string={"modified_after": tomorrow}).json["empty"]
+        is True
+    )
     assert client.get("/hsds/services?modified_after=2020-01-01").json["total_items"] == 4
 
 
 def test_paging_and_minimal(client, directory):
     first = client.get("/hsds/services?per_page=3").json
     assert (first["size"], first["total_pages"], first["first_page"], first["last_page"]) == (
-        3, 2, True, False)
+        3,
+        2,
+        True,
+        False,
+    )
     second = client.get("/hsds/services?per_page=3&page=2").json
     assert (second["size"], second["last_page"]) == (1, True)
     assert not {s["id"] for s in first["contents"]} & {s["id"] for s in second["contents"]}
@@ -172,11 +194,23 @@ def test_taxonomies_and_terms(client):
     assert {t["taxonomy"] for t in only_themes["contents"]} == {"theme"}
 
 
-@pytest.mark.parametrize("query", [
-    "page=0", "page=-1", "page=abc", "per_page=0", "format=xml", "minimal=perhaps",
-    "modified_after=yesterday", "organization_id=not-a-uuid", "taxonomy_term_id=123",
-    f"taxonomy_term_id={uuid.uuid4()}", "lang=de", "search=" + "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-1",
+        "page=abc",
+        "per_page=0",
+        "format=xml",
+        "minimal=perhaps",
+        "modified_after=yesterday",
+        "organization_id=not-a-uuid",
+        "taxonomy_term_id=123",
+        f"taxonomy_term_id={uuid.uuid4()}",
+        "lang=de",
+        "search=" + "x" * 5000,
+    ],
+)
 def test_bad_parameters_are_a_problem(client, query):
     response = client.get(f"/hsds/services?{query}")
     assert response.status_code == 400

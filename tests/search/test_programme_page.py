@@ -9,7 +9,6 @@ import uuid
 from flask import render_template
 
 from coalition.models import ProgrammeStatus
-from tests.search.pages_fixtures import directory, make_programme  # noqa: F401
 
 
 def json_ld_of(html: str) -> dict:
@@ -52,14 +51,17 @@ def test_schema_org_json_ld(client, directory):
     assert data["name"] == "Mentorat emploi"
     assert data["provider"]["name"] == "Duo for a Job"
     assert {p["address"]["addressLocality"] for p in data["areaServed"]} == {
-        "Molenbeek-Saint-Jean", "Bruxelles"}
+        "Molenbeek-Saint-Jean",
+        "Bruxelles",
+    }
     assert data["audience"]["suggestedMinAge"] == 18
     assert data["url"].endswith(f"/fr/programmes/{jobs.uuid}")
 
 
 def test_json_ld_cannot_close_its_script_element(client, make_programme):
-    programme = make_programme(titles={"fr": "</script><script>alert(1)</script>"},
-                               summaries={"fr": "<!-- & -->"})
+    programme = make_programme(
+        titles={"fr": "</script><script>alert(1)</script>"}, summaries={"fr": "<!-- & -->"}
+    )
     html = client.get(f"/fr/programmes/{programme.uuid}").get_data(as_text=True)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block

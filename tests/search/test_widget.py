@@ -6,12 +6,12 @@ import html as html_lib
 import re
 
 from coalition.models import Role
-from tests.search.pages_fixtures import directory, index, make_programme, search_backend  # noqa: F401
 
 
-def test_the_widget_may_be_framed_by_any_site_and_sets_no_cookie(client, directory,
-                                                                 search_backend):
-    index(directory["programmes"]["jobs"])
+def test_the_widget_may_be_framed_by_any_site_and_sets_no_cookie(
+    client, directory, search_backend, index_programmes
+):
+    index_programmes(directory["programmes"]["jobs"])
     response = client.get("/fr/widget?q=emploi")
     assert response.status_code == 200
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
@@ -29,8 +29,7 @@ def test_other_pages_still_refuse_framing(client, search_backend):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_no_cookie_even_for_a_signed_in_visitor(client, make_org, make_user, login,
-                                               search_backend):
+def test_no_cookie_even_for_a_signed_in_visitor(client, make_org, make_user, login, search_backend):
     org = make_org()
     login(make_user(org, roles=(Role.editor,)))
     response = client.get("/nl/widget")
@@ -38,8 +37,8 @@ def test_no_cookie_even_for_a_signed_in_visitor(client, make_org, make_user, log
     assert "Set-Cookie" not in response.headers
 
 
-def test_the_widget_can_show_one_member_only(client, directory, search_backend):
-    index(*(p for name, p in directory["programmes"].items() if name != "pending"))
+def test_the_widget_can_show_one_member_only(client, directory, search_backend, index_programmes):
+    index_programmes(*(p for name, p in directory["programmes"].items() if name != "pending"))
     html = client.get("/fr/widget?org=de-brug").get_data(as_text=True)
     assert "Taalcoach Gent" in html and "Coaching numérique" in html
     assert "Mentorat emploi" not in html
@@ -58,9 +57,10 @@ def test_the_widget_works_without_javascript_and_explains_errors(client, search_
 
 def test_the_embed_page_gives_the_snippet(client, directory):
     html = client.get("/en/widget/embed?org=de-brug").get_data(as_text=True)
-    snippet = html_lib.unescape(re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>',
-                                          html, re.S).group(1))
-    assert snippet.startswith("<iframe src=\"http")
+    snippet = html_lib.unescape(
+        re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    )
+    assert snippet.startswith('<iframe src="http')
     assert "/en/widget?org=de-brug" in snippet
     assert 'title="' in snippet
     assert '<iframe class="widget-preview"' in html

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from coalition.models.base import utcnow
 from search.models import ZeroResultCount
 from search.zero_results import normalise_query, record_zero_result
-from tests.search.pages_fixtures import directory, index, make_programme, search_backend  # noqa: F401
 
 
 def counts(db) -> dict[tuple[str, str], int]:
@@ -17,8 +16,10 @@ def counts(db) -> dict[tuple[str, str], int]:
     return {(row.lang, row.query): row.count for row in rows}
 
 
-def test_the_page_and_the_api_count_empty_searches(client, db, directory, search_backend):
-    index(directory["programmes"]["jobs"])
+def test_the_page_and_the_api_count_empty_searches(
+    client, db, directory, search_backend, index_programmes
+):
+    index_programmes(directory["programmes"]["jobs"])
     client.get("/nl/programmes?q=Fietsherstelling")
     client.get("/nl/programmes?q=fietsherstelling  ")
     client.get("/api/v1/programmes?q=fietsherstelling&lang=nl")
@@ -34,18 +35,24 @@ def test_only_the_normalised_capped_text_is_kept(db):
     assert normalise_query("  Werk\x00 ZOEKEN\u200b\n") == "werk zoeken"
     record_zero_result("x" * 10_000, "fr")
     db.session.flush()
-    (lang, query), = counts(db)
+    ((lang, query),) = counts(db)
     assert lang == "fr" and len(query) == 100
     assert set(c.name for c in ZeroResultCount.__table__.columns) == {
-        "id", "day", "lang", "query", "count"}  # no IP, no session, no user
+        "id",
+        "day",
+        "lang",
+        "query",
+        "count",
+    }  # no IP, no session, no user
 
 
 def test_the_coalition_admin_sees_them(client, db, make_user, make_org, login):
     record_zero_result("fietsherstelling", "nl")
     record_zero_result("fietsherstelling", "nl")
     record_zero_result("cours de cuisine", "fr")
-    old = ZeroResultCount(day=utcnow().date() - timedelta(days=60), lang="en", query="ancient",
-                          count=9)
+    old = ZeroResultCount(
+        day=utcnow().date() - timedelta(days=60), lang="en", query="ancient", count=9
+    )
     db.session.add(old)
     db.session.flush()
     login(make_user(coalition_admin=True))

@@ -1,0 +1,165 @@
+"""Finding a programme on a phone, in Dutch; an editor publishes one and finds it in search.
+
+The data is made through the platform's own services (`live_server.python`), the index is
+filled by the served platform's worker thread (the outbox), every page is scanned by axe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.browser import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+EDITOR_PASSWORD = "mentors help young people"
+
+
+def make_member(live_server, tag: str) -> dict:
+    """An admitted member with a branch in Molenbeek, an editor, and two published programmes."""
+    out = live_server.python(f"""
+import json
+from argon2 import PasswordHasher
+from coalition.extensions import db
+from coalition.models import Branch, Organisation, OrganisationRole, Role, User
+from coalition.models.base import utcnow
+from coalition.services.programmes import create_programme
+org = Organisation(name="Jobduo {tag}", slug="jobduo-{tag}", names={{}}, admitted_at=utcnow(),
+                   descriptions={{"nl": "Mentoren van boven de 50 voor jongeren."}},
+                   languages=["nl", "fr"])
+org.branches.append(Branch(name="Jobduo Molenbeek", postcode="1080", city="Molenbeek-Saint-Jean",
+                           latitude=50.855, longitude=4.33))
+db.session.add(org)
+db.session.flush()
+editor = User(email="editor-{tag}@jobduo.example", name="Editor {tag}",
+              password_hash=PasswordHasher().hash("{EDITOR_PASSWORD}"))
+db.session.add(editor)
+db.session.flush()
+db.session.add(OrganisationRole(user=editor, organisation_id=org.id, role=Role.editor))
+body = {{
+    "title": {{"nl": "Werk zoeken met een mentor {tag}",
+              "fr": "Chercher un emploi avec un mentor {tag}"}},
+    "summary": {{"nl": "Zes maanden samen met een mentor naar werk zoeken."}},
+    "themes": ["employment"], "audiences": ["neet"], "formats": ["one_to_one"],
+    "languages": ["nl", "fr"], "age_min": 18, "age_max": 30,
+    "locations": [{{"postcode": "1080"}}], "apply": {{"email": "intake@jobduo.example"}},
+    "status": "published",
+}}
+create_programme(org, body, editor)
+create_programme(org, dict(body, title={{"nl": "Schoolmentor {tag}"}}, themes=["education"],
+                           age_min=12, age_max=18), editor)
+draft = create_programme(org, dict(body, title={{"nl": "Digitaal coachen {tag}"}},
+                                   themes=["digital"], status="draft"), editor)
+db.session.commit()
+print(json.dumps({{"org_id": org.id, "draft_id": draft.id, "draft_uuid": str(draft.uuid)}}))
+""")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def search_until_found(page, url: str, text: str, attempts: int = 40) -> None:
+    """Reload the search until the indexer (a background thread) has caught up."""
+    for _ in range(attempts):
+        page.goto(url)
+        if page.get_by_role("link", name=re.compile(re.escape(text))).count():
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"{text!r} never appeared in {url}")
+
+
+def test_search_in_dutch_on_a_phone_filter_and_open(live_server, new_page):
+    tag = uuid.uuid4().hex[:6]
+    make_member(live_server, tag)
+    page = new_page(locale="nl-BE")
+    base = live_server.url
+    search_until_found(page, f"{base}/nl/programmes?q={tag}", f"Werk zoeken met een mentor {tag}")
+
+    page.goto(f"{base}/nl/programmes")
+    assert_accessible(page)
+    page.get_by_label("Wat zoek je?").fill(f"werk zoeken mentor {tag}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Zoeken", exact=True).click()
+    assert "/nl/programmes?" in page.url
+    count = page.locator("#result-count")
+    expect(count).to_contain_text("gevonden")
+    assert count.get_attribute("aria-live") == "polite"
+    expect(
+        page.get_by_role("link", name=re.compile(f"Werk zoeken met een mentor {tag}"))
+    ).to_be_visible()
+    assert page.locator(".result-list mark").count() >= 1  # the words found are highlighted
+    assert_accessible(page)
+
+    # Filter by theme with the checkbox, and by place: near Molenbeek within 10 km.
+    page.locator("details.filters").evaluate("d => d.open = true")
+    page.get_by_role("checkbox", name=re.compile("^Werk")).check()
+    page.get_by_label("In de buurt van (postcode of gemeente)").fill("1080")
+    page.get_by_label("Binnen").select_option("10")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filters toepassen").click()
+    assert "theme=employment" in page.url and "near=1080" in page.url
+    expect(page.locator(".result-list .distance").first).to_contain_text("km")
+    assert page.get_by_role("link", name=re.compile(f"Schoolmentor {tag}")).count() == 0
+    assert_accessible(page)
+
+    # Open the programme.
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(f"Werk zoeken met een mentor {tag}")).click()
+    expect(page.locator("h1")).to_have_text(f"Werk zoeken met een mentor {tag}")
+    expect(page.get_by_role("heading", name="Hoe inschrijven")).to_be_visible()
+    expect(page.get_by_role("link", name="intake@jobduo.example")).to_be_visible()
+    data = json.loads(page.locator('script[type="application/ld+json"]').text_content())
+    assert data["@type"] == "Service" and data["provider"]["name"] == f"Jobduo {tag}"
+    assert_accessible(page)
+
+
+def test_an_editor_publishes_and_finds_the_programme(live_server, new_page):
+    tag = uuid.uuid4().hex[:6]
+    member = make_member(live_server, tag)
+    base = live_server.url
+    page = new_page(locale="nl-BE")
+    # Not public while it is a draft.
+    response = page.goto(f"{base}/nl/programmes/{member['draft_uuid']}")
+    assert response.status == 404
+
+    page.goto(f"{base}/nl/login")
+    page.locator("#email").fill(f"editor-{tag}@jobduo.example")
+    page.locator("#password").fill(EDITOR_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").first.click()
+    assert "/login" not in page.url, page.locator("main").inner_text()
+
+    page.goto(f"{base}/nl/staff/programmes/{member['org_id']}/")
+    publish = page.locator(
+        f"form[action$='/{member['org_id']}/{member['draft_id']}/publish'] button"
+    )
+    with page.expect_navigation():
+        publish.click()
+    assert_accessible(page)
+
+    search_until_found(
+        page, f"{base}/nl/programmes?q=digitaal+coachen+{tag}", f"Digitaal coachen {tag}"
+    )
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(f"Digitaal coachen {tag}")).click()
+    assert page.url.endswith(f"/nl/programmes/{member['draft_uuid']}")
+    expect(page.locator("h1")).to_have_text(f"Digitaal coachen {tag}")
+
+
+def test_the_widget_is_framed_and_accessible(live_server, new_page, page_requests):
+    tag = uuid.uuid4().hex[:6]
+    make_member(live_server, tag)
+    base = live_server.url
+    page = new_page(locale="fr-BE")
+    page.goto(f"{base}/fr/widget/embed?org=jobduo-{tag}")
+    assert_accessible(page)
+    snippet = page.locator("#embed-snippet").input_value()
+    assert snippet.startswith("<iframe") and f"org=jobduo-{tag}" in snippet
+    framed = page.frame_locator("iframe.widget-preview")
+    expect(framed.locator("h1")).to_contain_text(f"Jobduo {tag}")
+    page.goto(f"{base}/fr/widget?org=jobduo-{tag}")
+    assert_accessible(page)
+    assert page.context.cookies() == []  # the widget set no cookie
