@@ -66,7 +66,6 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(
         time_cost=config["ARGON2_TIME_COST"],
         memory_cost=config["ARGON2_MEMORY_COST"],
-        parallelism=config.get("ARGON2_PARALLELISM", 1),
         type=Type.ID,
     )
 
@@ -402,14 +401,13 @@ def totp_qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
 
 
-def _matching_step(secret: str, code: str, at: float | None = None) -> int | None:
+def _matching_step(secret: str, code: str) -> int | None:
     """The time step whose code is `code`, within the accepted window, else None."""
     code = (code or "").replace(" ", "")
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    now = time.time() if at is None else at
-    step = int(now // totp.interval)
+    step = int(time.time() // totp.interval)
     for candidate in range(step - TOTP_WINDOW, step + TOTP_WINDOW + 1):
         if secrets.compare_digest(totp.generate_otp(candidate), code):
             return candidate
