@@ -327,14 +327,15 @@ def _envelope(total: int, page: int, per_page: int, contents: list[Any]) -> Resp
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
-def _ndjson(stmt: Select, dump) -> Response:
-    """Every matching item, one JSON document per line, read from the database in batches."""
+def _ndjson(stmt: Select, dump, id_column=Programme.id) -> Response:
+    """Every matching item, one JSON document per line, read from the database in batches
+    (`stmt` is ordered by `id_column`)."""
 
     def lines() -> Iterator[str]:
         last_id = 0
         while True:
             batch = db.session.execute(
-                stmt.where(Programme.id > last_id).limit(NDJSON_BATCH)
+                stmt.where(id_column > last_id).limit(NDJSON_BATCH)
             ).unique().scalars().all()
             for item in batch:
                 yield json.dumps(dump(item), ensure_ascii=False) + "\n"
@@ -429,7 +430,13 @@ def organizations():
         stmt = stmt.where(func.lower(Organisation.name).like(_like(args["search"].strip()),
                                                              escape="\\"))
     schema = OrganizationListSchema()
-    return _page(stmt, args, lambda org: schema.dump(organization_list_document(org, args["lang"])))
+
+    def dump(org: Organisation) -> dict[str, Any]:
+        return schema.dump(organization_list_document(org, args["lang"]))
+
+    if args["format"] == "ndjson":
+        return _ndjson(stmt, dump, Organisation.id)
+    return _page(stmt, args, dump)
 
 
 @bp.get("/organizations/<organization_id>")

@@ -57,6 +57,9 @@ def drain_once(batch: int = BATCH, now: datetime | None = None, *, ignore_backof
     except SearchUnavailable as exc:
         error = str(exc)
         log.warning("search indexer: backend unavailable (%s)", error)
+    except Exception as exc:  # a bug must not make the rows retry in a tight loop
+        error = f"{type(exc).__name__}: {exc}"
+        log.exception("search indexer: batch failed")
     done = failed = 0
     for entry in entries:
         if entry.kind != "programme" or entry.object_id in acknowledged:

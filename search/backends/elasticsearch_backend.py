@@ -278,6 +278,7 @@ class ElasticsearchBackend:
             "from": (params.page - 1) * params.per_page,
             "size": params.per_page,
             "track_total_hits": True,
+            "_source": {"excludes": ["suggest_input"]},
         }
         answer = self._call(self.client.search, index=self.alias, **body)
         results = BackendResults(total=int(answer["hits"]["total"]["value"]))

@@ -9,6 +9,7 @@ half-built index. Writes happen only in the indexer (one writer per folder: tant
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import shutil
@@ -41,6 +42,8 @@ from search.documents import EPOCH, STALE_AFTER_DAYS
 
 if TYPE_CHECKING:
     from search.services import SearchParams
+
+log = logging.getLogger(__name__)
 
 KEYWORDS = ("theme", "audience", "format", "language", "cost", "capacity", "city", "city_key",
             "province", "org_slug")
@@ -173,7 +176,14 @@ class TantivyBackend:
 
     # --- writing -------------------------------------------------------------------------
 
-    def _write(self, index: tantivy.Index, docs: list[dict], delete_ids: list[int]) -> None:
+    def _write(self, index: tantivy.Index, docs: list[dict], delete_ids: list[int]) -> set[int]:
+        """Delete and add in one commit; return the ids of the documents written."""
+        converted = []
+        for doc in docs:
+            try:
+                converted.append((int(doc["id"]), _tantivy_doc(doc)))
+            except (KeyError, TypeError, ValueError):
+                log.warning("search document %s rejected", doc.get("id"), exc_info=True)
         with self._write_lock:
             try:
                 writer = index.writer(heap_size=50_000_000, num_threads=1)
@@ -182,9 +192,9 @@ class TantivyBackend:
             try:
                 for doc_id in delete_ids:
                     writer.delete_documents_by_term("id", int(doc_id))
-                for doc in docs:
-                    writer.delete_documents_by_term("id", int(doc["id"]))
-                    writer.add_document(_tantivy_doc(doc))
+                for doc_id, tantivy_doc in converted:
+                    writer.delete_documents_by_term("id", doc_id)
+                    writer.add_document(tantivy_doc)
                 writer.commit()
                 self._checked = 0.0  # this process sees its own commit on its next search
             except Exception:
@@ -192,12 +202,11 @@ class TantivyBackend:
                 raise
             finally:
                 writer.wait_merging_threads()
+        return {doc_id for doc_id, _doc in converted}
 
     def index(self, docs: list[dict[str, Any]]) -> set[int]:
-        """Add or replace documents (one commit); all are acknowledged together."""
-        if docs:
-            self._write(self._live(), docs, [])
-        return {int(d["id"]) for d in docs}
+        """Add or replace documents in one commit; return the ids written."""
+        return self._write(self._live(), docs, []) if docs else set()
 
     def delete(self, ids: list[int]) -> set[int]:
         """Remove documents by programme id."""
@@ -211,11 +220,10 @@ class TantivyBackend:
         count, batch = 0, []
         for doc in docs:
             batch.append(doc)
-            count += 1
             if len(batch) >= 5000:
-                self._write(index, batch, [])
+                count += len(self._write(index, batch, []))
                 batch = []
-        self._write(index, batch, [])
+        count += len(self._write(index, batch, []))
         previous = self._read_pointer()
         self._switch(generation)
         for old in self.root.glob("gen-*"):

@@ -313,3 +313,30 @@ def _params(app, **args):
 
     with app.test_request_context():
         return parse_search_params(MultiDict(args), "fr")
+
+
+def test_only_acknowledged_documents_count_as_indexed(make_app, backend_config):
+    app = make_app(**backend_config())
+    good, bad = corpus_documents()[:2]
+    bad = dict(bad, age_min="not a number")
+    with app.app_context():
+        assert get_backend().index([good, bad]) == {good["id"]}
+        assert get_backend().count() == 1
+
+
+def test_search_commands(db, make_org, make_app, backend_config):
+    app = make_app(**backend_config())
+    runner = app.test_cli_runner()
+    with app.app_context():
+        programme = _publishable(db, make_org)
+        _publish(db, programme)
+        status = runner.invoke(args=["search", "status"])
+        assert "outbox: 1" in status.output and "indexed documents: 0" in status.output
+        sync = runner.invoke(args=["search", "sync"])
+        assert sync.exit_code == 0 and "indexed 1 change(s); 0 waiting" in sync.output
+        status = runner.invoke(args=["search", "status"])
+        assert "outbox: 0" in status.output and "indexed documents: 1" in status.output
+        reindex = runner.invoke(args=["search", "reindex"])
+        assert reindex.exit_code == 0, reindex.output
+        assert "reindexed" in reindex.output
+        assert get_backend().count() >= 1
