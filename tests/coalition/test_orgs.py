@@ -248,3 +248,28 @@ def test_public_member_pages_in_french_and_dutch(client, org_a, db):
     assert '<html lang="nl">' in page.text
     assert "Mentoring naar werk." in page.text
     assert client.get("/fr/members/no-such-member").status_code == 404
+
+
+def test_removing_a_branch_keeps_programme_locations_there(admin_a, org_a, db):
+    from coalition.models import OutboxEntry, Programme, ProgrammeLocation
+
+    branch = members.add_branch(org_a, None, name="Antenne Gand", postcode="9000")
+    programme = Programme(organisation_id=org_a.id, titles={"en": "Duo"})
+    location = ProgrammeLocation(
+        branch_id=branch.id,
+        postcode="9000",
+        city="Gent",
+        country="BE",
+        latitude=branch.latitude,
+        longitude=branch.longitude,
+    )
+    programme.locations.append(location)
+    db.session.add(programme)
+    db.session.flush()
+
+    response = admin_a.post(f"/en/staff/org/{org_a.id}/branches/{branch.id}/remove")
+    assert response.status_code == 302
+    assert db.session.get(Branch, branch.id) is None
+    assert location.branch_id is None and location.city == "Gent"
+    queued = db.session.scalars(select(OutboxEntry.object_id)).all()
+    assert programme.id in queued
