@@ -225,3 +225,13 @@ def test_unknown_ids_are_404(client, directory):
     assert client.get(f"/hsds/organizations/{uuid.uuid4()}").status_code == 404
     response = client.get("/hsds/organizations/x")
     assert response.mimetype == "application/problem+json"
+
+
+def test_organizations_as_ndjson(client, directory):
+    response = client.get("/hsds/organizations?format=ndjson&lang=nl")
+    assert response.mimetype == "application/x-ndjson"
+    lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines() if line]
+    names = {line["name"] for line in lines}
+    assert {"Duo for a Job", "De Brug"} <= names and "Not Yet Member" not in names
+    for line in lines:
+        assert_valid("organization_list", line)
