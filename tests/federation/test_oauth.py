@@ -11,10 +11,12 @@ from flask import Blueprint, jsonify
 from joserfc import jws, jwt
 from joserfc.jwk import OctKey
 
+from coalition.app import create_app
 from coalition.extensions import db as _db
 from federation.clients import revoke_client
 from federation.models import AssertionJti, OAuthClient, RevokedToken, SigningKey
 from federation.oauth2 import current_token, require_oauth, rotate_signing_key
+from tests.conftest import config_for_tests
 from tests.federation.conftest import ASSERTION_TYPE, rsa_private_key
 
 ALL = "programmes:write referrals:read referrals:write reports:write events:read"
@@ -34,10 +36,18 @@ def probe_view():
     )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _probe_route(app):
-    if "oauth_probe" not in app.blueprints:
-        app.register_blueprint(probe)
+@pytest.fixture(scope="module")
+def probe_app(database_url, instance_path):
+    """The platform with one extra API route behind `require_oauth("programmes:write")`."""
+    app = create_app(config_for_tests(database_url, instance_path))
+    app.register_blueprint(probe)
+    return app
+
+
+@pytest.fixture
+def client(probe_app, db):
+    """This module's requests go to the app that has the probe route."""
+    return probe_app.test_client()
 
 
 def _claims(token: str) -> dict:
