@@ -394,9 +394,16 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         if not isinstance(jti, str) or not jti:
             return False
         if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
-            db.session.execute(delete(AssertionJti).where(AssertionJti.expires_at < utcnow()))
+            purge_expired()
         expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(seconds=LEEWAY)
         return _record_once(claims["sub"], _digest(jti), expires)
+
+
+def purge_expired() -> None:
+    """Forget used assertion ids and revoked tokens that expired: they cannot come back."""
+    now = utcnow()
+    db.session.execute(delete(AssertionJti).where(AssertionJti.expires_at < now))
+    db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
 
 
 def _record_once(client_id: str, jti_hash: str, expires_at: datetime) -> bool:

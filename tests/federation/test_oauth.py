@@ -578,3 +578,24 @@ def test_token_endpoint_is_rate_limited(make_app, db, make_org, oauth_client):
         last = http.post("/oauth/token", data=registered.token_form())
         assert int(last.headers["Retry-After"]) > 0
         assert last.mimetype == "application/problem+json"
+
+
+def test_expired_replay_and_revocation_rows_are_purged(
+    db, client, make_org, oauth_client, access_token
+):
+    from datetime import timedelta
+
+    from coalition.models.base import utcnow
+    from federation.oauth2 import purge_expired
+
+    registered = oauth_client(make_org(), "events:read")
+    assert _token(client, registered).status_code == 200
+    client.post(
+        "/oauth/revoke", data={"token": access_token(registered), **_assertion_auth(registered)}
+    )
+    past = utcnow() - timedelta(seconds=1)
+    db.session.execute(_db.update(AssertionJti).values(expires_at=past))
+    db.session.execute(_db.update(RevokedToken).values(expires_at=past))
+    purge_expired()
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(AssertionJti)) == 0
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(RevokedToken)) == 0
