@@ -7,6 +7,8 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
@@ -250,3 +252,29 @@ def test_a_change_of_places_alone_moves_updated_at(db, org_with_branch):
     services.update_programme(programme, body(locations=[{"postcode": "9000"}]))
     db.session.flush()
     assert programme.updated_at > before
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=10,
+)
+field_values = st.sampled_from(sorted(body())).flatmap(
+    lambda key: st.tuples(st.just(key), json_values | st.text(max_size=400)))
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(field_values, max_size=4))
+def test_any_body_is_saved_or_refused_never_a_crash(app, db, org_with_branch, changes):
+    data = body()
+    data.update(dict(changes))
+    with app.test_request_context("/en/"):
+        try:
+            with db.session.begin_nested():
+                services.create_programme(org_with_branch, data)
+        except ValidationError as error:
+            assert all(e["pointer"].startswith("/") for e in error_pointers(error.messages))
+        except services.ProgrammeStateError:
+            pass
