@@ -80,6 +80,9 @@ def test_search_in_dutch_on_a_phone_filter_and_open(live_server, new_page):
 
     page.goto(f"{base}/nl/programmes")
     assert_accessible(page)
+    # JavaScript enhances the form: suggestions while typing (a datalist).
+    page.get_by_label("Wat zoek je?").press_sequentially("Werk zoeken met")
+    expect(page.locator("#search-suggestions option").first).to_be_attached()
     page.get_by_label("Wat zoek je?").fill(f"werk zoeken mentor {tag}")
     with page.expect_navigation():
         page.get_by_role("button", name="Zoeken", exact=True).click()
@@ -96,6 +99,11 @@ def test_search_in_dutch_on_a_phone_filter_and_open(live_server, new_page):
     # Filter by theme with the checkbox, and by place: near Molenbeek within 10 km.
     page.locator("details.filters").evaluate("d => d.open = true")
     page.get_by_role("checkbox", name=re.compile("^Werk")).check()
+    # ... and updates the results in place when a filter changes.
+    page.wait_for_function("() => location.search.includes('theme=employment')")
+    expect(
+        page.get_by_role("link", name=re.compile(f"Werk zoeken met een mentor {tag}"))
+    ).to_be_visible()
     page.get_by_label("In de buurt van (postcode of gemeente)").fill("1080")
     page.get_by_label("Binnen").select_option("10")
     with page.expect_navigation():
