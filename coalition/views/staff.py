@@ -56,6 +56,15 @@ class WithdrawInvitationForm(FlaskForm):
     submit = SubmitField(_l("Withdraw"))
 
 
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[])
+    submit = SubmitField(_l("Add the role"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role.value, label) for role, label in role_labels().items()]
+
+
 @bp.get("/")
 @login_required
 def dashboard():
@@ -109,6 +118,7 @@ def people(org_id: int):
         "coalition/staff/people.html", organisation=organisation, people=_people(organisation),
         form=form, remove_form=RemoveRoleForm(formdata=None), role_labels=role_labels(),
         invitations=accounts.pending_invitations(organisation),
+        grant_form=GrantRoleForm(formdata=None),
         withdraw_form=WithdrawInvitationForm(formdata=None),
     ), status
 
@@ -133,6 +143,24 @@ def remove_role(org_id: int, user_id: int, role: str):
         return redirect(url_for("staff.people", org_id=org_id))
     db.session.commit()
     flash(_("The role was removed."), "success")
+    return redirect(url_for("staff.people", org_id=org_id))
+
+
+@bp.post("/<int:org_id>/people/<int:user_id>/roles")
+@login_required
+def grant_role(org_id: int, user_id: int):
+    """Give a staff member of this organisation another role here."""
+    organisation = _organisation_for_staff_management(org_id)
+    member = db.get_or_404(User, user_id)
+    if not access.roles_in(member, org_id):
+        abort(404)
+    form = GrantRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    accounts.grant_role(member, organisation, Role(form.role.data), current_user())
+    db.session.commit()
+    flash(_("%(name)s is now %(role)s.", name=member.name,
+            role=role_labels()[Role(form.role.data)]), "success")
     return redirect(url_for("staff.people", org_id=org_id))
 
 

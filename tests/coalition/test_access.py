@@ -40,6 +40,7 @@ def _routes(org_id: int, user_id: int, invitation_id: int = 1) -> list[tuple[str
         ("get", f"/en/staff/{org_id}/people"),
         ("post", f"/en/staff/{org_id}/people"),
         ("post", f"/en/staff/{org_id}/people/{user_id}/roles/editor/remove"),
+        ("post", f"/en/staff/{org_id}/people/{user_id}/roles"),
         ("post", f"/en/staff/{org_id}/invitations/{invitation_id}/withdraw"),
     ]
 
@@ -49,7 +50,8 @@ def test_org_a_admin_cannot_reach_org_b_people(client, login, two_orgs):
     b, editor_b = two_orgs["b"], two_orgs["editor_b"]
     for method, url in _routes(b.id, editor_b.id):
         response = getattr(client, method)(url, data={
-            "email": "x@example.org", "name": "X", "roles": ["editor"], "language": "en"})
+            "email": "x@example.org", "name": "X", "roles": ["editor"], "language": "en",
+            "role": "org_admin"})
         assert response.status_code == 404, url
     assert {r.role for r in editor_b.roles} == {Role.editor}
 

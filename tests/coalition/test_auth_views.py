@@ -449,6 +449,8 @@ def test_every_form_of_the_accounts_area_needs_its_csrf_token(make_app, db, make
         "/en/invitation/anything", "/en/account", "/en/account/second-factor",
         "/en/account/second-factor/off", f"/en/staff/{org.id}/people",
         f"/en/staff/{org.id}/people/{member.id}/roles/editor/remove",
+        f"/en/staff/{org.id}/people/{member.id}/roles",
+        f"/en/staff/{org.id}/invitations/1/withdraw",
     ]
     for url in urls:
         response = client.post(url, data={"email": admin.email, "password": PASSWORD})

@@ -155,3 +155,42 @@ def test_another_organisations_invitation_cannot_be_withdrawn(app, client, make_
     assert client.post(f"/en/staff/{theirs.id}/invitations/{invitation.id}/withdraw"
                        ).status_code == 404
     assert client.get(f"/en/invitation/{token}").status_code == 200
+
+
+def test_an_admin_gives_a_member_another_role(client, db, make_org, make_user, login):
+    org = make_org()
+    admin = make_user(org, roles=("org_admin",))
+    member = make_user(org, roles=("editor",), name="Mia Member")
+    login(admin)
+    html = client.get(f"/en/staff/{org.id}/people").get_data(as_text=True)
+    assert f'for="grant-{member.id}"' in html
+    response = client.post(f"/en/staff/{org.id}/people/{member.id}/roles",
+                           data={"role": "referral_officer"}, follow_redirects=True)
+    assert "Mia Member is now Referral officer." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert {r.role for r in member.roles} == {Role.editor, Role.referral_officer}
+    entry = db.session.execute(
+        select(AuditLogEntry).where(AuditLogEntry.action == "role.grant")
+        .order_by(AuditLogEntry.id.desc())).scalars().first()
+    assert entry.details == {"role": "referral_officer"} and entry.organisation_id == org.id
+
+
+def test_a_role_cannot_be_given_to_someone_outside_the_organisation(client, make_org, make_user,
+                                                                   login):
+    org, other = make_org(), make_org()
+    login(make_user(org, roles=("org_admin",)))
+    outsider = make_user(other, roles=("editor",))
+    response = client.post(f"/en/staff/{org.id}/people/{outsider.id}/roles",
+                           data={"role": "org_admin"})
+    assert response.status_code == 404
+    assert {r.organisation_id for r in outsider.roles} == {other.id}
+
+
+def test_an_unknown_role_is_refused(client, make_org, make_user, login):
+    org = make_org()
+    admin = make_user(org, roles=("org_admin",))
+    member = make_user(org, roles=("editor",))
+    login(admin)
+    response = client.post(f"/en/staff/{org.id}/people/{member.id}/roles",
+                           data={"role": "emperor"})
+    assert response.status_code == 400
