@@ -25,7 +25,6 @@ from search.services import (
     FACETS,
     SORTS,
     SearchParamError,
-    SearchParams,
     SearchResults,
     facet_label,
     parse_search_params,
@@ -72,26 +71,26 @@ def safe_snippet(html: str | None) -> Markup | None:
     return Markup(nh3.clean(html, tags=HIGHLIGHT_TAGS, attributes={}))  # noqa: S704 - sanitised
 
 
-def query_url(endpoint: str, args: list[tuple[str, str]], **values: Any) -> str:
+def query_url(endpoint: str, args: list[tuple[str, str]]) -> str:
     """The address of `endpoint` with these query parameters (in this order)."""
     query = urlencode([(k, v) for k, v in args if v not in (None, "")])
-    base = url_for(endpoint, **values)
+    base = url_for(endpoint)
     return f"{base}?{query}" if query else base
 
 
 class SearchPage:
     """What the search templates need to build links: the current query, editable."""
 
-    def __init__(self, endpoint: str, params: SearchParams | None = None) -> None:
+    def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
         self.args = [(k, v) for k in PAGE_PARAMS for v in request.args.getlist(k)]
-        self.params = params
 
     def has(self, name: str, value: str) -> bool:
         """Whether the filter `name` has `value` selected."""
-        return any(k == name and _split_has(v, value) for k, v in self.args)
+        return value in self.values(name)
 
     def values(self, name: str) -> list[str]:
+        """The values given for a filter (repeated or comma-separated)."""
         return [c for k, v in self.args if k == name for c in v.split(",") if c]
 
     def url(self, drop: tuple[str, ...] = ("page",), **changes: Any) -> str:
@@ -112,10 +111,6 @@ class SearchPage:
 
     def page_url(self, page: int) -> str:
         return self.url(drop=(), page=page)
-
-
-def _split_has(raw: str, value: str) -> bool:
-    return value in raw.split(",")
 
 
 def load_programmes(results: SearchResults) -> list[tuple[Any, Programme]]:
@@ -202,7 +197,6 @@ def run_search(endpoint: str, *, org: Organisation | None = None) -> dict[str, A
         context["errors"] = field_errors_for(error)
         context["status"] = 400
         return context
-    page.params = params
     if org is not None:
         params = replace(params, organisation=org.slug)
     results = search_programmes(params)
