@@ -95,7 +95,7 @@ def _digest(value: str) -> str:
 # --- the platform's signing keys ---------------------------------------------------------------
 
 _private_keys: dict[str, RSAKey] = {}
-_public_keys: dict[str, tuple[RSAKey | None, float]] = {}
+_public_keys: dict[str, tuple[RSAKey, float]] = {}
 
 
 def _key_password() -> bytes:
@@ -194,7 +194,10 @@ def _verification_key(kid: str) -> RSAKey | None:
             SigningKey.kid == kid, SigningKey.state.in_((KeyState.active, KeyState.retiring))
         )
     )
-    key = RSAKey.import_key(jwk) if jwk else None
+    if not jwk:
+        _public_keys.pop(kid, None)  # unknown kids are not remembered: callers choose them
+        return None
+    key = RSAKey.import_key(jwk)
     _public_keys[kid] = (key, time.monotonic())
     return key
 

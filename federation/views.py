@@ -221,9 +221,7 @@ def new_client(org_id: int):
 def client(org_id: int, client_pk: int):
     """One client: its details and the forms that change it."""
     organisation = _organisation(org_id)
-    oauth_client = _client(organisation, client_pk)
-    scopes_form = ScopesForm(data={"scopes": list(oauth_client.scopes)})
-    return _client_page(organisation, oauth_client, scopes_form=scopes_form)
+    return _client_page(organisation, _client(organisation, client_pk))
 
 
 def _client_page(organisation, oauth_client, *, scopes_form=None, keys_form=None, status=200):
