@@ -6,13 +6,15 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coalition.extensions import db
 from coalition.models.base import utcnow
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
 
+#: the most distinct texts counted per day and language
+MAX_QUERIES_PER_DAY = 2000
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -30,7 +32,21 @@ def record_zero_result(query: str, lang: str) -> None:
     text = normalise_query(query)
     if not text or len(lang) != 2:
         return
-    values = {"day": utcnow().date(), "lang": lang, "query": text, "count": 1}
+    today = utcnow().date()
+    key = (ZeroResultCount.day == today, ZeroResultCount.lang == lang,
+           ZeroResultCount.query == text)
+    counted = db.session.execute(
+        update(ZeroResultCount).where(*key).values(count=ZeroResultCount.count + 1)
+    )
+    if counted.rowcount:
+        return
+    # A new text: only while today's list is not full (random texts cannot fill the table).
+    known = db.session.execute(
+        select(func.count()).where(ZeroResultCount.day == today, ZeroResultCount.lang == lang)
+    ).scalar_one()
+    if known >= MAX_QUERIES_PER_DAY:
+        return
+    values = {"day": today, "lang": lang, "query": text, "count": 1}
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         insert = postgresql.insert(ZeroResultCount)

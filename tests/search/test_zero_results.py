@@ -73,3 +73,11 @@ def test_others_do_not_see_the_page(client, make_user, make_org, login):
     org = make_org()
     login(make_user(org, roles=("org_admin",)))
     assert client.get("/en/admin/search/zero-results").status_code == 404
+
+
+def test_random_texts_cannot_fill_the_table(db, monkeypatch):
+    monkeypatch.setattr("search.zero_results.MAX_QUERIES_PER_DAY", 3)
+    for n in range(10):
+        record_zero_result(f"random {n}", "en")
+    record_zero_result("random 1", "en")  # a text already counted still counts
+    assert counts(db) == {("en", "random 0"): 1, ("en", "random 1"): 2, ("en", "random 2"): 1}
