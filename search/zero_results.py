@@ -27,7 +27,8 @@ def normalise_query(query: str) -> str:
 def record_zero_result(query: str, lang: str) -> None:
     """Count one search for `query` in `lang` that found nothing today (not an empty text).
 
-    An upsert on (day, lang, query), so concurrent searches never collide.
+    A known text is incremented; a new one is inserted with an upsert on (day, lang, query),
+    so concurrent searches never collide, while fewer than `MAX_QUERIES_PER_DAY` are known.
     """
     text = normalise_query(query)
     if not text or len(lang) != 2:
