@@ -103,3 +103,13 @@ def test_organisation_partial_lists_its_published_programmes(app, directory):
         g.lang_code = "nl"
         html = render_template("search/_organisation_programmes.html", organisation=duo)
     assert "Mentoraat werk" not in html
+
+
+def test_the_member_page_lists_the_programmes(client, directory):
+    response = client.get("/fr/members/de-brug")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<h2 id="org-programmes-title">Programmes</h2>' in html
+    digital = directory["programmes"]["digital"]
+    assert f'<a href="/fr/programmes/{digital.uuid}">Coaching numérique</a>' in html
+    assert "Retiré" not in html
