@@ -1,0 +1,80 @@
+"""An org admin manages API clients in a real browser: errors beside fields, a secret once.
+
+Every page is scanned by axe: 0 serious or critical violations.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.e2e.browser import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "admins grant only what is needed"
+
+
+def visit(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert_accessible(page)
+
+
+def test_org_admin_creates_a_secret_client_and_revokes_it(live_server, new_page):
+    tag = uuid.uuid4().hex[:6]
+    email = f"admin-{tag}@example.org"
+    org_id = live_server.python(f"""
+from coalition.extensions import db
+from coalition.models import Organisation, OrganisationRole, Role, User
+from coalition.models.base import utcnow
+from coalition.services.accounts import hash_password
+org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["fr"])
+user = User(email="{email}", name="Ada {tag}", password_hash=hash_password("{PASSWORD}"))
+db.session.add_all([org, user])
+db.session.flush()
+db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.org_admin))
+db.session.commit()
+print(org.id)
+""").strip()
+    page = new_page(locale="fr-BE")
+    base = f"{live_server.url}/fr"
+    visit(page, f"{base}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").first.click()
+
+    visit(page, f"{base}/federation/{org_id}/clients")
+    assert "Aucun client API" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.locator(f"main a[href$='/federation/{org_id}/clients/new']").click()
+    assert_accessible(page)
+
+    # A key pair without a key: the error is beside the field.
+    page.locator("#name").fill(f"CRM {tag}")
+    page.locator("input[name=scopes][value='programmes:write']").check()
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    assert_accessible(page)
+    assert page.locator("#public_key-error").is_visible()
+    assert page.locator("#public_key").get_attribute("aria-invalid") == "true"
+    assert page.locator("#name").input_value() == f"CRM {tag}"
+
+    # A secret instead: shown once.
+    page.locator("input[name=method][value=client_secret_basic]").check()
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").click()
+    assert_accessible(page)
+    secret = page.locator("#client-secret").inner_text()
+    assert secret.startswith("bmpcs_")
+    with page.expect_navigation():
+        page.locator("main a[href*='/clients/']").last.click()
+    assert_accessible(page)
+    assert secret not in page.content()
+
+    with page.expect_navigation():
+        page.locator("main button.danger").click()
+    assert_accessible(page)
+    assert "Révoqué" in page.locator("main table").inner_text()
