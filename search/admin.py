@@ -22,5 +22,6 @@ def zero_results():
     lang = request.args.get("lang")
     lang = lang if lang in LANGUAGES else None
     rows = zero_result_summary(days=days, lang=lang)
-    return render_template("search/admin_zero_results.html", rows=rows, days=days,
-                           periods=PERIODS, lang=lang)
+    return render_template(
+        "search/admin_zero_results.html", rows=rows, days=days, periods=PERIODS, lang=lang
+    )

@@ -84,8 +84,12 @@ def taxonomy_document(vocabulary: str, lang: str) -> dict[str, Any]:
             "format": (_("Formats"), _("How the mentoring takes place.")),
         }
     name, description = names[vocabulary]
-    return {"id": str(taxonomy_uuid(vocabulary)), "name": name, "description": description,
-            "version": "1"}
+    return {
+        "id": str(taxonomy_uuid(vocabulary)),
+        "name": name,
+        "description": description,
+        "version": "1",
+    }
 
 
 def term_document(vocabulary: str, code: str, lang: str) -> dict[str, Any]:
@@ -139,16 +143,18 @@ def _location_document(programme: Programme, location: ProgrammeLocation) -> dic
         "name": branch.name if branch else location.city,
         "latitude": location.latitude,
         "longitude": location.longitude,
-        "addresses": [{
-            "id": _child_id(programme.uuid, "address", location.id),
-            "location_id": location_id,
-            "address_1": (branch.address if branch and branch.address else location.city),
-            "city": location.city,
-            "state_province": province_of(location.postcode, location.country),
-            "postal_code": location.postcode,
-            "country": location.country,
-            "address_type": "physical",
-        }],
+        "addresses": [
+            {
+                "id": _child_id(programme.uuid, "address", location.id),
+                "location_id": location_id,
+                "address_1": (branch.address if branch and branch.address else location.city),
+                "city": location.city,
+                "state_province": province_of(location.postcode, location.country),
+                "postal_code": location.postcode,
+                "country": location.country,
+                "address_type": "physical",
+            }
+        ],
     }
 
 
@@ -184,32 +190,59 @@ def service_document(programme: Programme, lang: str) -> dict[str, Any]:
     """A programme as a fully nested HSDS service."""
     service_id = str(programme.uuid)
     document = service_list_document(programme, lang)
-    document["phones"] = [
-        {"id": _child_id(programme.uuid, "phone"), "service_id": service_id,
-         "number": programme.apply_phone, "type": "voice"}
-    ] if programme.apply_phone else []
-    document["service_areas"] = [
-        {"id": _child_id(programme.uuid, "area", programme.online_region),
-         "service_id": service_id, "name": programme.online_region,
-         "description": taxonomy.label("format", "online", lang)}
-    ] if programme.online_region else []
+    document["phones"] = (
+        [
+            {
+                "id": _child_id(programme.uuid, "phone"),
+                "service_id": service_id,
+                "number": programme.apply_phone,
+                "type": "voice",
+            }
+        ]
+        if programme.apply_phone
+        else []
+    )
+    document["service_areas"] = (
+        [
+            {
+                "id": _child_id(programme.uuid, "area", programme.online_region),
+                "service_id": service_id,
+                "name": programme.online_region,
+                "description": taxonomy.label("format", "online", lang),
+            }
+        ]
+        if programme.online_region
+        else []
+    )
     document["service_at_locations"] = []
     for location in programme.locations:
         place = _location_document(programme, location)
-        document["service_at_locations"].append({
-            "id": _child_id(programme.uuid, "service_at_location", location.id),
-            "service_id": service_id, "location_id": place["id"], "location": place,
-        })
+        document["service_at_locations"].append(
+            {
+                "id": _child_id(programme.uuid, "service_at_location", location.id),
+                "service_id": service_id,
+                "location_id": place["id"],
+                "location": place,
+            }
+        )
     document["languages"] = [
-        {"id": _child_id(programme.uuid, "language", code), "service_id": service_id,
-         "name": taxonomy.label("language", code, lang), "code": code}
+        {
+            "id": _child_id(programme.uuid, "language", code),
+            "service_id": service_id,
+            "name": taxonomy.label("language", code, lang),
+            "code": code,
+        }
         for code in programme.languages
     ]
     document["attributes"] = [
-        {"id": _child_id(programme.uuid, "attribute", vocabulary, code),
-         "link_id": service_id, "link_type": vocabulary, "link_entity": "service",
-         "taxonomy_term_id": str(taxonomy.term_uuid(vocabulary, code)),
-         "taxonomy_term": term_document(vocabulary, code, lang)}
+        {
+            "id": _child_id(programme.uuid, "attribute", vocabulary, code),
+            "link_id": service_id,
+            "link_type": vocabulary,
+            "link_entity": "service",
+            "taxonomy_term_id": str(taxonomy.term_uuid(vocabulary, code)),
+            "taxonomy_term": term_document(vocabulary, code, lang),
+        }
         for vocabulary, field in TAXONOMY_FIELDS.items()
         for code in getattr(programme, field)
         if code in taxonomy.VOCABULARIES[vocabulary]
@@ -222,15 +255,24 @@ def organization_document(org: Organisation, programmes: list[Programme], lang: 
     document = organization_list_document(org, lang)
     document["locations"] = [
         {
-            "id": str(branch.uuid), "location_type": "physical", "organization_id": str(org.uuid),
-            "name": branch.name, "latitude": branch.latitude, "longitude": branch.longitude,
-            "addresses": [{
-                "id": _child_id(branch.uuid, "address"), "location_id": str(branch.uuid),
-                "address_1": branch.address or branch.city, "city": branch.city,
-                "state_province": province_of(branch.postcode, branch.country),
-                "postal_code": branch.postcode, "country": branch.country,
-                "address_type": "physical",
-            }],
+            "id": str(branch.uuid),
+            "location_type": "physical",
+            "organization_id": str(org.uuid),
+            "name": branch.name,
+            "latitude": branch.latitude,
+            "longitude": branch.longitude,
+            "addresses": [
+                {
+                    "id": _child_id(branch.uuid, "address"),
+                    "location_id": str(branch.uuid),
+                    "address_1": branch.address or branch.city,
+                    "city": branch.city,
+                    "state_province": province_of(branch.postcode, branch.country),
+                    "postal_code": branch.postcode,
+                    "country": branch.country,
+                    "address_type": "physical",
+                }
+            ],
         }
         for branch in org.branches
     ]
@@ -265,12 +307,15 @@ def _filter_services(stmt: Select, args: dict[str, Any]) -> Select:
         term = args["search"].strip()
         # JSON columns hold their text JSON-escaped (é as \u00e9): compare in that form too.
         as_json = json.dumps(term.lower())[1:-1]
-        text_columns = [cast(c, String) for c in
-                        (Programme.titles, Programme.summaries, Programme.descriptions)]
-        stmt = stmt.where(or_(
-            *(func.lower(c).like(_like(as_json), escape="\\") for c in text_columns),
-            func.lower(Organisation.name).like(_like(term), escape="\\"),
-        ))
+        text_columns = [
+            cast(c, String) for c in (Programme.titles, Programme.summaries, Programme.descriptions)
+        ]
+        stmt = stmt.where(
+            or_(
+                *(func.lower(c).like(_like(as_json), escape="\\") for c in text_columns),
+                func.lower(Organisation.name).like(_like(term), escape="\\"),
+            )
+        )
     if args.get("taxonomy_term_id"):
         vocabulary, code = TERMS_BY_UUID[args["taxonomy_term_id"]]
         column = getattr(Programme, TAXONOMY_FIELDS[vocabulary])
@@ -284,8 +329,12 @@ def _filter_services(stmt: Select, args: dict[str, Any]) -> Select:
 
 def admitted_organisations() -> Select:
     """Admitted member organisations, oldest first."""
-    return (select(Organisation).where(Organisation.admitted_at.is_not(None))
-            .options(selectinload(Organisation.branches)).order_by(Organisation.id))
+    return (
+        select(Organisation)
+        .where(Organisation.admitted_at.is_not(None))
+        .options(selectinload(Organisation.branches))
+        .order_by(Organisation.id)
+    )
 
 
 # --- responses --------------------------------------------------------------------------
@@ -301,16 +350,25 @@ def _load_args(schema: Schema) -> dict[str, Any]:
 
 def _bad_parameters(error: ValidationError) -> Response:
     messages = error.messages if isinstance(error.messages, dict) else {"": error.messages}
-    errors = [{"pointer": f"/{name}", "detail": " ".join(map(str, detail))
-               if isinstance(detail, list) else str(detail)}
-              for name, detail in messages.items()]
-    return problem(400, "Invalid query parameters",
-                   "One or more query parameters are not valid.", errors=errors)
+    errors = [
+        {
+            "pointer": f"/{name}",
+            "detail": " ".join(map(str, detail)) if isinstance(detail, list) else str(detail),
+        }
+        for name, detail in messages.items()
+    ]
+    return problem(
+        400,
+        "Invalid query parameters",
+        "One or more query parameters are not valid.",
+        errors=errors,
+    )
 
 
 def _page(stmt: Select, args: dict[str, Any], dump) -> Response:
-    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())
-                               ).scalar_one()
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
     per_page, page = args["per_page"], args["page"]
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).unique().scalars()
     contents = [dump(row) for row in rows]
@@ -319,11 +377,18 @@ def _page(stmt: Select, args: dict[str, Any], dump) -> Response:
 
 def _envelope(total: int, page: int, per_page: int, contents: list[Any]) -> Response:
     total_pages = math.ceil(total / per_page)
-    body = PageSchema().dump({
-        "total_items": total, "total_pages": total_pages, "page_number": page,
-        "size": len(contents), "first_page": page == 1, "last_page": page >= total_pages,
-        "empty": not contents, "contents": contents,
-    })
+    body = PageSchema().dump(
+        {
+            "total_items": total,
+            "total_pages": total_pages,
+            "page_number": page,
+            "size": len(contents),
+            "first_page": page == 1,
+            "last_page": page >= total_pages,
+            "empty": not contents,
+            "contents": contents,
+        }
+    )
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
@@ -334,9 +399,12 @@ def _ndjson(stmt: Select, dump, id_column=Programme.id) -> Response:
     def lines() -> Iterator[str]:
         last_id = 0
         while True:
-            batch = db.session.execute(
-                stmt.where(id_column > last_id).limit(NDJSON_BATCH)
-            ).unique().scalars().all()
+            batch = (
+                db.session.execute(stmt.where(id_column > last_id).limit(NDJSON_BATCH))
+                .unique()
+                .scalars()
+                .all()
+            )
             for item in batch:
                 yield json.dumps(dump(item), ensure_ascii=False) + "\n"
             if len(batch) < NDJSON_BATCH:
@@ -379,8 +447,12 @@ def services():
     args = _load_args(ServicesQuerySchema())
     if args.get("taxonomy_term_id") and args["taxonomy_term_id"] not in TERMS_BY_UUID:
         detail = "Unknown taxonomy term."
-        return problem(400, "Invalid query parameters", detail,
-                       errors=[{"pointer": "/taxonomy_term_id", "detail": detail}])
+        return problem(
+            400,
+            "Invalid query parameters",
+            detail,
+            errors=[{"pointer": "/taxonomy_term_id", "detail": detail}],
+        )
     stmt = _filter_services(published_programmes(), args)
     lang = args["lang"]
     if args["minimal"]:
@@ -413,9 +485,11 @@ def _published_programme(service_id: str) -> Programme:
         key = None
     programme = None
     if key is not None:
-        programme = db.session.execute(
-            published_programmes().where(Programme.uuid == key)
-        ).unique().scalar_one_or_none()
+        programme = (
+            db.session.execute(published_programmes().where(Programme.uuid == key))
+            .unique()
+            .scalar_one_or_none()
+        )
     if programme is None:
         abort(404)
     return programme
@@ -427,8 +501,9 @@ def organizations():
     args = _load_args(PagingQuerySchema())
     stmt = admitted_organisations()
     if args.get("search"):
-        stmt = stmt.where(func.lower(Organisation.name).like(_like(args["search"].strip()),
-                                                             escape="\\"))
+        stmt = stmt.where(
+            func.lower(Organisation.name).like(_like(args["search"].strip()), escape="\\")
+        )
     schema = OrganizationListSchema()
 
     def dump(org: Organisation) -> dict[str, Any]:
@@ -450,9 +525,12 @@ def organization(organization_id: str):
     org = db.session.execute(admitted_organisations().where(Organisation.uuid == key)).scalar()
     if org is None:
         abort(404)
-    programmes = db.session.execute(
-        published_programmes().where(Programme.organisation_id == org.id)
-    ).unique().scalars().all()
+    programmes = (
+        db.session.execute(published_programmes().where(Programme.organisation_id == org.id))
+        .unique()
+        .scalars()
+        .all()
+    )
     return OrganizationSchema().dump(organization_document(org, list(programmes), lang))
 
 
@@ -485,7 +563,7 @@ def taxonomy_terms():
 
 def _list_page(items: list[dict[str, Any]], args: dict[str, Any]) -> Response:
     page, per_page = args["page"], args["per_page"]
-    contents = items[(page - 1) * per_page: page * per_page]
+    contents = items[(page - 1) * per_page : page * per_page]
     if args["format"] == "ndjson":
         body = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
         return Response(body, mimetype="application/x-ndjson")

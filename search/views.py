@@ -40,8 +40,24 @@ HIGHLIGHT_TAGS = {"mark", "b"}
 CHECKBOX_FACETS = ("theme", "audience", "format", "language", "cost")
 RADII = (5, 10, 25, 50, 100)
 #: query parameters the page passes on (pagination, filter links)
-PAGE_PARAMS = ("q", "theme", "audience", "format", "language", "cost", "city", "province",
-               "near", "country", "radius_km", "age", "open", "sort", "per_page", "org")
+PAGE_PARAMS = (
+    "q",
+    "theme",
+    "audience",
+    "format",
+    "language",
+    "cost",
+    "city",
+    "province",
+    "near",
+    "country",
+    "radius_km",
+    "age",
+    "open",
+    "sort",
+    "per_page",
+    "org",
+)
 
 
 def field_errors_for(error: SearchParamError) -> dict[str, str]:
@@ -119,13 +135,20 @@ def load_programmes(results: SearchResults) -> list[tuple[Any, Programme]]:
     ids = [hit.programme_id for hit in results.hits]
     if not ids:
         return []
-    rows = db.session.execute(
-        select(Programme)
-        .join(Programme.organisation)
-        .where(Programme.id.in_(ids), Programme.status == ProgrammeStatus.published,
-               Organisation.admitted_at.is_not(None))
-        .options(joinedload(Programme.organisation), selectinload(Programme.locations))
-    ).unique().scalars()
+    rows = (
+        db.session.execute(
+            select(Programme)
+            .join(Programme.organisation)
+            .where(
+                Programme.id.in_(ids),
+                Programme.status == ProgrammeStatus.published,
+                Organisation.admitted_at.is_not(None),
+            )
+            .options(joinedload(Programme.organisation), selectinload(Programme.locations))
+        )
+        .unique()
+        .scalars()
+    )
     by_id = {p.id: p for p in rows}
     return [(hit, by_id[hit.programme_id]) for hit in results.hits if hit.programme_id in by_id]
 
@@ -133,27 +156,43 @@ def load_programmes(results: SearchResults) -> list[tuple[Any, Programme]]:
 def facet_groups(results: SearchResults, page: SearchPage, lang: str) -> list[dict[str, Any]]:
     """The facets to display, with labels, counts and whether each value is selected."""
     titles = {
-        "theme": _("Theme"), "audience": _("For whom"), "format": _("Format"),
-        "language": _("Language spoken"), "cost": _("Cost"), "province": _("Province"),
+        "theme": _("Theme"),
+        "audience": _("For whom"),
+        "format": _("Format"),
+        "language": _("Language spoken"),
+        "cost": _("Cost"),
+        "province": _("Province"),
         "city": _("City"),
     }
     groups = []
     for name in FACETS:
         counts = dict(results.facets.get(name, []))
-        selected = page.values(name) if name in CHECKBOX_FACETS else [
-            v for k, v in page.args if k == name]
+        selected = (
+            page.values(name) if name in CHECKBOX_FACETS else [v for k, v in page.args if k == name]
+        )
         for value in selected:
             counts.setdefault(value, 0)
         if not counts:
             continue
         items = [
-            {"value": value, "label": facet_label(name, value, lang), "count": count,
-             "selected": value in selected, "toggle_url": _facet_link(page, name, value, selected)}
+            {
+                "value": value,
+                "label": facet_label(name, value, lang),
+                "count": count,
+                "selected": value in selected,
+                "toggle_url": _facet_link(page, name, value, selected),
+            }
             for value, count in counts.items()
         ]
         items.sort(key=lambda item: (not item["selected"], -item["count"], item["label"]))
-        groups.append({"name": name, "title": titles.get(name, name), "items": items,
-                       "checkbox": name in CHECKBOX_FACETS})
+        groups.append(
+            {
+                "name": name,
+                "title": titles.get(name, name),
+                "items": items,
+                "checkbox": name in CHECKBOX_FACETS,
+            }
+        )
     return groups
 
 
@@ -168,10 +207,17 @@ def relaxed_filter_label(name: str | None) -> str | None:
     if not name:
         return None
     labels = {
-        "theme": _("the theme"), "audience": _("the target group"), "format": _("the format"),
-        "language": _("the language"), "cost": _("the cost"), "city": _("the city"),
-        "province": _("the province"), "near": _("the distance"), "age": _("the age"),
-        "open": _("open places only"), "organisation": _("the organisation"),
+        "theme": _("the theme"),
+        "audience": _("the target group"),
+        "format": _("the format"),
+        "language": _("the language"),
+        "cost": _("the cost"),
+        "city": _("the city"),
+        "province": _("the province"),
+        "near": _("the distance"),
+        "age": _("the age"),
+        "open": _("open places only"),
+        "organisation": _("the organisation"),
     }
     return labels.get(name, name)
 
@@ -184,11 +230,23 @@ def run_search(endpoint: str, *, org: Organisation | None = None) -> dict[str, A
     lang = current_language()
     page = SearchPage(endpoint)
     context: dict[str, Any] = {
-        "page": page, "errors": {}, "results": None, "items": [], "facets": [], "status": 200,
-        "lang": lang, "radii": RADII, "sorts": SORTS, "default_radius": DEFAULT_RADIUS_KM,
+        "page": page,
+        "errors": {},
+        "results": None,
+        "items": [],
+        "facets": [],
+        "status": 200,
+        "lang": lang,
+        "radii": RADII,
+        "sorts": SORTS,
+        "default_radius": DEFAULT_RADIUS_KM,
         "vocabularies": {name: taxonomy.VOCABULARIES[name] for name in CHECKBOX_FACETS},
-        "org": org, "relaxed_label": None, "facet_by_name": {},
-        "localised": localised, "safe_snippet": safe_snippet, "facet_label": facet_label,
+        "org": org,
+        "relaxed_label": None,
+        "facet_by_name": {},
+        "localised": localised,
+        "safe_snippet": safe_snippet,
+        "facet_label": facet_label,
         "widget": endpoint == "search.widget",
     }
     try:
@@ -261,19 +319,28 @@ def programme_json_ld(programme: Programme, lang: str, url: str) -> dict[str, An
         "description": summary,
         "serviceType": [taxonomy.label("theme", code, lang) for code in programme.themes],
         "availableLanguage": list(programme.languages),
-        "provider": {"@type": "Organization", "name": org.display_name(lang),
-                     **({"url": org.website} if safe_url(org.website) else {})},
+        "provider": {
+            "@type": "Organization",
+            "name": org.display_name(lang),
+            **({"url": org.website} if safe_url(org.website) else {}),
+        },
         "areaServed": [
-            {"@type": "Place", "address": {"@type": "PostalAddress", "postalCode": loc.postcode,
-                                            "addressLocality": loc.city,
-                                            "addressCountry": loc.country}}
+            {
+                "@type": "Place",
+                "address": {
+                    "@type": "PostalAddress",
+                    "postalCode": loc.postcode,
+                    "addressLocality": loc.city,
+                    "addressCountry": loc.country,
+                },
+            }
             for loc in programme.locations
         ],
-        "audience": {"@type": "PeopleAudience",
-                     **({"suggestedMinAge": programme.age_min}
-                        if programme.age_min is not None else {}),
-                     **({"suggestedMaxAge": programme.age_max}
-                        if programme.age_max is not None else {})},
+        "audience": {
+            "@type": "PeopleAudience",
+            **({"suggestedMinAge": programme.age_min} if programme.age_min is not None else {}),
+            **({"suggestedMaxAge": programme.age_max} if programme.age_max is not None else {}),
+        },
         "dateModified": programme.updated_at.isoformat() if programme.updated_at else None,
     }
     if programme.cost == "free":
@@ -294,8 +361,11 @@ def programme_json_ld(programme: Programme, lang: str, url: str) -> dict[str, An
 def texts_of(programme: Programme, lang: str) -> dict[str, str]:
     """`title_text`, `title_lang`, `summary_…`, `description_…` for the programme page."""
     texts = {}
-    for name, field in (("title", "titles"), ("summary", "summaries"),
-                        ("description", "descriptions")):
+    for name, field in (
+        ("title", "titles"),
+        ("summary", "summaries"),
+        ("description", "descriptions"),
+    ):
         texts[f"{name}_text"], texts[f"{name}_lang"] = localised(getattr(programme, field), lang)
     return texts
 
@@ -304,24 +374,32 @@ def texts_of(programme: Programme, lang: str) -> dict[str, str]:
 def programme(programme_uuid: uuid.UUID):
     """One published programme: what, for whom, where, how to apply."""
     lang = current_language()
-    item = db.session.execute(
-        select(Programme)
-        .where(Programme.uuid == programme_uuid)
-        .options(joinedload(Programme.organisation),
-                 selectinload(Programme.locations).joinedload(ProgrammeLocation.branch))
-    ).unique().scalar_one_or_none()
+    item = (
+        db.session.execute(
+            select(Programme)
+            .where(Programme.uuid == programme_uuid)
+            .options(
+                joinedload(Programme.organisation),
+                selectinload(Programme.locations).joinedload(ProgrammeLocation.branch),
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if item is None or item.organisation.admitted_at is None:
         abort(404)
     if item.status == ProgrammeStatus.archived:
         abort(410)
     if item.status != ProgrammeStatus.published:
         abort(404)
-    url = current_app.config["PUBLIC_URL"] + url_for("search.programme",
-                                                     programme_uuid=item.uuid)
+    url = current_app.config["PUBLIC_URL"] + url_for("search.programme", programme_uuid=item.uuid)
     return render_template(
-        "search/programme.html", programme=item, lang=lang,
+        "search/programme.html",
+        programme=item,
+        lang=lang,
         **texts_of(item, lang),
-        apply_url=safe_url(item.apply_url), json_ld=json_ld(programme_json_ld(item, lang, url)),
+        apply_url=safe_url(item.apply_url),
+        json_ld=json_ld(programme_json_ld(item, lang, url)),
         label=taxonomy.label,
     )
 
@@ -334,8 +412,9 @@ def widget():
     slug = (request.args.get("org") or "").strip()
     if slug:
         org = db.session.execute(
-            select(Organisation).where(Organisation.slug == slug[:80],
-                                       Organisation.admitted_at.is_not(None))
+            select(Organisation).where(
+                Organisation.slug == slug[:80], Organisation.admitted_at.is_not(None)
+            )
         ).scalar_one_or_none()
         if org is None:
             abort(404)
@@ -359,13 +438,16 @@ def widget_embed():
     org = None
     if slug:
         org = db.session.execute(
-            select(Organisation).where(Organisation.slug == slug,
-                                       Organisation.admitted_at.is_not(None))
+            select(Organisation).where(
+                Organisation.slug == slug, Organisation.admitted_at.is_not(None)
+            )
         ).scalar_one_or_none()
     src = base + (url_for("search.widget", org=org.slug) if org else url_for("search.widget"))
-    snippet = (f'<iframe src="{escape(src)}" title="{escape(_("Find a mentoring programme"))}" '
-               'width="100%" height="600" loading="lazy" style="border:0" '
-               'referrerpolicy="strict-origin-when-cross-origin"></iframe>')
+    snippet = (
+        f'<iframe src="{escape(src)}" title="{escape(_("Find a mentoring programme"))}" '
+        'width="100%" height="600" loading="lazy" style="border:0" '
+        'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
+    )
     return render_template("search/widget_embed.html", snippet=snippet, org=org, src=src)
 
 
@@ -374,13 +456,17 @@ def published_programmes_of(organisation: Organisation) -> list[Programme]:
     """The organisation's published programmes, for its member page."""
     if organisation is None or organisation.admitted_at is None:
         return []
-    return list(db.session.execute(
-        select(Programme)
-        .where(Programme.organisation_id == organisation.id,
-               Programme.status == ProgrammeStatus.published)
-        .options(selectinload(Programme.locations))
-        .order_by(Programme.published_at.desc(), Programme.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Programme)
+            .where(
+                Programme.organisation_id == organisation.id,
+                Programme.status == ProgrammeStatus.published,
+            )
+            .options(selectinload(Programme.locations))
+            .order_by(Programme.published_at.desc(), Programme.id.desc())
+        ).scalars()
+    )
 
 
 @bp.app_template_global()

@@ -34,8 +34,11 @@ def record_zero_result(query: str, lang: str) -> None:
     if not text or len(lang) != 2:
         return
     today = utcnow().date()
-    key = (ZeroResultCount.day == today, ZeroResultCount.lang == lang,
-           ZeroResultCount.query == text)
+    key = (
+        ZeroResultCount.day == today,
+        ZeroResultCount.lang == lang,
+        ZeroResultCount.query == text,
+    )
     counted = db.session.execute(
         update(ZeroResultCount).where(*key).values(count=ZeroResultCount.count + 1)
     )
@@ -62,8 +65,9 @@ def record_zero_result(query: str, lang: str) -> None:
     db.session.execute(stmt)
 
 
-def zero_result_summary(days: int = 30, lang: str | None = None,
-                        limit: int = 200) -> list[tuple[str, str, int, date]]:
+def zero_result_summary(
+    days: int = 30, lang: str | None = None, limit: int = 200
+) -> list[tuple[str, str, int, date]]:
     """The most frequent zero-hit queries of the last `days` days.
 
     :return: rows of (query, lang, count, last day seen)
