@@ -314,6 +314,7 @@ class BenchContext:
 
 def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     """Set up, measure (warm-up, platform, then baseline) and build the row."""
+    started = time.monotonic()
     overrides = scenario.setup(ctx) if scenario.setup else None
     if overrides:
         scenario = replace(scenario, **overrides)
@@ -342,6 +343,8 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     row.update(measured)
     row["database"] = ctx.database_url.split(":", 1)[0].split("+", 1)[0]
     row["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    # Wall-clock seconds of the whole row, setup included: `make bench` must stay short.
+    row["took_s"] = round(time.monotonic() - started, 1)
     return row
 
 
@@ -530,13 +533,13 @@ def main() -> int:
             shutil.rmtree(instance, ignore_errors=True)
     print(
         f"\n{'name':<18}{'rps':>10}{'p50 ms':>9}{'p95 ms':>9}{'base rps':>10}{'ratio':>7}"
-        f"{'RSS MB':>8}"
+        f"{'RSS MB':>8}{'took s':>8}"
     )
     for row in rows:
         print(
             f"{row['name']:<18}{fmt(row['rps']):>10}{fmt(row['p50_ms']):>9}"
             f"{fmt(row['p95_ms']):>9}{fmt(row['baseline_rps']):>10}{fmt(row['ratio']):>7}"
-            f"{fmt(row['rss_mb']):>8}"
+            f"{fmt(row['rss_mb']):>8}{fmt(row['took_s']):>8}"
         )
     print(f"\nwritten to {output}")
     return 0

@@ -34,6 +34,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, add the end of the served platform's log to the report."""
+    report = yield
+    server = item.funcargs.get("live_server") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(server, LiveServer):
+        report.sections.append(("e2e server log (end)", server.log()[-6000:]))
+    return report
+
+
 @pytest.fixture(scope="session")
 def serve_platform(tmp_path_factory) -> Iterator[Callable[..., LiveServer]]:
     """Start (once per configuration) a platform on loopback; stopped at the end of the run."""
