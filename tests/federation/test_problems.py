@@ -102,3 +102,22 @@ def test_rate_limit_per_client_in_redis_answers_429_with_retry_after(limited_app
     assert http.get(f"{API}/programmes", headers=second_client).status_code == 200
     keys = redis.Redis.from_url("redis://127.0.0.1:6379/0").keys(f"*{limiter._key_prefix}*")
     assert keys, "the limits were not kept in Redis"
+
+
+def test_the_openapi_document_and_its_docs_page(client, db):
+    document = client.get(f"{API}/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    flow = document["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"].endswith("/oauth/token")
+    assert set(flow["scopes"]) >= {"programmes:write", "reports:write", "events:read"}
+    put = document["paths"]["/programmes/{external_id}"]["put"]
+    assert put["security"] == [{"oauth2": ["programmes:write"]}]
+    assert "application/problem+json" in put["responses"]["422"]["content"]
+    assert document["components"]["schemas"]["Programme"]["additionalProperties"] is False
+
+    page = client.get(f"{API}/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.data.decode()
+    assert "PUT /federation/v1/programmes/{external_id}" in html
+    assert 'id="schema-Report"' in html
+    assert "swagger" not in html.lower() and "cdn" not in html.lower()  # all served here
