@@ -340,3 +340,10 @@ def test_search_commands(db, make_org, make_app, backend_config):
         assert reindex.exit_code == 0, reindex.output
         assert "reindexed" in reindex.output
         assert get_backend().count() >= 1
+
+
+def test_the_indexer_runs_as_a_background_job(app):
+    from coalition.worker import _jobs
+    from search.indexer import run_job
+
+    assert _jobs["search-indexer"].run is run_job
