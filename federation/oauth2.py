@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import random
 import secrets
 import time
@@ -53,6 +54,8 @@ from federation.models import (
     RevokedToken,
     SigningKey,
 )
+
+log = logging.getLogger(__name__)
 
 #: the platform signs its tokens with RS256, which RFC 9068 requires every party to support
 SIGNING_ALG = "RS256"
@@ -94,7 +97,7 @@ def _digest(value: str) -> str:
 
 # --- the platform's signing keys ---------------------------------------------------------------
 
-_private_keys: dict[str, RSAKey] = {}
+_private_keys: dict[tuple[str, bytes], RSAKey] = {}
 _public_keys: dict[str, tuple[RSAKey, float]] = {}
 
 
@@ -160,17 +163,21 @@ def active_signing_key() -> SigningKey:
 
 
 def _private_key(key: SigningKey) -> RSAKey:
-    cached = _private_keys.get(key.kid)
+    """The decrypted private key (cached per worker and per SECRET_KEY).
+
+    :raise ValueError: the stored key was encrypted under another SECRET_KEY.
+    """
+    password = _key_password()
+    cached = _private_keys.get((key.kid, password))
     if cached is None:
-        private = serialization.load_pem_private_key(
-            key.private_key_pem.encode(), password=_key_password()
-        )
+        private = serialization.load_pem_private_key(key.private_key_pem.encode(), password)
         pem = private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        cached = _private_keys[key.kid] = RSAKey.import_key(pem, parameters={"kid": key.kid})
+        cached = RSAKey.import_key(pem, parameters={"kid": key.kid})
+        _private_keys[(key.kid, password)] = cached
     return cached
 
 
@@ -215,6 +222,14 @@ def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
         raise InvalidScopeError(description="The client was not granted these scopes.")
     granted = " ".join(s for s in SCOPES if s in requested)
     key = active_signing_key()
+    try:
+        private_key = _private_key(key)
+    except ValueError:
+        # SECRET_KEY changed since the key was stored: sign with a new one; the old public
+        # key keeps verifying the tokens it signed until they expire.
+        log.warning("Signing key %s cannot be decrypted with SECRET_KEY; rotating.", key.kid)
+        key = rotate_signing_key()
+        private_key = _private_key(key)
     now = int(time.time())
     lifetime = token_lifetime()
     claims = {
@@ -229,7 +244,7 @@ def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
         "exp": now + lifetime,
     }
     header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
-    token = jwt.encode(header, claims, _private_key(key), algorithms=[key.alg])
+    token = jwt.encode(header, claims, private_key, algorithms=[key.alg])
     _touch(client)
     return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": granted}
 

@@ -599,3 +599,14 @@ def test_expired_replay_and_revocation_rows_are_purged(
     purge_expired()
     assert db.session.scalar(_db.select(_db.func.count()).select_from(AssertionJti)) == 0
     assert db.session.scalar(_db.select(_db.func.count()).select_from(RevokedToken)) == 0
+
+
+def test_a_new_secret_key_rotates_the_signing_key(
+    make_app, db, make_org, oauth_client, access_token
+):
+    registered = oauth_client(make_org(), "events:read")
+    old_kid = _header(access_token(registered))["kid"]
+    renewed = make_app(SECRET_KEY="another-secret-key-that-is-long-enough-9876543210")
+    with renewed.test_client() as http:
+        body = http.post("/oauth/token", data=registered.token_form()).json
+    assert _header(body["access_token"])["kid"] != old_kid
