@@ -30,10 +30,18 @@ BLOCKING_IMPACTS = ("serious", "critical")
 LOOPBACK_HOSTS = {"127.0.0.1"}
 
 
+def chromium_path() -> Path | None:
+    """Debian's chromium: /usr/bin/chromium, else the one on PATH."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    found = shutil.which("chromium")
+    return Path(found) if found else None
+
+
 def missing_tools() -> list[str]:
     """What the browser tests need and this machine lacks, each with how to get it."""
     missing = []
-    if not (CHROMIUM.exists() or shutil.which("chromium")):
+    if chromium_path() is None:
         missing.append(
             "Debian chromium (/usr/bin/chromium): run `make browser` (apt-get install chromium)"
         )

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, is_loopback, missing_tools
+from tests.e2e.browser import CHROMIUM_ARGS, PHONE, chromium_path, is_loopback, missing_tools
 from tests.e2e.server import LiveServer, server_environment
 
 
@@ -76,12 +76,13 @@ def browser() -> Iterator[Any]:
         pytest.fail("The browser tests need:\n  " + "\n  ".join(missing), pytrace=False)
     from playwright.sync_api import sync_playwright
 
+    executable = chromium_path()
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
     except Exception as error:
         playwright.stop()
-        pytest.fail(f"chromium did not start ({CHROMIUM}): {error}", pytrace=False)
+        pytest.fail(f"chromium did not start ({executable}): {error}", pytrace=False)
     yield browser
     browser.close()
     playwright.stop()
