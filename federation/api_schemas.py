@@ -6,6 +6,7 @@ and member systems are validated by the same schema.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,6 +28,8 @@ from federation.events import EVENT_TYPES, MAX_PAGE, encode_cursor
 
 #: the largest count a figure may hold (a typo guard, far above any branch's real numbers)
 MAX_COUNT = 100_000
+#: what a postcode of any of the coalition's countries looks like (BE, FR, NL)
+POSTCODE = re.compile(r"[0-9A-Za-z ]{4,8}")
 #: the most programmes one page of the list returns
 MAX_PER_PAGE = 100
 
@@ -48,7 +51,7 @@ class BranchRef(fields.Field):
             raise ValidationError(_("Give the branch's id (a number) or its postcode (a text)."))
         if isinstance(value, int) and not 0 < value < 2**31:
             raise ValidationError(_("This branch does not exist."))
-        if isinstance(value, str) and not 1 <= len(value.strip()) <= 10:
+        if isinstance(value, str) and not POSTCODE.fullmatch(value.strip()):
             raise ValidationError(_("This branch does not exist."))
         return value
 

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Uuid, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Uuid, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coalition.extensions import db
@@ -28,6 +28,8 @@ EVENT_TYPES = (
     "referral.received",
     "referral.status_changed",
 )
+#: first key of the PostgreSQL advisory locks that order an organisation's events
+ADVISORY_LOCK_SPACE = 4711
 #: the most events one page of the feed returns
 MAX_PAGE = 500
 
@@ -54,6 +56,13 @@ def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Even
     """Add an event to the organisation's feed, queue its webhook deliveries, and flush."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Ids must become visible in the order they were given, or a reader's cursor could
+        # step over an event committed late. Holding this lock until commit makes the
+        # organisation's event-writing transactions commit in id order. (SQLite has a
+        # single writer already.)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :org)"),
+                           {"space": ADVISORY_LOCK_SPACE, "org": organisation_id})
     event = Event(organisation_id=organisation_id, type=type_, data=data)
     db.session.add(event)
     db.session.flush()

@@ -54,7 +54,7 @@ EXTERNAL_ID_PARAMETER = {
 def _branch_ref(self: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
     if isinstance(field, BranchRef):
         return {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                          {"type": "string", "minLength": 1, "maxLength": 10}]}
+                          {"type": "string", "pattern": "^[0-9A-Za-z ]{4,8}$"}]}
     return {}
 
 

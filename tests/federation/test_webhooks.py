@@ -189,6 +189,7 @@ def test_org_admin_manages_webhooks_and_reads_the_log(client, db, make_org, make
     login(admin)
     db.session.commit()
     page = f"/en/federation/{org.id}/webhooks"
+    assert f'href="{page}"' in client.get("/en/staff/").data.decode()  # the workspace links it
     assert client.get(page).status_code == 200
 
     refused = client.post(page, data={"url": "not a url"})
