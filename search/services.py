@@ -302,6 +302,8 @@ def _suggest_on_zero_hits(backend: SearchBackend, params: SearchParams,
             return
     best, best_total = None, 0
     for name in params.filters():
+        if name == "organisation":  # an organisation's own listing stays its own
+            continue
         total = backend.search(replace(params.without(name), page=1, per_page=1)).total
         if total > best_total:
             best, best_total = name, total
