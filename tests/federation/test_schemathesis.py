@@ -34,6 +34,25 @@ CHECKS = [
 ]
 
 
+def _runner(operation, mode, checks, headers, cases):
+    """A Hypothesis test calling `operation` with generated `mode` requests."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case) -> None:
+        cases.append(case.operation.label)
+        case.call_and_validate(headers=headers, checks=checks)
+
+    return run
+
+
 def test_generated_requests_never_fail_and_conform(app, client, db, make_org, bearer):
     org = make_org()
     db.session.add(Branch(organisation_id=org.id, name="Schaerbeek", postcode="1030",
@@ -48,25 +67,10 @@ def test_generated_requests_never_fail_and_conform(app, client, db, make_org, be
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 6
-    cases = 0
+    cases = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE
                                else [])
-
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case, checks=checks) -> None:
-                nonlocal cases
-                cases += 1
-                case.call_and_validate(headers=headers, checks=checks)
-
-            run()
-    assert cases >= MINIMUM_CASES
+            _runner(operation, mode, checks, headers, cases)()
+    assert len(cases) >= MINIMUM_CASES
