@@ -2,7 +2,8 @@
 
 Every call is confined to the token's organisation: another organisation's object is
 answered 404 exactly like one that does not exist. Views are thin: they parse, call one
-service, commit once and dump a schema. Errors are RFC 9457 problems with JSON pointers.
+service and dump a schema; `finish_call` commits the work with its audit entry, once.
+Errors are RFC 9457 problems with JSON pointers.
 """
 
 from __future__ import annotations
@@ -147,28 +148,32 @@ def watch_flushes() -> None:
 
 
 @bp.after_request
-def audit_call(response: Response) -> Response:
-    """One audit entry per authenticated call: client, organisation, route, status.
+def finish_call(response: Response) -> Response:
+    """Commit the call's work together with its audit entry: one commit per request.
 
-    Never a body or a token. Work a refused call flushed is discarded first.
-    Unauthenticated calls are refused before any work and only logged: recording them
-    would let anyone fill the audit log.
+    The audit entry names the client, organisation, route and status; never a body or a
+    token. A refused call's work is discarded first. Unauthenticated calls are refused
+    before any work and only logged: recording them would let anyone fill the audit log.
     """
+    if not db.session.is_active:  # a failed flush: the transaction is lost anyway
+        db.session.rollback()
+    elif response.status_code >= 400:
+        unit_of_work.discard_failed_work()
     token = g.get("federation_token")
     if token is None:
         log.info("federation call refused: %s %s -> %s", request.method, request.path,
                  response.status_code)
         return response
     try:
-        organisation_id = token.organisation_id
-        unit_of_work.discard_failed_work()
-        record("api.call", client_id=token.client_id, organisation=organisation_id,
+        record("api.call", client_id=token.client_id, organisation=token.organisation_id,
                route=request.url_rule.rule if request.url_rule else request.path,
                method=request.method, status=response.status_code)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        log.exception("could not record the API call in the audit log")
+        log.exception("could not commit the API call %s %s", request.method, request.path)
+        if response.status_code < 400:  # the work is lost: never answer success
+            return problem(500, "Internal Server Error")
     return response
 
 
@@ -190,7 +195,6 @@ def put_programme(external_id: str):
     except ProgrammeStateError as error:
         return problem(422, "Invalid status change", error.message,
                        errors=[{"pointer": error.pointer, "detail": error.message}])
-    db.session.commit()
     response = jsonify(ProgrammeSchema().dump(programme))
     response.status_code = 201 if created else 200
     if created:
@@ -211,7 +215,6 @@ def delete_programme(external_id: str):
     """Archive the programme: it leaves the directory; its history stays."""
     token = current_token()
     archive_programme(_own_programme(external_id), client_id=token.client_id)
-    db.session.commit()
     return Response(status=204)
 
 
@@ -273,7 +276,6 @@ def post_report():
         "report_id": report.id, "branch_id": branch.id, "year": report.year,
         "quarter": report.quarter, "replaced": replaced,
     })
-    db.session.commit()
     receipt = ReportReceiptSchema().dump({
         **{name: getattr(report, name) for name in ReportReceiptSchema._declared_fields
            if name not in ("branch", "replaced")},
