@@ -39,14 +39,19 @@ def _language() -> str:
 
 
 def _bad_param(error: SearchParamError):
-    return problem(400, "Invalid search parameter", f"{error.param}: {error.message}",
-                   errors=[{"pointer": f"/{error.param}", "detail": error.message}],
-                   parameter=error.param)
+    return problem(
+        400,
+        "Invalid search parameter",
+        f"{error.param}: {error.message}",
+        errors=[{"pointer": f"/{error.param}", "detail": error.message}],
+        parameter=error.param,
+    )
 
 
 def _text(doc: dict[str, Any], name: str, lang: str) -> str:
     return doc.get(f"{name}_{lang}") or next(
-        (doc[f"{name}_{x}"] for x in LANGS if doc.get(f"{name}_{x}")), "")
+        (doc[f"{name}_{x}"] for x in LANGS if doc.get(f"{name}_{x}")), ""
+    )
 
 
 def _hit(hit: SearchHit, lang: str, url: str) -> dict[str, Any]:
@@ -55,10 +60,13 @@ def _hit(hit: SearchHit, lang: str, url: str) -> dict[str, Any]:
         "id": hit.uuid,
         "title": _text(doc, "title", lang),
         "summary": _text(doc, "summary", lang),
-        "organisation": {"name": (doc.get("org") or "").split(" / ")[0],
-                         "slug": doc.get("org_slug")},
-        "themes": [{"value": c, "label": taxonomy.label("theme", c, lang)}
-                   for c in doc.get("theme", [])],
+        "organisation": {
+            "name": (doc.get("org") or "").split(" / ")[0],
+            "slug": doc.get("org_slug"),
+        },
+        "themes": [
+            {"value": c, "label": taxonomy.label("theme", c, lang)} for c in doc.get("theme", [])
+        ],
         "cities": doc.get("city", []),
         "distance_km": round(hit.distance_km, 1) if hit.distance_km is not None else None,
         "highlight": hit.highlight,
@@ -76,31 +84,39 @@ def search():
         return _bad_param(error)
     results = search_programmes(params)
     if results.unavailable:
-        return problem(503, "Search temporarily unavailable",
-                       "The search engine cannot be reached; please try again later.",
-                       headers={"Retry-After": "30"})
+        return problem(
+            503,
+            "Search temporarily unavailable",
+            "The search engine cannot be reached; please try again later.",
+            headers={"Retry-After": "30"},
+        )
     if results.total == 0 and params.q:
         record_zero_result(params.q, lang)
         db.session.commit()
     # One url_for per answer, not per hit: building URLs is a visible share of the time.
-    url = url_for("search.programme", lang_code=lang, programme_uuid=_URL_PLACEHOLDER,
-                  _external=True)
-    response = jsonify({
-        "total": results.total,
-        "page": results.page,
-        "per_page": results.per_page,
-        "hits": [_hit(hit, lang, url) for hit in results.hits],
-        "facets": {
-            name: [{"value": v, "label": facet_label(name, v, lang), "count": n}
-                   for v, n in values]
-            for name, values in results.facets.items()
-        },
-        "suggestion": results.suggestion,
-        "relaxed_filter": (
-            {"parameter": results.relaxed_filter, "total": results.relaxed_total}
-            if results.relaxed_filter else None
-        ),
-    })
+    url = url_for(
+        "search.programme", lang_code=lang, programme_uuid=_URL_PLACEHOLDER, _external=True
+    )
+    response = jsonify(
+        {
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "hits": [_hit(hit, lang, url) for hit in results.hits],
+            "facets": {
+                name: [
+                    {"value": v, "label": facet_label(name, v, lang), "count": n} for v, n in values
+                ]
+                for name, values in results.facets.items()
+            },
+            "suggestion": results.suggestion,
+            "relaxed_filter": (
+                {"parameter": results.relaxed_filter, "total": results.relaxed_total}
+                if results.relaxed_filter
+                else None
+            ),
+        }
+    )
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"
     return response

@@ -46,8 +46,11 @@ def build_document(programme: Programme) -> dict[str, Any]:
         "published_ts": int(programme.published_at.timestamp()) if programme.published_at else 0,
     }
     for lang in LANGS:
-        for name, texts in (("title", programme.titles), ("summary", programme.summaries),
-                            ("description", programme.descriptions)):
+        for name, texts in (
+            ("title", programme.titles),
+            ("summary", programme.summaries),
+            ("description", programme.descriptions),
+        ):
             doc[f"{name}_{lang}"] = (texts or {}).get(lang) or ""
         doc[f"tags_{lang}"] = " · ".join(
             _labels(taxonomy.THEMES, doc["theme"], lang)
@@ -91,10 +94,16 @@ def all_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
     """Every published programme's document, read in batches (for a full reindex)."""
     last = 0
     while True:
-        rows = db.session.execute(
-            _query().where(Programme.status == ProgrammeStatus.published, Programme.id > last)
-            .order_by(Programme.id).limit(batch)
-        ).scalars().all()
+        rows = (
+            db.session.execute(
+                _query()
+                .where(Programme.status == ProgrammeStatus.published, Programme.id > last)
+                .order_by(Programme.id)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
         if not rows:
             return
         for programme in rows:
@@ -108,6 +117,7 @@ def published_count() -> int:
     from sqlalchemy import func
 
     return db.session.execute(
-        select(func.count()).select_from(Programme)
+        select(func.count())
+        .select_from(Programme)
         .where(Programme.status == ProgrammeStatus.published)
     ).scalar_one()

@@ -32,8 +32,9 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** max(0, attempts - 1)))
 
 
-def drain_once(batch: int = BATCH, now: datetime | None = None, *, ignore_backoff: bool = False
-               ) -> tuple[int, int]:
+def drain_once(
+    batch: int = BATCH, now: datetime | None = None, *, ignore_backoff: bool = False
+) -> tuple[int, int]:
     """Process one batch of outbox rows and commit; return (rows done, rows failed)."""
     now = now or utcnow()
     query = select(OutboxEntry).order_by(OutboxEntry.id).limit(batch)
@@ -100,9 +101,11 @@ def reindex_all() -> int:
     started = utcnow()
     count = get_backend().reindex(all_documents())
     # Changes made while the new index was being built went to the old one: redo them.
-    changed = db.session.execute(
-        select(Programme.id).where(Programme.updated_at >= started)
-    ).scalars().all()
+    changed = (
+        db.session.execute(select(Programme.id).where(Programme.updated_at >= started))
+        .scalars()
+        .all()
+    )
     if changed:
         docs, gone = documents_for(list(changed))
         get_backend().index(docs)

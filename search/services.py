@@ -114,8 +114,14 @@ class SearchParams:
         if filter_name in LIST_FILTERS:
             return replace(self, **{LIST_FILTERS[filter_name][0]: []})
         if filter_name == "near":
-            return replace(self, near=None, origin=None, near_place=None, radius_km=None,
-                           sort="relevance" if self.sort == "distance" else self.sort)
+            return replace(
+                self,
+                near=None,
+                origin=None,
+                near_place=None,
+                radius_km=None,
+                sort="relevance" if self.sort == "distance" else self.sort,
+            )
         if filter_name == "open":
             return replace(self, open_only=False)
         return replace(self, **{filter_name: None})
@@ -164,8 +170,9 @@ def clean_text(value: str, limit: int = MAX_QUERY_LENGTH) -> str:
     return " ".join(value.split())[:limit].strip()
 
 
-def _int(args: MultiDict, name: str, low: int, high: int | None, default: int | None,
-         message: str) -> int | None:
+def _int(
+    args: MultiDict, name: str, low: int, high: int | None, default: int | None, message: str
+) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
@@ -291,13 +298,17 @@ def search_programmes(params: SearchParams) -> SearchResults:
     return results
 
 
-def _suggest_on_zero_hits(backend: SearchBackend, params: SearchParams,
-                          results: SearchResults) -> None:
+def _suggest_on_zero_hits(
+    backend: SearchBackend, params: SearchParams, results: SearchResults
+) -> None:
     """A corrected query text, or else the filter whose removal finds the most."""
     if params.q:
         corrected = backend.correct(params.q, params.lang)
-        if (corrected and corrected.lower() != params.q.lower()
-                and backend.search(replace(params, q=corrected, page=1, per_page=1)).total):
+        if (
+            corrected
+            and corrected.lower() != params.q.lower()
+            and backend.search(replace(params, q=corrected, page=1, per_page=1)).total
+        ):
             results.suggestion = corrected
             return
     best, best_total = None, 0

@@ -18,18 +18,42 @@ from bench.scenarios import Scenario, register
 
 BENCH_ORG = "bench-search"
 WORDS = {
-    "fr": ("mentorat emploi jeunes accompagnement formation recherche métier stage orientation "
-           "entreprise confiance langue numérique bénévole parcours projet avenir"),
-    "nl": ("mentoring werk jongeren begeleiding opleiding zoeken beroep stage oriëntatie "
-           "onderneming vertrouwen taal digitaal vrijwilliger traject project toekomst"),
-    "en": ("mentoring job young support training search career internship orientation "
-           "business confidence language digital volunteer pathway project future"),
+    "fr": (
+        "mentorat emploi jeunes accompagnement formation recherche métier stage orientation "
+        "entreprise confiance langue numérique bénévole parcours projet avenir"
+    ),
+    "nl": (
+        "mentoring werk jongeren begeleiding opleiding zoeken beroep stage oriëntatie "
+        "onderneming vertrouwen taal digitaal vrijwilliger traject project toekomst"
+    ),
+    "en": (
+        "mentoring job young support training search career internship orientation "
+        "business confidence language digital volunteer pathway project future"
+    ),
 }
 WORDS_BY_LANG = {lang: text.split() for lang, text in WORDS.items()}
-QUERIES = ["mentorat emploi", "werk zoeken", "digital skills", "formation", "jongeren",
-           "emplois", "mentorat emplio", "orientation", "", "langue"]
-FILTERS = ["", "&theme=employment", "&language=nl", "&age=19", "&theme=education&format=group",
-           "&near=1000&radius_km=25", "&open=1", "&cost=free"]
+QUERIES = [
+    "mentorat emploi",
+    "werk zoeken",
+    "digital skills",
+    "formation",
+    "jongeren",
+    "emplois",
+    "mentorat emplio",
+    "orientation",
+    "",
+    "langue",
+]
+FILTERS = [
+    "",
+    "&theme=employment",
+    "&language=nl",
+    "&age=19",
+    "&theme=education&format=group",
+    "&near=1000&radius_km=25",
+    "&open=1",
+    "&cost=free",
+]
 
 
 def generate_programmes(target: int, seed: int = 7) -> int:
@@ -44,14 +68,22 @@ def generate_programmes(target: int, seed: int = 7) -> int:
     from coalition.models.base import utcnow
 
     org = db.session.execute(
-        select(Organisation).where(Organisation.slug == BENCH_ORG)).scalar_one_or_none()
+        select(Organisation).where(Organisation.slug == BENCH_ORG)
+    ).scalar_one_or_none()
     if org is None:
-        org = Organisation(slug=BENCH_ORG, name="Bench Mentoring", names={}, languages=["fr"],
-                           descriptions={}, admitted_at=utcnow())
+        org = Organisation(
+            slug=BENCH_ORG,
+            name="Bench Mentoring",
+            names={},
+            languages=["fr"],
+            descriptions={},
+            admitted_at=utcnow(),
+        )
         db.session.add(org)
         db.session.flush()
-    have = db.session.execute(select(func.count()).select_from(Programme)
-                              .where(Programme.organisation_id == org.id)).scalar_one()
+    have = db.session.execute(
+        select(func.count()).select_from(Programme).where(Programme.organisation_id == org.id)
+    ).scalar_one()
     rng = random.Random(seed + have)
     postcodes._load()
     places = [p for (country, _code), p in postcodes._by_code.items() if country == "BE"]
@@ -62,35 +94,46 @@ def generate_programmes(target: int, seed: int = 7) -> int:
         batch = min(2000, target - have)
         rows = []
         for _ in range(batch):
-            texts = {lang: (" ".join(rng.sample(words, 4)).capitalize(),
-                            " ".join(rng.sample(words, 10)))
-                     for lang, words in WORDS_BY_LANG.items() if rng.random() < 0.7} or {
-                "fr": ("Mentorat", "Mentorat emploi")}
+            texts = {
+                lang: (" ".join(rng.sample(words, 4)).capitalize(), " ".join(rng.sample(words, 10)))
+                for lang, words in WORDS_BY_LANG.items()
+                if rng.random() < 0.7
+            } or {"fr": ("Mentorat", "Mentorat emploi")}
             age_min = rng.choice([15, 16, 18, 20])
-            rows.append({
-                "organisation_id": org.id,
-                "titles": {k: v[0] for k, v in texts.items()},
-                "summaries": {k: v[1] for k, v in texts.items()},
-                "descriptions": {},
-                "themes": rng.sample(themes, rng.randint(1, 2)),
-                "audiences": rng.sample(audiences, rng.randint(1, 2)),
-                "formats": [rng.choice(formats)],
-                "languages": rng.sample(languages, 2),
-                "age_min": age_min, "age_max": age_min + rng.choice([10, 15, 20]),
-                "cost": rng.choice(["free", "free", "contribution", "paid"]),
-                "capacity_status": rng.choice(["open", "open", "waiting_list", "full"]),
-                "confirmed_on": date.today() - timedelta(days=rng.randint(0, 200)),
-                "status": "published",
-                "published_at": now - timedelta(minutes=rng.randint(0, 100_000)),
-                "unpublished_by_coalition": False,
-            })
+            rows.append(
+                {
+                    "organisation_id": org.id,
+                    "titles": {k: v[0] for k, v in texts.items()},
+                    "summaries": {k: v[1] for k, v in texts.items()},
+                    "descriptions": {},
+                    "themes": rng.sample(themes, rng.randint(1, 2)),
+                    "audiences": rng.sample(audiences, rng.randint(1, 2)),
+                    "formats": [rng.choice(formats)],
+                    "languages": rng.sample(languages, 2),
+                    "age_min": age_min,
+                    "age_max": age_min + rng.choice([10, 15, 20]),
+                    "cost": rng.choice(["free", "free", "contribution", "paid"]),
+                    "capacity_status": rng.choice(["open", "open", "waiting_list", "full"]),
+                    "confirmed_on": date.today() - timedelta(days=rng.randint(0, 200)),
+                    "status": "published",
+                    "published_at": now - timedelta(minutes=rng.randint(0, 100_000)),
+                    "unpublished_by_coalition": False,
+                }
+            )
         new_ids = db.session.execute(insert(Programme).returning(Programme.id), rows).scalars()
         locations = []
         for programme_id in new_ids:
             place = rng.choice(places)
-            locations.append({"programme_id": programme_id, "postcode": place.postcode,
-                              "city": place.city, "country": "BE",
-                              "latitude": place.latitude, "longitude": place.longitude})
+            locations.append(
+                {
+                    "programme_id": programme_id,
+                    "postcode": place.postcode,
+                    "city": place.city,
+                    "country": "BE",
+                    "latitude": place.latitude,
+                    "longitude": place.longitude,
+                }
+            )
         db.session.execute(insert(ProgrammeLocation), locations)
         db.session.commit()
         have += batch
@@ -99,13 +142,15 @@ def generate_programmes(target: int, seed: int = 7) -> int:
 
 def _prepare(ctx, size: int) -> dict[str, Any]:
     """Generate up to `size` bench programmes and reindex; remember the reindex rate."""
-    ctx.python(f"from bench.scenarios.search import generate_programmes\n"
-               f"generate_programmes({size})")
+    ctx.python(
+        f"from bench.scenarios.search import generate_programmes\ngenerate_programmes({size})"
+    )
     started = time.monotonic()
     ctx.flask("search", "reindex")
     seconds = time.monotonic() - started
-    count = int(ctx.python(
-        "from search.documents import published_count\nprint(published_count())").strip())
+    count = int(
+        ctx.python("from search.documents import published_count\nprint(published_count())").strip()
+    )
     ctx.state["search_reindex"] = {"documents": count, "seconds": round(seconds, 2)}
     # The readers reopen the new index on their next search.
     ctx.http("GET", "/api/v1/programmes?q=emploi")
@@ -113,8 +158,9 @@ def _prepare(ctx, size: int) -> dict[str, Any]:
 
 
 def _lua() -> str:
-    paths = [f"/api/v1/programmes?lang=fr&q={q.replace(' ', '+')}{f}"
-             for q in QUERIES for f in FILTERS]
+    paths = [
+        f"/api/v1/programmes?lang=fr&q={q.replace(' ', '+')}{f}" for q in QUERIES for f in FILTERS
+    ]
     random.Random(3).shuffle(paths)
     items = ",".join(json.dumps(p) for p in paths)
     return (
@@ -133,7 +179,7 @@ def _search_scenario(name: str, size: int) -> Scenario:
         path="/api/v1/programmes",
         setup=lambda ctx: _prepare(ctx, size),
         description=f"GET /api/v1/programmes with facets on {size:,} programmes "
-                    "(varied text, filters and near-postcode queries, embedded engine)",
+        "(varied text, filters and near-postcode queries, embedded engine)",
     )
 
 
@@ -142,12 +188,16 @@ def measure_reindex(ctx) -> dict[str, Any]:
     started = time.monotonic()
     ctx.flask("search", "reindex")
     seconds = time.monotonic() - started
-    count = int(ctx.python(
-        "from search.documents import published_count\nprint(published_count())").strip())
+    count = int(
+        ctx.python("from search.documents import published_count\nprint(published_count())").strip()
+    )
     # The process start-up (imports, app) is included: the rate is what an operator sees.
-    return {"documents": count, "seconds": round(seconds, 2),
-            "rps": round(count / seconds, 1) if seconds else None,
-            "unit": "programmes/s (rps column)"}
+    return {
+        "documents": count,
+        "seconds": round(seconds, 2),
+        "rps": round(count / seconds, 1) if seconds else None,
+        "unit": "programmes/s (rps column)",
+    }
 
 
 PUBLISH_LATENCY = """
@@ -224,8 +274,7 @@ def measure_publish_latency(ctx, rounds: int = 40) -> dict[str, Any]:
         p50, p95, n = out.strip().splitlines()[-1].split()
     except (RuntimeError, ValueError, IndexError) as error:
         return {"failed": str(error)[-300:]}
-    return {"p50_ms": round(float(p50), 1), "p95_ms": round(float(p95), 1),
-            "publishes": int(n)}
+    return {"p50_ms": round(float(p50), 1), "p95_ms": round(float(p95), 1), "publishes": int(n)}
 
 
 def measure_reindex_rate(ctx) -> dict[str, Any]:
@@ -235,10 +284,22 @@ def measure_reindex_rate(ctx) -> dict[str, Any]:
 
 register(_search_scenario("search_1k", 1_000))
 register(_search_scenario("search", 10_000))
-register(Scenario("reindex", measure=measure_reindex_rate, baseline=False,
-                  description="flask search reindex of every published programme (about "
-                              "10,000): programmes per second, new index then atomic switch"))
-register(Scenario("publish_latency", measure=measure_publish_latency, baseline=False,
-                  description="publish a programme (commit + outbox row) → the indexer "
-                              "drains it → found by search; p50/p95 over 40 publishes"))
+register(
+    Scenario(
+        "reindex",
+        measure=measure_reindex_rate,
+        baseline=False,
+        description="flask search reindex of every published programme (about "
+        "10,000): programmes per second, new index then atomic switch",
+    )
+)
+register(
+    Scenario(
+        "publish_latency",
+        measure=measure_publish_latency,
+        baseline=False,
+        description="publish a programme (commit + outbox row) → the indexer "
+        "drains it → found by search; p50/p95 over 40 publishes",
+    )
+)
 register(_search_scenario("search_100k", 100_000))

@@ -28,12 +28,29 @@ if TYPE_CHECKING:
 
 FACET_FIELDS = ("theme", "audience", "format", "language", "cost", "province", "city")
 FACET_SIZE = 50
-KEYWORDS = ("uuid", "theme", "audience", "format", "language", "cost", "capacity", "city",
-            "city_key", "province", "org_slug")
+KEYWORDS = (
+    "uuid",
+    "theme",
+    "audience",
+    "format",
+    "language",
+    "cost",
+    "capacity",
+    "city",
+    "city_key",
+    "province",
+    "org_slug",
+)
 TEXT_BOOSTS: dict[str, float] = {"org": 2.0}
 for _lang in LANGS:
-    TEXT_BOOSTS.update({f"title_{_lang}": 3.0, f"summary_{_lang}": 2.0,
-                        f"description_{_lang}": 1.0, f"tags_{_lang}": 1.5})
+    TEXT_BOOSTS.update(
+        {
+            f"title_{_lang}": 3.0,
+            f"summary_{_lang}": 2.0,
+            f"description_{_lang}": 1.0,
+            f"tags_{_lang}": 1.5,
+        }
+    )
 MAX_SUGGEST_WORDS = 10
 
 SETTINGS: dict[str, Any] = {
@@ -43,8 +60,21 @@ SETTINGS: dict[str, Any] = {
             "fr_elision": {
                 "type": "elision",
                 "articles_case": True,
-                "articles": ["l", "m", "t", "qu", "n", "s", "j", "d", "c",
-                             "jusqu", "quoiqu", "lorsqu", "puisqu"],
+                "articles": [
+                    "l",
+                    "m",
+                    "t",
+                    "qu",
+                    "n",
+                    "s",
+                    "j",
+                    "d",
+                    "c",
+                    "jusqu",
+                    "quoiqu",
+                    "lorsqu",
+                    "puisqu",
+                ],
             },
             # The light French stemmer folds plurals ("emplois" → "emploi").
             "fr_stemmer": {"type": "stemmer", "language": "light_french"},
@@ -52,8 +82,10 @@ SETTINGS: dict[str, Any] = {
             "en_stemmer": {"type": "stemmer", "language": "english"},
         },
         "analyzer": {
-            "fr": {"tokenizer": "standard",
-                   "filter": ["fr_elision", "lowercase", "asciifolding", "fr_stemmer"]},
+            "fr": {
+                "tokenizer": "standard",
+                "filter": ["fr_elision", "lowercase", "asciifolding", "fr_stemmer"],
+            },
             "nl": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding", "nl_stemmer"]},
             "en": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding", "en_stemmer"]},
             "plain": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
@@ -105,8 +137,9 @@ class ElasticsearchBackend:
     @property
     def client(self) -> Elasticsearch:
         if self._client is None:
-            self._client = Elasticsearch(self.url, request_timeout=10, max_retries=1,
-                                         retry_on_timeout=False)
+            self._client = Elasticsearch(
+                self.url, request_timeout=10, max_retries=1, retry_on_timeout=False
+            )
         return self._client
 
     def _call(self, fn, *args, **kwargs):
@@ -117,8 +150,7 @@ class ElasticsearchBackend:
 
     def _create_index(self) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        self._call(self.client.indices.create, index=name, settings=SETTINGS,
-                   mappings=_mappings())
+        self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=_mappings())
         return name
 
     def _ensure(self) -> None:
@@ -130,8 +162,10 @@ class ElasticsearchBackend:
                 return
             if not self._call(self.client.indices.exists_alias, name=self.alias):
                 name = self._create_index()
-                self._call(self.client.indices.update_aliases,
-                           actions=[{"add": {"index": name, "alias": self.alias}}])
+                self._call(
+                    self.client.indices.update_aliases,
+                    actions=[{"add": {"index": name, "alias": self.alias}}],
+                )
             self._ready = True
 
     # --- writing -------------------------------------------------------------------------
@@ -139,11 +173,10 @@ class ElasticsearchBackend:
     def _bulk(self, index: str, operations: list[dict[str, Any]], refresh: Any) -> set[int]:
         if not operations:
             return set()
-        answer = self._call(self.client.bulk, index=index, operations=operations,
-                            refresh=refresh)
+        answer = self._call(self.client.bulk, index=index, operations=operations, refresh=refresh)
         acknowledged: set[int] = set()
         for item in answer["items"]:
-            (action, result), = item.items()
+            ((action, result),) = item.items()
             status = result.get("status", 500)
             if status < 300 or (action == "delete" and status == 404):
                 acknowledged.add(int(result["_id"]))
@@ -210,11 +243,31 @@ class ElasticsearchBackend:
         fields = [f"{name}^{boost}" for name, boost in TEXT_BOOSTS.items()]
         musts = []
         for word in words:
-            musts.append({"bool": {"should": [
-                {"multi_match": {"query": word, "fields": fields, "type": "best_fields"}},
-                {"multi_match": {"query": word, "fields": fields, "type": "best_fields",
-                                 "fuzziness": "AUTO", "boost": 0.5}},
-            ], "minimum_should_match": 1}})
+            musts.append(
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "multi_match": {
+                                    "query": word,
+                                    "fields": fields,
+                                    "type": "best_fields",
+                                }
+                            },
+                            {
+                                "multi_match": {
+                                    "query": word,
+                                    "fields": fields,
+                                    "type": "best_fields",
+                                    "fuzziness": "AUTO",
+                                    "boost": 0.5,
+                                }
+                            },
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
         return {"bool": {"must": musts}}
 
     @staticmethod
@@ -222,8 +275,13 @@ class ElasticsearchBackend:
         from search.services import fold_city
 
         filters: dict[str, dict[str, Any]] = {}
-        for name, attr in (("theme", "themes"), ("audience", "audiences"),
-                           ("format", "formats"), ("language", "languages"), ("cost", "cost")):
+        for name, attr in (
+            ("theme", "themes"),
+            ("audience", "audiences"),
+            ("format", "formats"),
+            ("language", "languages"),
+            ("cost", "cost"),
+        ):
             values = getattr(params, attr)
             if values:
                 filters[name] = {"terms": {name: list(values)}}
@@ -234,16 +292,24 @@ class ElasticsearchBackend:
         if params.organisation:
             filters["organisation"] = {"term": {"org_slug": params.organisation}}
         if params.age is not None:
-            filters["age"] = {"bool": {"filter": [
-                {"range": {"age_min": {"lte": params.age}}},
-                {"range": {"age_max": {"gte": params.age}}},
-            ]}}
+            filters["age"] = {
+                "bool": {
+                    "filter": [
+                        {"range": {"age_min": {"lte": params.age}}},
+                        {"range": {"age_max": {"gte": params.age}}},
+                    ]
+                }
+            }
         if params.open_only:
             filters["open"] = {"term": {"capacity": "open"}}
         if params.origin:
             lat, lon = params.origin
-            filters["near"] = {"geo_distance": {"distance": f"{params.radius_km or 25}km",
-                                                "locations": {"lat": lat, "lon": lon}}}
+            filters["near"] = {
+                "geo_distance": {
+                    "distance": f"{params.radius_km or 25}km",
+                    "locations": {"lat": lat, "lon": lon},
+                }
+            }
         return filters
 
     def search(self, params: SearchParams) -> BackendResults:
@@ -252,20 +318,38 @@ class ElasticsearchBackend:
         text = self._text_query(params.q)
         filters = self._filters(params)
         fresh_since = (date.today() - EPOCH).days - STALE_AFTER_DAYS
-        query = {"bool": {
-            "must": [text or {"match_all": {}}],
-            "should": [{"constant_score": {
-                "filter": {"range": {"confirmed_days": {"gte": fresh_since}}}, "boost": 0.5}}],
-        }}
+        query = {
+            "bool": {
+                "must": [text or {"match_all": {}}],
+                "should": [
+                    {
+                        "constant_score": {
+                            "filter": {"range": {"confirmed_days": {"gte": fresh_since}}},
+                            "boost": 0.5,
+                        }
+                    }
+                ],
+            }
+        }
         aggs = {}
         for name in FACET_FIELDS:
             others = [f for key, f in filters.items() if key != name]
-            aggs[name] = {"filter": {"bool": {"filter": others}},
-                          "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}}}
+            aggs[name] = {
+                "filter": {"bool": {"filter": others}},
+                "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
+            }
         if params.sort == "distance" and params.origin:
             lat, lon = params.origin
-            sort: list[Any] = [{"_geo_distance": {"locations": {"lat": lat, "lon": lon},
-                                                  "order": "asc", "unit": "km"}}, {"id": "asc"}]
+            sort: list[Any] = [
+                {
+                    "_geo_distance": {
+                        "locations": {"lat": lat, "lon": lon},
+                        "order": "asc",
+                        "unit": "km",
+                    }
+                },
+                {"id": "asc"},
+            ]
         elif params.sort == "newest":
             sort = [{"published_ts": "desc"}, {"id": "asc"}]
         else:
@@ -287,21 +371,35 @@ class ElasticsearchBackend:
             distance = None
             if params.origin:
                 lat, lon = params.origin
-                distance = min((distance_km(lat, lon, p["lat"], p["lon"])
-                                for p in doc.get("locations", [])), default=None)
-            results.hits.append(DocHit(doc=doc, score=float(hit.get("_score") or 0.0),
-                                       distance_km=distance))
+                distance = min(
+                    (distance_km(lat, lon, p["lat"], p["lon"]) for p in doc.get("locations", [])),
+                    default=None,
+                )
+            results.hits.append(
+                DocHit(doc=doc, score=float(hit.get("_score") or 0.0), distance_km=distance)
+            )
         for name in FACET_FIELDS:
             buckets = answer.get("aggregations", {}).get(name, {}).get("values", {})
-            results.facets[name] = [(b["key"], int(b["doc_count"]))
-                                    for b in buckets.get("buckets", [])]
+            results.facets[name] = [
+                (b["key"], int(b["doc_count"])) for b in buckets.get("buckets", [])
+            ]
         return results
 
     def suggest(self, prefix: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
         """Completion suggester over every word-suffix of titles and organisation names."""
         self._ensure()
-        body = {"suggest": {"s": {"prefix": prefix, "completion": {
-            "field": "suggest_input", "size": limit * 3, "skip_duplicates": True}}}}
+        body = {
+            "suggest": {
+                "s": {
+                    "prefix": prefix,
+                    "completion": {
+                        "field": "suggest_input",
+                        "size": limit * 3,
+                        "skip_duplicates": True,
+                    },
+                }
+            }
+        }
         try:
             answer = self._call(self.client.search, index=self.alias, **body)
         except NotFoundError:
@@ -310,9 +408,11 @@ class ElasticsearchBackend:
         seen: set[str] = set()
         for option in answer.get("suggest", {}).get("s", [{}])[0].get("options", []):
             doc = option.get("_source", {})
-            candidates = [(doc.get(f"title_{lang}"), "title"),
-                          *((doc.get(f"title_{x}"), "title") for x in LANGS),
-                          ((doc.get("suggest") or [""])[-1], "organisation")]
+            candidates = [
+                (doc.get(f"title_{lang}"), "title"),
+                *((doc.get(f"title_{x}"), "title") for x in LANGS),
+                ((doc.get("suggest") or [""])[-1], "organisation"),
+            ]
             for text, kind in candidates:
                 if text and text not in seen and starts_like(text, prefix):
                     seen.add(text)
@@ -323,9 +423,12 @@ class ElasticsearchBackend:
     def correct(self, text: str, lang: str) -> str | None:
         """The term suggester's closest words from the index's vocabulary, if any."""
         self._ensure()
-        body = {"suggest": {"text": " ".join(query_words(text)),
-                            "t": {"term": {"field": "vocab", "suggest_mode": "missing",
-                                           "max_edits": 2}}}}
+        body = {
+            "suggest": {
+                "text": " ".join(query_words(text)),
+                "t": {"term": {"field": "vocab", "suggest_mode": "missing", "max_edits": 2}},
+            }
+        }
         try:
             answer = self.client.search(index=self.alias, size=0, **body)
         except (ApiError, TransportError):

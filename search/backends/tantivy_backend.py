@@ -45,20 +45,39 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEYWORDS = ("theme", "audience", "format", "language", "cost", "capacity", "city", "city_key",
-            "province", "org_slug")
+KEYWORDS = (
+    "theme",
+    "audience",
+    "format",
+    "language",
+    "cost",
+    "capacity",
+    "city",
+    "city_key",
+    "province",
+    "org_slug",
+)
 INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc")
 #: text field → (analyzer, boost)
 TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
 for _lang in LANGS:
-    TEXT_FIELDS.update({
-        f"title_{_lang}": (_lang, 3.0),
-        f"summary_{_lang}": (_lang, 2.0),
-        f"description_{_lang}": (_lang, 1.0),
-        f"tags_{_lang}": (_lang, 1.5),
-    })
-FACET_FIELDS = {"theme": "theme", "audience": "audience", "format": "format",
-                "language": "language", "cost": "cost", "province": "province", "city": "city"}
+    TEXT_FIELDS.update(
+        {
+            f"title_{_lang}": (_lang, 3.0),
+            f"summary_{_lang}": (_lang, 2.0),
+            f"description_{_lang}": (_lang, 1.0),
+            f"tags_{_lang}": (_lang, 1.5),
+        }
+    )
+FACET_FIELDS = {
+    "theme": "theme",
+    "audience": "audience",
+    "format": "format",
+    "language": "language",
+    "cost": "cost",
+    "province": "province",
+    "city": "city",
+}
 FACET_SIZE = 50
 #: readers look for new commits at most this often (seconds)
 RELOAD_EVERY = 0.1
@@ -259,13 +278,21 @@ class TantivyBackend:
             for name, (lang, boost) in TEXT_FIELDS.items():
                 for term in analyze_word(word, lang):
                     known = known or searcher.doc_freq(name, term) > 0
-                    clauses.append((Occur.Should, Query.boost_query(
-                        Query.term_query(SCHEMA, name, term), boost)))
+                    clauses.append(
+                        (
+                            Occur.Should,
+                            Query.boost_query(Query.term_query(SCHEMA, name, term), boost),
+                        )
+                    )
             distance = fuzzy_distance(fold(word))
             if not known and distance:
                 for term in analyze_word(word, "plain"):
-                    clauses.append((Occur.Should, Query.fuzzy_term_query(
-                        SCHEMA, "vocab", term, distance, True, False)))
+                    clauses.append(
+                        (
+                            Occur.Should,
+                            Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False),
+                        )
+                    )
             if clauses:
                 musts.append((Occur.Must, Query.boolean_query(clauses)))
         return Query.boolean_query(musts) if musts else None
@@ -274,8 +301,13 @@ class TantivyBackend:
         from search.services import fold_city
 
         filters: dict[str, Query] = {}
-        for name, attr in (("theme", "themes"), ("audience", "audiences"),
-                           ("format", "formats"), ("language", "languages"), ("cost", "cost")):
+        for name, attr in (
+            ("theme", "themes"),
+            ("audience", "audiences"),
+            ("format", "formats"),
+            ("language", "languages"),
+            ("cost", "cost"),
+        ):
             values = getattr(params, attr)
             if values:
                 filters[name] = Query.term_set_query(SCHEMA, name, list(values))
@@ -286,42 +318,67 @@ class TantivyBackend:
         if params.organisation:
             filters["organisation"] = Query.term_query(SCHEMA, "org_slug", params.organisation)
         if params.age is not None:
-            filters["age"] = Query.boolean_query([
-                (Occur.Must, Query.range_query(SCHEMA, "age_min", tantivy.FieldType.Integer,
-                                               None, params.age)),
-                (Occur.Must, Query.range_query(SCHEMA, "age_max", tantivy.FieldType.Integer,
-                                               params.age, None)),
-            ])
+            filters["age"] = Query.boolean_query(
+                [
+                    (
+                        Occur.Must,
+                        Query.range_query(
+                            SCHEMA, "age_min", tantivy.FieldType.Integer, None, params.age
+                        ),
+                    ),
+                    (
+                        Occur.Must,
+                        Query.range_query(
+                            SCHEMA, "age_max", tantivy.FieldType.Integer, params.age, None
+                        ),
+                    ),
+                ]
+            )
         if params.open_only:
             filters["open"] = Query.term_query(SCHEMA, "capacity", "open")
         if geo_ids is not None:
-            filters["near"] = (Query.term_set_query(SCHEMA, "id", geo_ids) if geo_ids
-                               else Query.empty_query())
+            filters["near"] = (
+                Query.term_set_query(SCHEMA, "id", geo_ids) if geo_ids else Query.empty_query()
+            )
         return filters
 
-    def _geo(self, searcher: tantivy.Searcher, origin: tuple[float, float],
-             radius: float) -> dict[int, float]:
+    def _geo(
+        self, searcher: tantivy.Searcher, origin: tuple[float, float], radius: float
+    ) -> dict[int, float]:
         """Programme id → distance of its nearest location within `radius` km of `origin`."""
         lat, lon = origin
         dlat = radius / 111.0
         dlon = radius / (111.0 * max(0.01, math.cos(math.radians(lat))))
-        box = Query.boolean_query([
-            (Occur.Must, Query.range_query(SCHEMA, "lat", tantivy.FieldType.Float,
-                                           lat - dlat, lat + dlat)),
-            (Occur.Must, Query.range_query(SCHEMA, "lon", tantivy.FieldType.Float,
-                                           lon - dlon, lon + dlon)),
-        ])
+        box = Query.boolean_query(
+            [
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        SCHEMA, "lat", tantivy.FieldType.Float, lat - dlat, lat + dlat
+                    ),
+                ),
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        SCHEMA, "lon", tantivy.FieldType.Float, lon - dlon, lon + dlon
+                    ),
+                ),
+            ]
+        )
         found: dict[int, float] = {}
         addresses = [a for _s, a in searcher.search(box, limit=_all(searcher), count=False).hits]
-        columns = [searcher.fast_field_values(name, addresses)
-                   for name in ("id", "nloc", "lat0", "lon0")]
+        columns = [
+            searcher.fast_field_values(name, addresses) for name in ("id", "nloc", "lat0", "lon0")
+        ]
         for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
             if nloc == 1:
                 nearest = distance_km(lat, lon, lat0, lon0)
             else:  # several places: read them from the document
                 doc = json.loads(bytes(searcher.doc(address)["source"][0]))
-                nearest = min((distance_km(lat, lon, p["lat"], p["lon"])
-                               for p in doc["locations"]), default=math.inf)
+                nearest = min(
+                    (distance_km(lat, lon, p["lat"], p["lon"]) for p in doc["locations"]),
+                    default=math.inf,
+                )
             if nearest <= radius:
                 found[int(doc_id)] = nearest
         return found
@@ -343,24 +400,40 @@ class TantivyBackend:
         base = [text] if text else []
         query = self._and(base + list(filters.values()))
         fresh_since = (date.today() - EPOCH).days - STALE_AFTER_DAYS
-        ranked = Query.boolean_query([
-            (Occur.Must, query),
-            (Occur.Should, Query.const_score_query(Query.range_query(
-                SCHEMA, "confirmed_days", tantivy.FieldType.Integer, fresh_since, None), 0.5)),
-        ])
+        ranked = Query.boolean_query(
+            [
+                (Occur.Must, query),
+                (
+                    Occur.Should,
+                    Query.const_score_query(
+                        Query.range_query(
+                            SCHEMA, "confirmed_days", tantivy.FieldType.Integer, fresh_since, None
+                        ),
+                        0.5,
+                    ),
+                ),
+            ]
+        )
         offset = (params.page - 1) * params.per_page
         results = BackendResults()
         try:
             if params.sort == "distance" and geo is not None:
                 found = searcher.search(query, limit=_all(searcher))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
-                scored = sorted(zip(ids, found.hits, strict=True),
-                                key=lambda item: (geo.get(item[0], math.inf), item[0]))
-                page = [(s, a) for _i, (s, a) in scored[offset:offset + params.per_page]]
+                scored = sorted(
+                    zip(ids, found.hits, strict=True),
+                    key=lambda item: (geo.get(item[0], math.inf), item[0]),
+                )
+                page = [(s, a) for _i, (s, a) in scored[offset : offset + params.per_page]]
                 results.total = found.count
             elif params.sort == "newest":
-                found = searcher.search(query, limit=params.per_page, offset=offset,
-                                        order_by_field="published_ts", order=tantivy.Order.Desc)
+                found = searcher.search(
+                    query,
+                    limit=params.per_page,
+                    offset=offset,
+                    order_by_field="published_ts",
+                    order=tantivy.Order.Desc,
+                )
                 page, results.total = found.hits, found.count
             else:
                 found = searcher.search(ranked, limit=params.per_page, offset=offset)
@@ -368,15 +441,21 @@ class TantivyBackend:
             for score, address in page:
                 doc = json.loads(bytes(searcher.doc(address)["source"][0]))
                 distance = geo.get(int(doc["id"])) if geo is not None else None
-                results.hits.append(DocHit(doc=doc, score=float(score) if isinstance(
-                    score, float) else 0.0, distance_km=distance))
+                results.hits.append(
+                    DocHit(
+                        doc=doc,
+                        score=float(score) if isinstance(score, float) else 0.0,
+                        distance_km=distance,
+                    )
+                )
             results.facets = self._facets(searcher, base, filters)
         except ValueError as error:
             raise SearchUnavailable(f"tantivy search failed: {error}") from error
         return results
 
-    def _facets(self, searcher: tantivy.Searcher, base: list[Query],
-                filters: dict[str, Query]) -> dict[str, list[tuple[str, int]]]:
+    def _facets(
+        self, searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
+    ) -> dict[str, list[tuple[str, int]]]:
         """Facet counts; a facet's own filter is left out of its counts (post_filter style)."""
         facets: dict[str, list[tuple[str, int]]] = {}
         shared = [name for name in FACET_FIELDS if name not in filters]
@@ -406,9 +485,11 @@ class TantivyBackend:
         seen: set[str] = set()
         for _score, address in searcher.search(query, limit=limit * 3).hits:
             doc = json.loads(bytes(searcher.doc(address)["source"][0]))
-            candidates = [(doc.get(f"title_{lang}"), "title"),
-                          *((doc.get(f"title_{x}"), "title") for x in LANGS),
-                          (doc["suggest"][-1], "organisation")]
+            candidates = [
+                (doc.get(f"title_{lang}"), "title"),
+                *((doc.get(f"title_{x}"), "title") for x in LANGS),
+                (doc["suggest"][-1], "organisation"),
+            ]
             for text, kind in candidates:
                 if text and text not in seen and starts_like(text, prefix):
                     seen.add(text)
@@ -436,7 +517,6 @@ class TantivyBackend:
             else:
                 out.append(word)
         return " ".join(out) if changed else None
-
 
 
 def _all(searcher: tantivy.Searcher) -> int:

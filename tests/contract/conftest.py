@@ -45,9 +45,21 @@ def elasticsearch_url(tmp_path_factory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("noida")
     port = free_port()
     subprocess.run(
-        [exe, "up", "--only", "elasticsearch", "--elasticsearch-port", str(port),
-         "--host", "127.0.0.1", "--data-dir", str(data)],
-        check=True, capture_output=True, timeout=180,
+        [
+            exe,
+            "up",
+            "--only",
+            "elasticsearch",
+            "--elasticsearch-port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--data-dir",
+            str(data),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     try:
         yield f"http://127.0.0.1:{port}"
@@ -68,10 +80,16 @@ def backend_config(backend_name: str, request, tmp_path) -> Callable[..., dict[s
         if backend_name == "tantivy":
             path = "/dev/null/search-index" if down else str(tmp_path / uuid.uuid4().hex)
             return {"SEARCH_BACKEND": "tantivy", "SEARCH_INDEX_PATH": path}
-        url = (f"http://127.0.0.1:{free_port()}" if down
-               else request.getfixturevalue("elasticsearch_url"))
-        return {"SEARCH_BACKEND": "elasticsearch", "ELASTICSEARCH_URL": url,
-                "SEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}"}
+        url = (
+            f"http://127.0.0.1:{free_port()}"
+            if down
+            else request.getfixturevalue("elasticsearch_url")
+        )
+        return {
+            "SEARCH_BACKEND": "elasticsearch",
+            "ELASTICSEARCH_URL": url,
+            "SEARCH_INDEX_PREFIX": f"test-{uuid.uuid4().hex[:10]}",
+        }
 
     return config
 
@@ -81,12 +99,16 @@ def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) 
     """An app whose index holds the corpus (built once per backend)."""
     instance = str(tmp_path_factory.mktemp("contract-instance"))
     if backend_name == "tantivy":
-        config = {"SEARCH_BACKEND": "tantivy",
-                  "SEARCH_INDEX_PATH": os.path.join(instance, "search-index")}
+        config = {
+            "SEARCH_BACKEND": "tantivy",
+            "SEARCH_INDEX_PATH": os.path.join(instance, "search-index"),
+        }
     else:
-        config = {"SEARCH_BACKEND": "elasticsearch",
-                  "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
-                  "SEARCH_INDEX_PREFIX": f"contract-{uuid.uuid4().hex[:10]}"}
+        config = {
+            "SEARCH_BACKEND": "elasticsearch",
+            "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
+            "SEARCH_INDEX_PREFIX": f"contract-{uuid.uuid4().hex[:10]}",
+        }
     app = create_app(config_for_tests(database_url, instance, **config))
     with app.app_context():
         get_backend().reindex(corpus_documents())

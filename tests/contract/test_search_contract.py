@@ -16,8 +16,9 @@ from tests.contract.corpus import ALL_IDS, PROGRAMMES, corpus_documents, make_pr
 # --- relevance: stemming, accents, typos, several words -----------------------------------
 
 
-@pytest.mark.parametrize("q", ["mentorat emploi", "emplois", "l'emploi", "EMPLOI",
-                               "mentorat pour l'emploi"])
+@pytest.mark.parametrize(
+    "q", ["mentorat emploi", "emplois", "l'emploi", "EMPLOI", "mentorat pour l'emploi"]
+)
 def test_french_queries_find_the_employment_mentoring(search, q):
     found = ids(search(q=q))
     assert found[0] == 1
@@ -67,7 +68,7 @@ def test_organisation_names_and_theme_labels_are_searched(search):
 
 
 def test_query_syntax_is_only_text(search):
-    for q in ['title:(', "*", "~", '"', "mentorat AND OR NOT", "emploi^10", "{!x}"]:
+    for q in ["title:(", "*", "~", '"', "mentorat AND OR NOT", "emploi^10", "{!x}"]:
         results = search(q=q)
         assert not results.unavailable, q
     assert set(ids(search(q="*", per_page="50"))) == ALL_IDS
@@ -76,24 +77,27 @@ def test_query_syntax_is_only_text(search):
 # --- filters -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ({"theme": "employment"}, {1, 7, 8}),
-    ({"theme": ["employment", "digital"]}, {1, 4, 7, 8}),
-    ({"audience": "newcomers"}, {1, 3}),
-    ({"format": "group"}, {2, 3, 6}),
-    ({"language": "ar"}, {1, 6}),
-    ({"city": "Liège"}, {2}),
-    ({"city": "liege"}, {2}),
-    ({"city": "Luik"}, {2}),
-    ({"province": "Liège"}, {2}),
-    ({"age": "17"}, {2, 4, 7}),
-    ({"age": "40"}, {3, 6}),
-    ({"cost": "paid"}, {5}),
-    ({"open": "1"}, ALL_IDS - {3, 4}),
-    ({"org": "duo"}, {1, 7}),
-    ({"theme": "employment", "language": "nl"}, {1, 7, 8}),
-    ({"theme": "employment", "age": "25"}, {1, 8}),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ({"theme": "employment"}, {1, 7, 8}),
+        ({"theme": ["employment", "digital"]}, {1, 4, 7, 8}),
+        ({"audience": "newcomers"}, {1, 3}),
+        ({"format": "group"}, {2, 3, 6}),
+        ({"language": "ar"}, {1, 6}),
+        ({"city": "Liège"}, {2}),
+        ({"city": "liege"}, {2}),
+        ({"city": "Luik"}, {2}),
+        ({"province": "Liège"}, {2}),
+        ({"age": "17"}, {2, 4, 7}),
+        ({"age": "40"}, {3, 6}),
+        ({"cost": "paid"}, {5}),
+        ({"open": "1"}, ALL_IDS - {3, 4}),
+        ({"org": "duo"}, {1, 7}),
+        ({"theme": "employment", "language": "nl"}, {1, 7, 8}),
+        ({"theme": "employment", "age": "25"}, {1, 8}),
+    ],
+)
 def test_filters(search, args, expected):
     assert set(ids(search(per_page="50", **args))) == expected
 
@@ -189,8 +193,10 @@ def test_autocomplete_on_titles_organisations_and_themes(corpus_app):
     with corpus_app.test_request_context():
         titles = suggest("ment", "fr")
         assert {"text": "Mentorat pour l'emploi des jeunes", "kind": "title"} in titles
-        assert any(i["kind"] == "organisation" and i["text"] == "CodeHer Antwerpen"
-                   for i in suggest("codeh", "en"))
+        assert any(
+            i["kind"] == "organisation" and i["text"] == "CodeHer Antwerpen"
+            for i in suggest("codeh", "en")
+        )
         assert any(i["kind"] == "theme" and i["text"] == "Emploi" for i in suggest("empl", "fr"))
         assert suggest("werk z", "nl")[0]["text"] == "Werk zoeken met een mentor"
         assert suggest("x", "fr") == []
@@ -237,8 +243,7 @@ def _publish(db, programme: Programme) -> None:
     db.session.commit()
 
 
-def test_publishing_while_the_engine_is_down_loses_nothing(db, make_org, make_app,
-                                                           backend_config):
+def test_publishing_while_the_engine_is_down_loses_nothing(db, make_org, make_app, backend_config):
     from search.indexer import drain, outbox_length
 
     down, up = make_app(**backend_config(down=True)), make_app(**backend_config())

@@ -49,16 +49,20 @@ def test_search_answers_hits_facets_and_totals(api):
 
 
 def test_language_from_accept_language(api):
-    body = api.get("/api/v1/programmes?theme=employment&per_page=50",
-                   headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_json()
+    body = api.get(
+        "/api/v1/programmes?theme=employment&per_page=50",
+        headers={"Accept-Language": "nl-BE,nl;q=0.9"},
+    ).get_json()
     titles = {h["title"] for h in body["hits"]}
     assert "Mentoring naar werk" in titles
     assert {f["label"] for f in body["facets"]["theme"]} >= {"Werk"}
 
 
 def test_repeatable_filters_distance_and_sort(api):
-    body = api.get("/api/v1/programmes?theme=employment&theme=digital&near=1000"
-                   "&radius_km=50&sort=distance&per_page=50").get_json()
+    body = api.get(
+        "/api/v1/programmes?theme=employment&theme=digital&near=1000"
+        "&radius_km=50&sort=distance&per_page=50"
+    ).get_json()
     assert body["total"] == 4
     distances = [h["distance_km"] for h in body["hits"]]
     assert distances == sorted(distances) and distances[-1] <= 50
@@ -81,53 +85,59 @@ def test_suggest(api):
     assert api.get("/api/v1/programmes/suggest?q=").get_json()["suggestions"] == []
 
 
-@pytest.mark.parametrize("query", [
-    "q=" + "a" * 10_240,
-    "q=" + "emploi%20" * 2000,
-    "q=title:(",
-    "q=*",
-    "q=~",
-    "q=%22",
-    "q=%00%01mentorat%1b%7f",
-    "q=mentorat%0d%0aemploi",
-    "q=%E2%80%AEemploi",
-    "q=)(*&^%25$%23@!",
-    "q=emploi~2^3",
-    "per_page=1000",
-    "near=1000&radius_km=500",
-    "near=B-1080",
-    "near=Bruxelles",
-    "near=75001&country=FR",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=" + "a" * 10_240,
+        "q=" + "emploi%20" * 2000,
+        "q=title:(",
+        "q=*",
+        "q=~",
+        "q=%22",
+        "q=%00%01mentorat%1b%7f",
+        "q=mentorat%0d%0aemploi",
+        "q=%E2%80%AEemploi",
+        "q=)(*&^%25$%23@!",
+        "q=emploi~2^3",
+        "per_page=1000",
+        "near=1000&radius_km=500",
+        "near=B-1080",
+        "near=Bruxelles",
+        "near=75001&country=FR",
+    ],
+)
 def test_odd_but_valid_input_gets_results(api, query):
     response = api.get(f"/api/v1/programmes?{query}")
     assert response.status_code == 200, response.get_json()
     assert "hits" in response.get_json()
 
 
-@pytest.mark.parametrize(("query", "param"), [
-    ("theme=nonsense", "theme"),
-    ("audience=aliens", "audience"),
-    ("format=telepathy", "format"),
-    ("language=xx", "language"),
-    ("cost=cheap", "cost"),
-    ("page=-1", "page"),
-    ("page=0", "page"),
-    ("page=99999999999999999999", "page"),
-    ("page=abc", "page"),
-    ("per_page=0", "per_page"),
-    ("radius_km=0&near=1000", "radius_km"),
-    ("radius_km=10000&near=1000", "radius_km"),
-    ("radius_km=nan", "radius_km"),
-    ("radius_km=-5", "radius_km"),
-    ("near=9999", "near"),
-    ("near=Atlantis", "near"),
-    ("age=-3", "age"),
-    ("age=1000", "age"),
-    ("sort=random", "sort"),
-    ("lang=de", "lang"),
-    ("country=US", "country"),
-])
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("theme=nonsense", "theme"),
+        ("audience=aliens", "audience"),
+        ("format=telepathy", "format"),
+        ("language=xx", "language"),
+        ("cost=cheap", "cost"),
+        ("page=-1", "page"),
+        ("page=0", "page"),
+        ("page=99999999999999999999", "page"),
+        ("page=abc", "page"),
+        ("per_page=0", "per_page"),
+        ("radius_km=0&near=1000", "radius_km"),
+        ("radius_km=10000&near=1000", "radius_km"),
+        ("radius_km=nan", "radius_km"),
+        ("radius_km=-5", "radius_km"),
+        ("near=9999", "near"),
+        ("near=Atlantis", "near"),
+        ("age=-3", "age"),
+        ("age=1000", "age"),
+        ("sort=random", "sort"),
+        ("lang=de", "lang"),
+        ("country=US", "country"),
+    ],
+)
 def test_bad_input_is_a_clear_400_naming_the_parameter(api, query, param):
     response = api.get(f"/api/v1/programmes?{query}")
     assert response.status_code == 400
@@ -143,8 +153,11 @@ def test_unknown_postcode_says_so(api):
 
 
 def test_engine_down_is_a_503_problem(make_app, db):
-    down = make_app(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL="http://127.0.0.1:9",
-                    SEARCH_INDEX_PREFIX="nowhere")
+    down = make_app(
+        SEARCH_BACKEND="elasticsearch",
+        ELASTICSEARCH_URL="http://127.0.0.1:9",
+        SEARCH_INDEX_PREFIX="nowhere",
+    )
     response = down.test_client().get("/api/v1/programmes?q=emploi")
     assert response.status_code == 503
     assert response.mimetype == PROBLEM
