@@ -1,0 +1,52 @@
+"""The bench runner: its scenario registry, wrk scripts, results file and a real wrk load."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from bench.run import BENCH_DIR, BenchContext, Gunicorn, lua_string, request_lua, write_results
+from bench.scenarios import all_scenarios
+
+
+def test_every_part_registers_its_rows_under_distinct_names():
+    names = [scenario.name for scenario in all_scenarios()]
+    assert {"home", "healthz"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_request_scripts_quote_bodies_and_headers_for_lua():
+    assert lua_string('a"b\\c\né') == '"a\\"b\\\\c\\010\\195\\169"'
+    script = request_lua("PUT", '{"x": 1}', {"Content-Type": "application/json"})
+    assert 'wrk.method = "PUT"' in script
+    assert 'wrk.body = "{\\"x\\": 1}"' in script
+    assert 'wrk.headers["Content-Type"] = "application/json"' in script
+
+
+def test_a_partial_run_keeps_the_other_rows(tmp_path):
+    path = tmp_path / "latest.json"
+    write_results(path, {"cores": 2}, [{"name": "home", "rps": 1.0}, {"name": "search"}])
+    write_results(path, {"cores": 4}, [{"name": "home", "rps": 2.0}])
+    document = json.loads(path.read_text())
+    assert document["machine"] == {"cores": 4}
+    assert {row["name"]: row.get("rps") for row in document["results"]} == {
+        "search": None,
+        "home": 2.0,
+    }
+
+
+def test_wrk_measures_the_baseline_with_percentiles(tmp_path):
+    server = Gunicorn(
+        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
+    )
+    server.start("/ping")
+    try:
+        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
+        result = ctx.baseline(seconds=1)
+        rss = ctx.rss_mb()
+    finally:
+        server.stop()
+    assert result["requests"] > 0 and result["rps"] > 0
+    assert 0 < result["p50_ms"] <= result["p95_ms"]
+    assert result["errors"] == {}
+    assert rss is not None and rss > 5
