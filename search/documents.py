@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from coalition import postcodes, taxonomy
 from coalition.extensions import db
-from coalition.models import Programme
+from coalition.models import Organisation, Programme, ProgrammeLocation
 from coalition.models.programmes import ProgrammeStatus
 from search.analysis import LANGS
 
@@ -90,26 +92,39 @@ def documents_for(ids: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
     return docs, [i for i in ids if i not in published]
 
 
-def all_documents(batch: int = 1000) -> Iterator[dict[str, Any]]:
-    """Every published programme's document, read in batches (for a full reindex)."""
+def all_documents(batch: int = 2000) -> Iterator[dict[str, Any]]:
+    """Every published programme's document, read in batches (for a full reindex).
+
+    Reads plain rows rather than ORM objects: a reindex of 100,000 programmes spends most
+    of its time here, and `build_document` needs only attribute access.
+    """
+    organisations = {o.id: o for o in db.session.execute(select(Organisation)).scalars()}
+    programmes, locations = Programme.__table__, ProgrammeLocation.__table__
     last = 0
     while True:
-        rows = (
-            db.session.execute(
-                _query()
-                .where(Programme.status == ProgrammeStatus.published, Programme.id > last)
-                .order_by(Programme.id)
-                .limit(batch)
-            )
-            .scalars()
-            .all()
-        )
+        rows = db.session.execute(
+            select(programmes)
+            .where(programmes.c.status == ProgrammeStatus.published, programmes.c.id > last)
+            .order_by(programmes.c.id)
+            .limit(batch)
+        ).all()
         if not rows:
             return
-        for programme in rows:
-            yield build_document(programme)
-        last = rows[-1].id
-        db.session.expunge_all()
+        ids = [row.id for row in rows]
+        places: dict[int, list] = defaultdict(list)
+        for place in db.session.execute(
+            select(locations).where(locations.c.programme_id.in_(ids)).order_by(locations.c.id)
+        ):
+            places[place.programme_id].append(place)
+        for row in rows:
+            yield build_document(
+                SimpleNamespace(
+                    **row._mapping,
+                    organisation=organisations[row.organisation_id],
+                    locations=places[row.id],
+                )
+            )
+        last = ids[-1]
 
 
 def published_count() -> int:
