@@ -190,7 +190,9 @@ class TantivyBackend:
                     self._index.reload()
                 self._checked = time.monotonic()
             except (OSError, ValueError) as error:
-                raise SearchUnavailable(f"tantivy index unusable: {error}") from error
+                raise SearchUnavailable(
+                    f"tantivy index unusable ({error}); `flask search reindex` rebuilds it"
+                ) from error
             return self._index
 
     # --- writing -------------------------------------------------------------------------
