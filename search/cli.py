@@ -52,7 +52,7 @@ def reindex_command() -> None:
     started = time.monotonic()
     count = reindex_all()
     elapsed = time.monotonic() - started
-    click.echo(f"reindexed {count} programme(s) in {elapsed:.1f} s")
+    click.echo(f"reindexed {count} programme(s) in {elapsed:.2f} s")
 
 
 def register_commands(app: Flask) -> None:
