@@ -28,7 +28,7 @@ translations: $(STAMP)  ## Compile the message catalogues
 	$(PY) scripts/i18n.py compile
 
 migrate: setup  ## Apply the database migrations
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 
 seed: migrate  ## Load the fictional demo coalition (idempotent)
 	DEMO_MODE=1 $(FLASK) demo seed
