@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 import uuid
@@ -152,6 +153,7 @@ class Gunicorn:
 
     def start(self, probe: str) -> None:
         log = self.workdir / f"{self.name}.log"
+        output = log.open("ab")  # the app's own log (stderr) beside gunicorn's
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -175,9 +177,10 @@ class Gunicorn:
             ],
             cwd=PROJECT_ROOT,
             env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
+        output.close()
         wait_until_up(self.url + probe, self.process, log)
 
     def worker_rss_mb(self) -> float | None:
@@ -346,6 +349,17 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     # Wall-clock seconds of the whole row, setup included: `make bench` must stay short.
     row["took_s"] = round(time.monotonic() - started, 1)
     return row
+
+
+def failed_row(scenario: Scenario, error: Exception) -> dict[str, Any]:
+    """The row of a scenario whose setup or measurement raised."""
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        **dict.fromkeys(("rps", "p50_ms", "p95_ms", "baseline_rps", "ratio", "rss_mb")),
+        "errors": {"failed": f"{type(error).__name__}: {error}"[:500]},
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def machine(database_url: str, server: Gunicorn, seconds: int, connections: int) -> dict:
@@ -518,7 +532,11 @@ def main() -> int:
         baseline_server.start("/ping")
         for scenario in scenarios:
             print(f"bench: {scenario.name} …", flush=True)
-            row = run_scenario(ctx, scenario)
+            try:
+                row = run_scenario(ctx, scenario)
+            except Exception as error:  # one broken row must not lose the others
+                traceback.print_exc()
+                row = failed_row(scenario, error)
             rows.append(row)
             if row.get("errors"):
                 print(f"bench: {scenario.name}: errors {row['errors']}", flush=True)

@@ -100,5 +100,5 @@ def init_error_handlers(app: Flask) -> None:
     def handle_unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
         if wants_problem_json():
-            return problem(500, InternalServerError.name)
+            return problem(500, InternalServerError().name)
         return render_error(500)
