@@ -36,11 +36,11 @@ def extract() -> None:
         folder.mkdir(exist_ok=True)
         pot = folder / "messages.pot"
         pybabel("extract", "-F", "babel.cfg", "--no-location", "--sort-output",
-                "--omit-header", "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), *sources(part))
+                "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), *sources(part))
         for locale in LOCALES:
             po = folder / locale / "LC_MESSAGES" / "messages.po"
             if po.exists():
-                pybabel("update", "--no-fuzzy-matching", "--omit-header", "--ignore-obsolete",
+                pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete",
                         "-i", str(pot), "-d", str(folder), "-l", locale)
             else:
                 pybabel("init", "-i", str(pot), "-d", str(folder), "-l", locale)
