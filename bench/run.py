@@ -357,8 +357,10 @@ def failed_row(scenario: Scenario, error: Exception) -> dict[str, Any]:
         "name": scenario.name,
         "description": scenario.description,
         **dict.fromkeys(("rps", "p50_ms", "p95_ms", "baseline_rps", "ratio", "rss_mb")),
-        "errors": {"failed": f"{type(error).__name__}: {error}"[:500]},
+        # The end of the message says what went wrong (the start is often log noise).
+        "errors": {"failed": f"{type(error).__name__}: {error}"[-600:]},
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "took_s": None,
     }
 
 
@@ -557,7 +559,7 @@ def main() -> int:
         print(
             f"{row['name']:<18}{fmt(row['rps']):>10}{fmt(row['p50_ms']):>9}"
             f"{fmt(row['p95_ms']):>9}{fmt(row['baseline_rps']):>10}{fmt(row['ratio']):>7}"
-            f"{fmt(row['rss_mb']):>8}{fmt(row['took_s']):>8}"
+            f"{fmt(row['rss_mb']):>8}{fmt(row.get('took_s')):>8}"
         )
     print(f"\nwritten to {output}")
     return 0
