@@ -8,6 +8,7 @@ half-built index. Writes happen only in the indexer (one writer per folder: tant
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -149,6 +150,11 @@ class TantivyBackend:
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
         self._checked = 0.0
+        #: the live generation's meta.json as last read: a reader reloads only when it changed
+        self._meta: bytes | None = None
+        #: (generation, digest of its meta.json): changes whenever the readers see a different
+        #: index (a commit, a merge or a switch)
+        self._version: tuple[str, str] | None = None
 
     # --- folders -------------------------------------------------------------------------
 
@@ -183,17 +189,37 @@ class TantivyBackend:
                     generation, index = self._new_generation()
                     self._switch(generation)
                     self._index, self._generation = index, generation
+                    self._meta, self._version = None, (generation, uuid.uuid4().hex)
                 elif generation != self._generation or self._index is None:
+                    # meta.json is read BEFORE the index is opened or reloaded, so what the
+                    # readers see is never older than what `version` claims.
+                    meta = self._read_meta(generation)
                     self._index = _open(self.root / generation)
-                    self._generation = generation
+                    self._generation, self._meta = generation, meta
+                    self._version = _version(generation, meta)
                 else:
-                    self._index.reload()
+                    meta = self._read_meta(generation)
+                    if meta is None or meta != self._meta:
+                        self._index.reload()
+                        self._meta = meta
+                        self._version = _version(generation, meta)
                 self._checked = time.monotonic()
             except (OSError, ValueError) as error:
                 raise SearchUnavailable(
                     f"tantivy index unusable ({error}); `flask search reindex` rebuilds it"
                 ) from error
             return self._index
+
+    def _read_meta(self, generation: str) -> bytes | None:
+        try:
+            return (self.root / generation / "meta.json").read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def version(self) -> tuple[str, str] | None:
+        """What the readers see now: changes exactly when the live index changed (cache key)."""
+        self._live()
+        return self._version
 
     # --- writing -------------------------------------------------------------------------
 
@@ -519,6 +545,11 @@ class TantivyBackend:
             else:
                 out.append(word)
         return " ".join(out) if changed else None
+
+
+def _version(generation: str, meta: bytes | None) -> tuple[str, str]:
+    digest = hashlib.blake2b(meta, digest_size=16).hexdigest() if meta else uuid.uuid4().hex
+    return (generation, digest)
 
 
 def _all(searcher: tantivy.Searcher) -> int:
