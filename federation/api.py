@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("federation_api", __name__)
 csrf.exempt(bp)
 
+#: one instance for every call: building a schema costs more than dumping with it
+_PROGRAMME_SCHEMA = ProgrammeSchema()
 #: the organisation's own programme id: what member systems put in the URL
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")
 JSON_TYPES = ("application/json",)
@@ -195,7 +197,7 @@ def put_programme(external_id: str):
     except ProgrammeStateError as error:
         return problem(422, "Invalid status change", error.message,
                        errors=[{"pointer": error.pointer, "detail": error.message}])
-    response = jsonify(ProgrammeSchema().dump(programme))
+    response = jsonify(_PROGRAMME_SCHEMA.dump(programme))
     response.status_code = 201 if created else 200
     if created:
         response.headers["Location"] = url_for(".get_programme", external_id=external_id)
@@ -206,7 +208,7 @@ def put_programme(external_id: str):
 @endpoint("programmes:write")
 def get_programme(external_id: str):
     """One of the organisation's programmes."""
-    return jsonify(ProgrammeSchema().dump(_own_programme(external_id)))
+    return jsonify(_PROGRAMME_SCHEMA.dump(_own_programme(external_id)))
 
 
 @bp.delete("/programmes/<external_id>")

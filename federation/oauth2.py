@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import random
 import secrets
@@ -30,11 +31,11 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import RSAKey, import_key
+from joserfc.jwk import ECKey, RSAKey, import_key
 from joserfc.util import to_bytes
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -57,8 +58,12 @@ from federation.models import (
 
 log = logging.getLogger(__name__)
 
-#: the platform signs its tokens with RS256, which RFC 9068 requires every party to support
-SIGNING_ALG = "RS256"
+#: the platform signs new tokens with ES256 (signing is ~30 times cheaper than RSA-2048);
+#: RS256, which RFC 9068 requires every party to support, stays supported: keys stored with it
+#: keep verifying, and `OAUTH_SIGNING_ALG = "RS256"` makes new keys RSA again
+SIGNING_ALG = "ES256"
+#: the JWK key type of each algorithm the platform signs with
+SIGNING_ALGORITHMS = {"ES256": "EC", "RS256": "RSA"}
 #: a client assertion may not be valid for longer than this many seconds ahead
 ASSERTION_MAX_AHEAD = 300
 #: allowance for clock skew between the member's system and ours, in seconds
@@ -97,8 +102,10 @@ def _digest(value: str) -> str:
 
 # --- the platform's signing keys ---------------------------------------------------------------
 
-_private_keys: dict[tuple[str, bytes], RSAKey] = {}
-_public_keys: dict[str, tuple[RSAKey, float]] = {}
+_private_keys: dict[tuple[str, bytes], ECKey | RSAKey] = {}
+_public_keys: dict[str, tuple[ECKey | RSAKey, str, float]] = {}
+#: the signing key this worker last read, per database: (kid, alg, encrypted PEM, read at)
+_signing_keys: dict[str, tuple[str, str, str, float]] = {}
 
 
 def _key_password() -> bytes:
@@ -108,22 +115,29 @@ def _key_password() -> bytes:
 
 
 def create_signing_key() -> SigningKey:
-    """Generate a new active RSA signing key (stored encrypted); flush."""
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """Generate a new active signing key (stored encrypted); flush."""
+    alg = current_app.config.get("OAUTH_SIGNING_ALG") or SIGNING_ALG
+    if alg not in SIGNING_ALGORITHMS:
+        raise ValueError(f"OAUTH_SIGNING_ALG must be one of {', '.join(SIGNING_ALGORITHMS)}")
+    if alg == "RS256":
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    else:
+        private = ec.generate_private_key(ec.SECP256R1())
     kid = secrets.token_urlsafe(12)
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(_key_password()),
     ).decode()
-    public = RSAKey.import_key(
+    public = import_key(
         private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        ),
+        SIGNING_ALGORITHMS[alg],
     ).as_dict(private=False)
-    public.update({"kid": kid, "alg": SIGNING_ALG, "use": "sig"})
+    public.update({"kid": kid, "alg": alg, "use": "sig"})
     key = SigningKey(
-        kid=kid, alg=SIGNING_ALG, private_key_pem=pem, public_jwk=public, state=KeyState.active
+        kid=kid, alg=alg, private_key_pem=pem, public_jwk=public, state=KeyState.active
     )
     db.session.add(key)
     db.session.flush()
@@ -148,36 +162,71 @@ def rotate_signing_key() -> SigningKey:
         .values(state=KeyState.retiring, retiring_at=now)
     )
     _public_keys.clear()
+    _signing_keys.clear()
     return create_signing_key()
 
 
 def active_signing_key() -> SigningKey:
     """The key that signs new tokens, created on first use (embedded mode needs no set-up)."""
-    key = db.session.scalar(
+    return _stored_active_key() or create_signing_key()
+
+
+def _stored_active_key() -> SigningKey | None:
+    return db.session.scalar(
         select(SigningKey)
         .where(SigningKey.state == KeyState.active)
         .order_by(SigningKey.created_at.desc(), SigningKey.id.desc())
         .limit(1)
     )
-    return key or create_signing_key()
 
 
-def _private_key(key: SigningKey) -> RSAKey:
+def _signing_key_cache_seconds() -> float:
+    """How long a worker signs with the key it read before reading the active one again.
+
+    Another process's rotation takes effect here within this delay; the key it replaced keeps
+    verifying for a token's lifetime plus LEEWAY, which must stay longer than the delay. Off
+    under TESTING, where each test's rolled-back transaction takes its keys away again.
+    """
+    default = 0 if current_app.testing else 10
+    return min(float(current_app.config.get("OAUTH_SIGNING_KEY_CACHE_SECONDS", default)), LEEWAY)
+
+
+def _current_signing_key() -> tuple[str, str, str]:
+    """(kid, alg, encrypted PEM) of the active key, read at most every few seconds."""
+    ttl = _signing_key_cache_seconds()
+    database = str(db.engine.url)
+    cached = _signing_keys.get(database)
+    if ttl > 0 and cached is not None and time.monotonic() - cached[3] < ttl:
+        return cached[:3]
+    key = _stored_active_key()
+    if key is None:  # not remembered: the transaction that makes it may still be rolled back
+        key = create_signing_key()
+    else:
+        _signing_keys[database] = (key.kid, key.alg, key.private_key_pem, time.monotonic())
+    return key.kid, key.alg, key.private_key_pem
+
+
+def _private_key(key: SigningKey) -> ECKey | RSAKey:
     """The decrypted private key (cached per worker and per SECRET_KEY).
 
     :raise ValueError: the stored key was encrypted under another SECRET_KEY.
     """
+    return _decrypted_key(key.kid, key.alg, key.private_key_pem)
+
+
+def _decrypted_key(kid: str, alg: str, private_key_pem: str) -> ECKey | RSAKey:
+    """`_private_key` from the key's id and stored PEM."""
     password = _key_password()
-    cached = _private_keys.get((key.kid, password))
+    cached = _private_keys.get((kid, password))
     if cached is None:
-        private = serialization.load_pem_private_key(key.private_key_pem.encode(), password)
+        private = serialization.load_pem_private_key(private_key_pem.encode(), password)
         pem = private.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        cached = RSAKey.import_key(pem, parameters={"kid": key.kid})
-        _private_keys[(key.kid, password)] = cached
+        cached = import_key(pem, SIGNING_ALGORITHMS[alg], parameters={"kid": kid})
+        _private_keys[(kid, password)] = cached
     return cached
 
 
@@ -191,11 +240,12 @@ def published_keys() -> list[dict]:
     return [key.public_jwk for key in keys]
 
 
-def _verification_key(kid: str) -> RSAKey | None:
-    """The public key with this `kid`, if it still verifies tokens (cached briefly)."""
+def _verification_key(kid: str) -> tuple[ECKey | RSAKey, str] | None:
+    """The public key with this `kid` and the one algorithm it verifies, if it still verifies
+    tokens (cached briefly)."""
     cached = _public_keys.get(kid)
-    if cached is not None and time.monotonic() - cached[1] < KEY_CACHE_SECONDS:
-        return cached[0]
+    if cached is not None and time.monotonic() - cached[2] < KEY_CACHE_SECONDS:
+        return cached[0], cached[1]
     jwk = db.session.scalar(
         select(SigningKey.public_jwk).where(
             SigningKey.kid == kid, SigningKey.state.in_((KeyState.active, KeyState.retiring))
@@ -204,9 +254,12 @@ def _verification_key(kid: str) -> RSAKey | None:
     if not jwk:
         _public_keys.pop(kid, None)  # unknown kids are not remembered: callers choose them
         return None
-    key = RSAKey.import_key(jwk)
-    _public_keys[kid] = (key, time.monotonic())
-    return key
+    alg = jwk.get("alg", "RS256")  # keys stored before ES256 were all RS256
+    if alg not in SIGNING_ALGORITHMS:
+        return None
+    key = import_key(jwk, SIGNING_ALGORITHMS[alg])
+    _public_keys[kid] = (key, alg, time.monotonic())
+    return key, alg
 
 
 # --- access tokens ------------------------------------------------------------------------------
@@ -221,15 +274,15 @@ def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
     if not requested or any(s not in client.scopes for s in requested):
         raise InvalidScopeError(description="The client was not granted these scopes.")
     granted = " ".join(s for s in SCOPES if s in requested)
-    key = active_signing_key()
+    kid, alg, pem = _current_signing_key()
     try:
-        private_key = _private_key(key)
+        private_key = _decrypted_key(kid, alg, pem)
     except ValueError:
         # SECRET_KEY changed since the key was stored: sign with a new one; the old public
         # key keeps verifying the tokens it signed until they expire.
-        log.warning("Signing key %s cannot be decrypted with SECRET_KEY; rotating.", key.kid)
+        log.warning("Signing key %s cannot be decrypted with SECRET_KEY; rotating.", kid)
         key = rotate_signing_key()
-        private_key = _private_key(key)
+        kid, alg, private_key = key.kid, key.alg, _private_key(key)
     now = int(time.time())
     lifetime = token_lifetime()
     claims = {
@@ -243,8 +296,8 @@ def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
         "iat": now,
         "exp": now + lifetime,
     }
-    header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
-    token = jwt.encode(header, claims, private_key, algorithms=[key.alg])
+    header = {"alg": alg, "typ": "at+jwt", "kid": kid}
+    token = jwt.encode(header, claims, private_key, algorithms=[alg])
     _touch(client)
     return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": granted}
 
@@ -313,6 +366,26 @@ class AccessToken:
         return _is_revoked(self.jti)
 
 
+def _load_caller(token: AccessToken) -> tuple[OAuthClient | None, bool]:
+    """The token's client (with its organisation and branches) and whether the token was
+    revoked, in one query; the client is kept on the token for the rest of the call."""
+    revoked = exists().where(RevokedToken.jti_hash == _digest(token.jti)).label("revoked")
+    row = (
+        db.session.execute(
+            select(OAuthClient, revoked)
+            .options(joinedload(OAuthClient.organisation).joinedload(Organisation.branches))
+            .where(OAuthClient.client_id == token.client_id)
+        )
+        .unique()
+        .first()
+    )
+    if row is None:
+        token.__dict__["client"] = None
+        return None, _is_revoked(token.jti)
+    token.__dict__["client"] = row[0]
+    return row[0], bool(row[1])
+
+
 def _is_revoked(jti: str) -> bool:
     return bool(db.session.scalar(select(exists().where(RevokedToken.jti_hash == _digest(jti)))))
 
@@ -328,11 +401,12 @@ def decode_access_token(token_string: str, *, check_expiry: bool = True) -> Acce
         return None
     if str(header.get("typ", "")).lower() not in TOKEN_TYPES or not header.get("kid"):
         return None
-    key = _verification_key(str(header["kid"]))
-    if key is None:
+    verification = _verification_key(str(header["kid"]))
+    if verification is None:
         return None
+    key, alg = verification
     try:
-        token = jwt.decode(token_string, key, algorithms=[SIGNING_ALG])
+        token = jwt.decode(token_string, key, algorithms=[alg])  # the key's own algorithm only
         registry = jwt.JWTClaimsRegistry(
             leeway=0 if check_expiry else 10**9,
             iss={"essential": True, "value": issuer()},
@@ -393,8 +467,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         candidates = [k for k in keys if kid and k.get("kid") == kid] or keys
         for jwk in candidates:
             try:
-                key = import_key(jwk, jwk["kty"])
-                return jwt.decode(assertion, key, algorithms=algorithms)
+                return jwt.decode(assertion, _client_key(jwk), algorithms=algorithms)
             except (JoseError, ValueError, TypeError):
                 continue
         raise InvalidClientError(description="Invalid client assertion.")
@@ -415,6 +488,26 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
             purge_expired()
         expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(seconds=LEEWAY)
         return _record_once(claims["sub"], _digest(jti), expires)
+
+
+#: parsed client public keys, by their JWK (the key itself, so an edited key is parsed anew)
+_client_keys: dict[str, object] = {}
+_CLIENT_KEYS_MAX = 1024
+
+
+def _client_key(jwk: dict):
+    """The client's public key `jwk` parsed (cached per worker: parsing costs more than
+    verifying)."""
+    if not isinstance(jwk, dict):
+        raise ValueError("not a JWK")
+    text = json.dumps(jwk, sort_keys=True)
+    key = _client_keys.get(text)
+    if key is None:
+        key = import_key(jwk, jwk["kty"])
+        if len(_client_keys) >= _CLIENT_KEYS_MAX:
+            _client_keys.clear()
+        _client_keys[text] = key
+    return key
 
 
 def purge_expired() -> None:
@@ -535,10 +628,10 @@ class PlatformTokenValidator(BearerTokenValidator):
         return decode_access_token(token_string)
 
     def validate_token(self, token, scopes, request, **kwargs) -> None:
-        if token is None or token.is_revoked():
+        if token is None:
             raise InvalidTokenError(realm=self.realm)
-        client = token.client
-        if client is None or not client.active:
+        client, revoked = _load_caller(token)
+        if revoked or client is None or not client.active:
             raise InvalidTokenError(realm=self.realm)
         if self.scope_insufficient(token.get_scope(), scopes):
             raise InsufficientScopeError()

@@ -151,7 +151,7 @@ register(
         path="/oauth/token",
         measure=measure_token,
         description="POST /oauth/token: client credentials with private_key_jwt (ES256 "
-        "assertion, single-use jti) → RS256 JWT access token",
+        "assertion, single-use jti) → ES256 JWT access token",
     )
 )
 

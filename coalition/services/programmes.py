@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 import coalition.outbox  # noqa: F401 - wakes the worker after commits that wrote the outbox
 from coalition.access import PERMISSIONS
@@ -38,6 +39,8 @@ from coalition.signals import programme_changed, programme_unpublished_by_coalit
 
 #: a programme not confirmed for this long is flagged to its editors and ranked lower
 STALE_AFTER = timedelta(days=90)
+#: one instance for every call: building a schema costs more than loading a body with it
+_PROGRAMME_SCHEMA = ProgrammeSchema()
 
 
 class ProgrammeStateError(Exception):
@@ -58,7 +61,7 @@ def validate_programme(organisation: Organisation, data: Any) -> tuple[dict, lis
     :raise ValidationError: with messages keyed like the body (``locations.0.postcode``).
     """
     try:
-        loaded = ProgrammeSchema().load(data)
+        loaded = _PROGRAMME_SCHEMA.load(data)
     except ValidationError as error:
         messages = error.messages
         # Report unknown postcodes together with the other errors, not on the next try.
@@ -143,7 +146,16 @@ def _fill(programme: Programme, data: dict, locations: list[ProgrammeLocation]) 
     programme.apply_phone = data["apply"]["phone"]
     # Saving the record is the editor (or the member system) saying it is true today.
     programme.confirmed_on = data.get("confirmed_on") or date.today()
-    programme.locations = locations
+    # The same places again (a sync's usual case) keep their rows: no DELETE and INSERT.
+    if [_place(loc) for loc in programme.locations] != [_place(loc) for loc in locations]:
+        programme.locations = locations
+
+
+_PLACE_FIELDS = ("branch_id", "postcode", "city", "country", "latitude", "longitude")
+
+
+def _place(location: ProgrammeLocation) -> tuple:
+    return tuple(getattr(location, name) for name in _PLACE_FIELDS)
 
 
 def _changed(
@@ -253,11 +265,17 @@ def update_programme(
 
 def get_by_external_id(organisation: Organisation, external_id: str) -> Programme | None:
     """The organisation's programme with its own id `external_id`, if any."""
-    return db.session.execute(
-        select(Programme).where(
-            Programme.organisation_id == organisation.id, Programme.external_id == external_id
+    return (
+        db.session.execute(
+            select(Programme)
+            .options(joinedload(Programme.locations))  # an upsert replaces or compares them
+            .where(
+                Programme.organisation_id == organisation.id, Programme.external_id == external_id
+            )
         )
-    ).scalar_one_or_none()
+        .unique()
+        .scalar_one_or_none()
+    )
 
 
 def upsert_programme(

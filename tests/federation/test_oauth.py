@@ -17,7 +17,7 @@ from federation.clients import revoke_client
 from federation.models import AssertionJti, OAuthClient, RevokedToken, SigningKey
 from federation.oauth2 import current_token, require_oauth, rotate_signing_key
 from tests.conftest import config_for_tests
-from tests.federation.conftest import ASSERTION_TYPE, rsa_private_key
+from tests.federation.conftest import ASSERTION_TYPE, ec_private_key, rsa_private_key
 
 ALL = "programmes:write referrals:read referrals:write reports:write events:read"
 
@@ -81,7 +81,7 @@ def test_private_key_jwt_gets_a_short_lived_rfc9068_token(app, client, make_org,
     assert "refresh_token" not in body
     assert 0 < body["expires_in"] <= 300
     header, claims = _header(body["access_token"]), _claims(body["access_token"])
-    assert header["typ"] == "at+jwt" and header["alg"] == "RS256" and header["kid"]
+    assert header["typ"] == "at+jwt" and header["alg"] == "ES256" and header["kid"]
     assert claims["iss"] == app.config["PUBLIC_URL"]
     assert claims["aud"] == app.config["PUBLIC_URL"] + "/federation/v1"
     assert claims["sub"] == claims["client_id"] == registered.client_id
@@ -380,11 +380,11 @@ def _signed(claims_override=None, header_override=None, *, drop=()):
         "exp": now + 60,
     }
     claims.update(claims_override or {})
-    header = {"alg": "RS256", "typ": "at+jwt", "kid": key.kid}
+    header = {"alg": key.alg, "typ": "at+jwt", "kid": key.kid}
     header.update(header_override or {})
     for name in drop:
         header.pop(name, None)
-    return jwt.encode(header, claims, _private_key(key), algorithms=["RS256"])
+    return jwt.encode(header, claims, _private_key(key), algorithms=[key.alg])
 
 
 @pytest.mark.parametrize(
@@ -416,12 +416,31 @@ def test_a_correctly_forged_token_passes_so_the_refusals_above_mean_something(
     assert response.status_code == 200
 
 
-def test_a_token_signed_by_another_key_is_refused(client, make_org, oauth_client):
+@pytest.mark.parametrize("alg", ["ES256", "RS256"])
+def test_a_token_signed_by_another_key_is_refused(client, make_org, oauth_client, alg):
     registered = oauth_client(make_org(), "programmes:write")
     good = _signed({"sub": registered.client_id, "client_id": registered.client_id})
-    forged = jwt.encode(_header(good), _claims(good), rsa_private_key(), algorithms=["RS256"])
+    other = ec_private_key() if alg == "ES256" else rsa_private_key()
+    forged = jwt.encode(_header(good) | {"alg": alg}, _claims(good), other, algorithms=[alg])
     response = client.get("/federation/v1/_probe", headers={"Authorization": f"Bearer {forged}"})
     _problem(response, 401)
+
+
+def test_tokens_of_a_stored_rs256_key_keep_verifying(db, client, make_org, oauth_client, app):
+    """Keys made before ES256 (or with OAUTH_SIGNING_ALG = "RS256") are RSA: still accepted."""
+    from federation.oauth2 import rotate_signing_key
+
+    registered = oauth_client(make_org(), "programmes:write")
+    app.config["OAUTH_SIGNING_ALG"] = "RS256"
+    try:
+        key = rotate_signing_key()
+    finally:
+        del app.config["OAUTH_SIGNING_ALG"]
+    assert key.alg == "RS256" and key.public_jwk["kty"] == "RSA"
+    token = _signed({"sub": registered.client_id, "client_id": registered.client_id})
+    assert _header(token)["alg"] == "RS256"
+    response = client.get("/federation/v1/_probe", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
 
 
 # --- revocation and introspection -------------------------------------------------------------
@@ -527,7 +546,8 @@ def test_jwks_publishes_only_public_keys(client, make_org, oauth_client):
     keys = client.get("/oauth/jwks.json").json["keys"]
     assert _header(token)["kid"] in [k["kid"] for k in keys]
     for key in keys:
-        assert key["kty"] == "RSA" and key["use"] == "sig" and key["alg"] == "RS256"
+        assert key["kty"] == "EC" and key["crv"] == "P-256" and key["alg"] == "ES256"
+        assert key["use"] == "sig"
         assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
 
 
