@@ -1,0 +1,133 @@
+"""Tenancy, generated from the URL map: no staff page of one organisation opens for another.
+
+Every staff route that takes an organisation id is called by a user holding every role in
+organisation A, with organisation B's id and B's objects — and with A's own id but B's
+objects. Each call must answer 404, exactly like a missing object, and change nothing.
+A new route that forgets its access check fails here without anyone writing a test for it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from coalition.models import AuditLogEntry, Branch, Programme, Role
+from coalition.services.accounts import invite_user
+from coalition.services.programmes import create_programme
+from federation.clients import register_client
+from federation.webhooks import create_webhook
+from tests.coalition._programmes import body
+
+ALL_ROLES = tuple(Role)
+
+
+@pytest.fixture
+def two_organisations(make_org, make_user, db):
+    """Organisations A and B, each with one object of every kind a staff route names."""
+    orgs = {}
+    for key in ("a", "b"):
+        org = make_org(f"Tenant {key.upper()}")
+        db.session.add(
+            Branch(
+                organisation=org,
+                name="Molenbeek",
+                postcode="1080",
+                city="Molenbeek-Saint-Jean",
+                country="BE",
+                latitude=50.855,
+                longitude=4.32,
+            )
+        )
+        db.session.flush()
+        admin = make_user(org, roles=ALL_ROLES)
+        colleague = make_user(org, roles=(Role.editor,))
+        programme = create_programme(org, body(), actor=admin)
+        client = register_client(org, name="CRM", scopes="programmes:write").client
+        webhook, _ = create_webhook(org, "https://127.0.0.1/bmp-hook", actor=admin)
+        invitation, _ = invite_user(
+            f"new-{key}@example.org", "New", org, [Role.editor], admin, "fr"
+        )
+        orgs[key] = {
+            "org": org,
+            "admin": admin,
+            "ids": {
+                "org_id": org.id,
+                "programme_id": programme.id,
+                "branch_id": org.branches[0].id,
+                "client_pk": client.id,
+                "webhook_id": webhook.id,
+                "invitation_id": invitation.id,
+                "user_id": colleague.id,
+                "role": Role.editor.value,
+            },
+        }
+    db.session.flush()
+    return orgs
+
+
+def staff_rules(app):
+    """Every rule whose URL names an organisation id."""
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "org_id" in rule.arguments),
+        key=lambda rule: rule.rule,
+    )
+
+
+def state_of(db, org):
+    """What a refused call must leave untouched in organisation B."""
+    audit = db.session.scalar(
+        select(func.count())
+        .select_from(AuditLogEntry)
+        .where(AuditLogEntry.organisation_id == org.id)
+    )
+    programmes = db.session.execute(
+        select(Programme.id, Programme.status, Programme.updated_at).where(
+            Programme.organisation_id == org.id
+        )
+    ).all()
+    return audit, programmes
+
+
+def test_the_matrix_covers_every_kind_of_id(app):
+    """Each path parameter of a staff route has an object in the fixture above."""
+    known = {
+        "lang_code",
+        "org_id",
+        "programme_id",
+        "branch_id",
+        "client_pk",
+        "webhook_id",
+        "invitation_id",
+        "user_id",
+        "role",
+    }
+    rules = staff_rules(app)
+    assert len(rules) >= 20
+    for rule in rules:
+        assert set(rule.arguments) <= known, f"{rule.rule}: add its id to two_organisations"
+
+
+@pytest.mark.parametrize(
+    "foreign_org", [True, False], ids=["foreign-org", "own-org-foreign-object"]
+)
+def test_no_staff_route_opens_another_organisations_objects(
+    app, client, db, login, two_organisations, foreign_org
+):
+    a, b = two_organisations["a"], two_organisations["b"]
+    login(a["admin"])
+    before = state_of(db, b["org"])
+    checked = 0
+    for rule in staff_rules(app):
+        values = dict(b["ids"], lang_code="en")
+        if not foreign_org:
+            if set(rule.arguments) == {"lang_code", "org_id"}:
+                continue  # nothing of B's to name under A's own id
+            values["org_id"] = a["ids"]["org_id"]
+        url = rule.build(values, append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"name": "x", "scopes": "events:read"})
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+            checked += 1
+    assert checked >= 20
+    db.session.expire_all()
+    assert state_of(db, b["org"]) == before
