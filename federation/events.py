@@ -56,19 +56,24 @@ def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Even
     """Add an event to the organisation's feed, queue its webhook deliveries, and flush."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
+    webhook_ids = None
     if db.session.get_bind().dialect.name == "postgresql":
         # Ids must become visible in the order they were given, or a reader's cursor could
         # step over an event committed late. Holding this lock until commit makes the
         # organisation's event-writing transactions commit in id order. (SQLite has a
-        # single writer already.)
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :org)"),
-                           {"space": ADVISORY_LOCK_SPACE, "org": organisation_id})
+        # single writer already.) The same round trip reads the webhooks to notify.
+        row = db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :org), ARRAY(SELECT id FROM "
+                 "federation_webhooks WHERE organisation_id = :org AND active ORDER BY id)"),
+            {"space": ADVISORY_LOCK_SPACE, "org": organisation_id},
+        ).one()
+        webhook_ids = list(row[1])
     event = Event(organisation_id=organisation_id, type=type_, data=data)
     db.session.add(event)
     db.session.flush()
     from federation.webhooks import queue_deliveries
 
-    queue_deliveries(event)
+    queue_deliveries(event, webhook_ids)
     return event
 
 
