@@ -31,6 +31,15 @@ STOPWORDS = frozenset(
 )
 
 
+#: words a young person uses for the same thing, whatever the language: a query word of a
+#: group also finds the others ("mentorat emploi" finds "un mentor pour l'emploi")
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("mentor", "mentors", "mentorat", "mentoraat", "mentoring", "mentorship", "mentorschap"),
+)
+#: a synonym scores below the word as typed
+SYNONYM_BOOST = 0.6
+
+
 def fold(text: str) -> str:
     """Lowercase without accents."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -90,6 +99,26 @@ def query_words(text: str) -> list[str]:
     words = [w for w in words if len(w) <= 40]
     kept = [w for w in words if fold(w) not in STOPWORDS]
     return (kept or words)[:MAX_QUERY_WORDS]
+
+
+_SYNONYMS = {fold(word): group for group in SYNONYM_GROUPS for word in group}
+
+
+def variants(word: str) -> tuple[str, ...]:
+    """The word and its synonyms (the word itself first)."""
+    group = _SYNONYMS.get(fold(word))
+    if not group:
+        return (word,)
+    return (word, *(other for other in group if fold(other) != fold(word)))
+
+
+def required_matches(word_count: int) -> int:
+    """How many query words a programme must match: all of one or two, else all but one.
+
+    "werk zoeken mentor" must still find "Een mentor om werk te vinden"; programmes with
+    every word rank first because they match more of the query.
+    """
+    return word_count if word_count <= 2 else word_count - 1
 
 
 def fuzzy_distance(word: str) -> int:

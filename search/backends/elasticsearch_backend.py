@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 
 from coalition.postcodes import distance_km
-from search.analysis import LANGS, query_words, starts_like
+from search.analysis import (
+    LANGS,
+    SYNONYM_BOOST,
+    query_words,
+    required_matches,
+    starts_like,
+    variants,
+)
 from search.backends import BackendResults, DocHit, SearchUnavailable
 from search.documents import EPOCH, STALE_AFTER_DAYS
 
@@ -241,17 +248,27 @@ class ElasticsearchBackend:
         if not words:
             return None
         fields = [f"{name}^{boost}" for name, boost in TEXT_BOOSTS.items()]
-        musts = []
+        groups = []
         for word in words:
-            musts.append(
+            groups.append(
                 {
                     "bool": {
                         "should": [
                             {
-                                "multi_match": {
-                                    "query": word,
-                                    "fields": fields,
-                                    "type": "best_fields",
+                                # the best-matching synonym counts, not their sum
+                                "dis_max": {
+                                    "queries": [
+                                        {
+                                            "multi_match": {
+                                                "query": variant,
+                                                "fields": fields,
+                                                "type": "best_fields",
+                                                # the word as typed ranks above its synonyms
+                                                "boost": 1.0 if variant == word else SYNONYM_BOOST,
+                                            }
+                                        }
+                                        for variant in variants(word)
+                                    ]
                                 }
                             },
                             {
@@ -268,7 +285,7 @@ class ElasticsearchBackend:
                     }
                 }
             )
-        return {"bool": {"must": musts}}
+        return {"bool": {"should": groups, "minimum_should_match": required_matches(len(groups))}}
 
     @staticmethod
     def _filters(params: SearchParams) -> dict[str, dict[str, Any]]:

@@ -28,6 +28,7 @@ from tantivy import Occur, Query
 from coalition.postcodes import distance_km
 from search.analysis import (
     LANGS,
+    SYNONYM_BOOST,
     analyze,
     analyze_word,
     analyzer,
@@ -36,7 +37,9 @@ from search.analysis import (
     fuzzy_distance,
     prepare,
     query_words,
+    required_matches,
     starts_like,
+    variants,
 )
 from search.backends import BackendResults, DocHit, SearchUnavailable
 from search.documents import EPOCH, STALE_AFTER_DAYS
@@ -291,39 +294,59 @@ class TantivyBackend:
         return self._live().searcher().num_docs
 
     def _text_query(self, searcher: tantivy.Searcher, q: str) -> Query | None:
-        """Every word must match some field; a word the index does not know matches fuzzily.
+        """Enough words must match some field (`required_matches`); typos match fuzzily.
 
-        Fuzzy automata are costly in tantivy, so a word found as such in any field is
-        matched exactly (stemmed, accents folded), and only an unknown word (a typo) gets
-        one fuzzy query, on the unstemmed `vocab` field that holds every text.
+        Each word also matches its synonyms (`variants`). Fuzzy automata are costly in
+        tantivy, so a word found as such in any field is matched exactly (stemmed, accents
+        folded), and only an unknown word (a typo) gets one fuzzy query, on the unstemmed
+        `vocab` field that holds every text.
         """
         words = query_words(q)
         if not words:
             return None
-        musts = []
+        groups = []
         for word in words:
-            clauses, known = [], False
-            for name, (lang, boost) in TEXT_FIELDS.items():
-                for term in analyze_word(word, lang):
-                    known = known or searcher.doc_freq(name, term) > 0
-                    clauses.append(
-                        (
-                            Occur.Should,
-                            Query.boost_query(Query.term_query(SCHEMA, name, term), boost),
+            alternatives, known = [], False
+            for variant in variants(word):
+                clauses = []
+                for name, (lang, boost) in TEXT_FIELDS.items():
+                    for term in analyze_word(variant, lang):
+                        known = known or searcher.doc_freq(name, term) > 0
+                        clauses.append(
+                            (
+                                Occur.Should,
+                                Query.boost_query(Query.term_query(SCHEMA, name, term), boost),
+                            )
                         )
+                if clauses:
+                    query = Query.boolean_query(clauses)
+                    # the word as typed ranks above its synonyms
+                    alternatives.append(
+                        query if variant == word else Query.boost_query(query, SYNONYM_BOOST)
                     )
             distance = fuzzy_distance(fold(word))
             if not known and distance:
-                for term in analyze_word(word, "plain"):
-                    clauses.append(
-                        (
-                            Occur.Should,
-                            Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False),
-                        )
-                    )
-            if clauses:
-                musts.append((Occur.Must, Query.boolean_query(clauses)))
-        return Query.boolean_query(musts) if musts else None
+                alternatives += [
+                    Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False)
+                    for term in analyze_word(word, "plain")
+                ]
+            if len(alternatives) == 1:
+                groups.append(alternatives[0])
+            elif alternatives:
+                # the best-matching synonym counts, not their sum
+                groups.append(Query.disjunction_max_query(alternatives))
+        if not groups:
+            return None
+        every = Query.boolean_query([(Occur.Must, group) for group in groups])
+        if required_matches(len(groups)) == len(groups):
+            return every
+        # tantivy has no minimum_should_match: any programme matching all words but one
+        # is found, and one matching every word scores on more clauses, so ranks first.
+        options = [every] + [
+            Query.boolean_query([(Occur.Must, g) for j, g in enumerate(groups) if j != i])
+            for i in range(len(groups))
+        ]
+        return Query.boolean_query([(Occur.Should, option) for option in options])
 
     def _filters(self, params: SearchParams, geo_ids: list[int] | None) -> dict[str, Query]:
         from search.services import fold_city
