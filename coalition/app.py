@@ -35,7 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def configure_logging(app: Flask) -> None:
     """Log to standard error at INFO; never bodies, tokens or personal data."""
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 def register_extensions(app: Flask) -> None:

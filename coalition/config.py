@@ -39,7 +39,9 @@ def database_url(url: str) -> str:
     return url
 
 
-def load_config(env: dict[str, str] | None = None, instance_path: Path | None = None) -> dict[str, Any]:
+def load_config(
+    env: dict[str, str] | None = None, instance_path: Path | None = None
+) -> dict[str, Any]:
     """Read the platform's configuration from the environment."""
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path or env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
@@ -113,7 +115,8 @@ def load_config(env: dict[str, str] | None = None, instance_path: Path | None = 
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Federation (OAuth 2 authorization server).
-        #: the `aud` of access tokens: this platform's machine API (default PUBLIC_URL/federation/v1)
+        #: the `aud` of access tokens: this platform's machine API
+        #: (default: PUBLIC_URL/federation/v1)
         "OAUTH_API_AUDIENCE": env.get("OAUTH_API_AUDIENCE", ""),
         #: lifetime of access tokens in seconds (at most 300)
         "OAUTH_ACCESS_TOKEN_LIFETIME": min(_int(env.get("OAUTH_ACCESS_TOKEN_LIFETIME"), 300), 300),

@@ -51,21 +51,28 @@ def wants_problem_json() -> bool:
 
 def _page_titles() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Bad request"), _("The request could not be understood. Please check what you entered.")),
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please check what you entered."),
+        ),
         403: (_("Access denied"), _("You do not have access to this page.")),
         404: (_("Page not found"), _("This page does not exist or is no longer available.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
         413: (_("Too large"), _("What you sent is too large.")),
         429: (_("Too many requests"), _("Too many attempts. Please wait a moment and try again.")),
-        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")),
+        500: (
+            _("Something went wrong"),
+            _("An unexpected error occurred. It has been logged; please try again later."),
+        ),
     }
 
 
 def render_error(status: int, description: str | None = None) -> tuple[str, int]:
     titles = _page_titles()
     title, default_text = titles.get(status, titles[500] if status >= 500 else titles[400])
-    return render_template("coalition/error.html", status=status, title=title,
-                           text=description or default_text), status
+    return render_template(
+        "coalition/error.html", status=status, title=title, text=description or default_text
+    ), status
 
 
 def init_error_handlers(app: Flask) -> None:
@@ -75,7 +82,13 @@ def init_error_handlers(app: Flask) -> None:
     def handle_csrf(error: CSRFError):
         if wants_problem_json():
             return problem(400, "CSRF token missing or invalid")
-        return render_error(400, _("Your form expired or was sent from elsewhere. Please reload the page and try again."))
+        return render_error(
+            400,
+            _(
+                "Your form expired or was sent from elsewhere. "
+                "Please reload the page and try again."
+            ),
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
@@ -83,14 +96,15 @@ def init_error_handlers(app: Flask) -> None:
         headers = {}
         if status == 429 and getattr(error, "retry_after", None) is None:
             retry_after = getattr(error, "limit", None)
-            headers["Retry-After"] = "60" if retry_after is None else str(
-                max(1, int(retry_after.limit.get_expiry()))
+            headers["Retry-After"] = (
+                "60" if retry_after is None else str(max(1, int(retry_after.limit.get_expiry())))
             )
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         if wants_problem_json():
-            response = problem(status, error.name, error.description if status < 500 else None,
-                               headers=headers)
+            response = problem(
+                status, error.name, error.description if status < 500 else None, headers=headers
+            )
         else:
             body, _status = render_error(status)
             response = app.make_response((body, status, headers))

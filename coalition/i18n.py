@@ -19,9 +19,9 @@ class LanguageConverter(BaseConverter):
 
 def browser_language() -> str:
     """The best UI language for the visitor's `Accept-Language`, else the default."""
-    return request.accept_languages.best_match(LANGUAGES) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def current_language() -> str:

@@ -14,9 +14,17 @@ TAXONOMY_NAMESPACE = uuid.UUID("6f1d3c1e-4a5b-4c8e-9a51-3b0f2d7e9c11")
 THEMES: dict[str, dict[str, str]] = {
     "employment": {"fr": "Emploi", "nl": "Werk", "en": "Employment"},
     "education": {"fr": "Études et école", "nl": "Onderwijs", "en": "Education"},
-    "entrepreneurship": {"fr": "Entrepreneuriat", "nl": "Ondernemerschap", "en": "Entrepreneurship"},
+    "entrepreneurship": {
+        "fr": "Entrepreneuriat",
+        "nl": "Ondernemerschap",
+        "en": "Entrepreneurship",
+    },
     "language": {"fr": "Langue", "nl": "Taal", "en": "Language"},
-    "digital": {"fr": "Compétences numériques", "nl": "Digitale vaardigheden", "en": "Digital skills"},
+    "digital": {
+        "fr": "Compétences numériques",
+        "nl": "Digitale vaardigheden",
+        "en": "Digital skills",
+    },
     "wellbeing": {"fr": "Bien-être", "nl": "Welzijn", "en": "Wellbeing"},
     "orientation": {"fr": "Orientation", "nl": "Oriëntatie", "en": "Orientation"},
 }
@@ -43,7 +51,11 @@ FORMATS: dict[str, dict[str, str]] = {
 
 COSTS: dict[str, dict[str, str]] = {
     "free": {"fr": "Gratuit", "nl": "Gratis", "en": "Free"},
-    "contribution": {"fr": "Participation libre", "nl": "Vrije bijdrage", "en": "Voluntary contribution"},
+    "contribution": {
+        "fr": "Participation libre",
+        "nl": "Vrije bijdrage",
+        "en": "Voluntary contribution",
+    },
     "paid": {"fr": "Payant", "nl": "Betalend", "en": "Paid"},
 }
 
@@ -78,8 +90,11 @@ SPOKEN_LANGUAGES: dict[str, dict[str, str]] = {
 #: regions where a programme can run online (ISO 3166-1 / 3166-2 codes)
 ONLINE_REGIONS: dict[str, dict[str, str]] = {
     "BE": {"fr": "Toute la Belgique", "nl": "Heel België", "en": "All of Belgium"},
-    "BE-BRU": {"fr": "Région de Bruxelles-Capitale", "nl": "Brussels Hoofdstedelijk Gewest",
-               "en": "Brussels-Capital Region"},
+    "BE-BRU": {
+        "fr": "Région de Bruxelles-Capitale",
+        "nl": "Brussels Hoofdstedelijk Gewest",
+        "en": "Brussels-Capital Region",
+    },
     "BE-VLG": {"fr": "Région flamande", "nl": "Vlaams Gewest", "en": "Flemish Region"},
     "BE-WAL": {"fr": "Région wallonne", "nl": "Waals Gewest", "en": "Walloon Region"},
     "FR": {"fr": "France", "nl": "Frankrijk", "en": "France"},

@@ -27,7 +27,9 @@ def sources(part: str) -> list[str]:
 
 
 def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
+    subprocess.run(  # noqa: S603 - our own interpreter and fixed arguments
+        [sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT
+    )
 
 
 def extract() -> None:
@@ -35,13 +37,34 @@ def extract() -> None:
         folder = ROOT / part / "translations"
         folder.mkdir(exist_ok=True)
         pot = folder / "messages.pot"
-        pybabel("extract", "-F", "babel.cfg", "--no-location", "--sort-output",
-                "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), *sources(part))
+        pybabel(
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--no-location",
+            "--sort-output",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            *sources(part),
+        )
         for locale in LOCALES:
             po = folder / locale / "LC_MESSAGES" / "messages.po"
             if po.exists():
-                pybabel("update", "--no-fuzzy-matching", "--ignore-obsolete",
-                        "-i", str(pot), "-d", str(folder), "-l", locale)
+                pybabel(
+                    "update",
+                    "--no-fuzzy-matching",
+                    "--ignore-obsolete",
+                    "-i",
+                    str(pot),
+                    "-d",
+                    str(folder),
+                    "-l",
+                    locale,
+                )
             else:
                 pybabel("init", "-i", str(pot), "-d", str(folder), "-l", locale)
 

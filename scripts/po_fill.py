@@ -23,7 +23,9 @@ def fill(part: str, locale: str, translations: dict[str, str | list[str]]) -> li
         catalog = read_po(f, locale=locale)
     unknown = []
     for msgid, msgstr in translations.items():
-        message = next((m for m in catalog if (m.id[0] if isinstance(m.id, tuple) else m.id) == msgid), None)
+        message = next(
+            (m for m in catalog if (m.id[0] if isinstance(m.id, tuple) else m.id) == msgid), None
+        )
         if message is None:
             unknown.append(msgid)
             continue

@@ -187,8 +187,12 @@ def make_user(db) -> Callable[..., User]:
         **fields: Any,
     ) -> User:
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.org"
-        user = User(email=email.lower(), name=fields.pop("name", "Test User"),
-                    is_coalition_admin=coalition_admin, **fields)
+        user = User(
+            email=email.lower(),
+            name=fields.pop("name", "Test User"),
+            is_coalition_admin=coalition_admin,
+            **fields,
+        )
         if password is not None:
             from coalition.services.accounts import hash_password
 
@@ -196,7 +200,9 @@ def make_user(db) -> Callable[..., User]:
         db.session.add(user)
         db.session.flush()
         for role in roles:
-            db.session.add(OrganisationRole(user=user, organisation_id=organisation.id, role=Role(role)))
+            db.session.add(
+                OrganisationRole(user=user, organisation_id=organisation.id, role=Role(role))
+            )
         db.session.flush()
         return user
 

@@ -187,8 +187,9 @@ def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
     # Create them all first, so that the measurement is of updates (the steady state of a sync).
     for n in range(1, PUT_PROGRAMMES + 1):
-        ctx.http("PUT", f"/federation/v1/programmes/bench-{n}", data=body,
-                 headers=headers).raise_for_status()
+        ctx.http(
+            "PUT", f"/federation/v1/programmes/bench-{n}", data=body, headers=headers
+        ).raise_for_status()
     lua = f"""
 local body = {lua_string(body)}
 local headers = {{{header_table}}}

@@ -80,7 +80,9 @@ class Programme(Timestamped, db.Model):
     #: when an editor last confirmed the record is still true
     confirmed_on: Mapped[date] = mapped_column(Date, default=date.today)
     status: Mapped[ProgrammeStatus] = mapped_column(
-        Enum(ProgrammeStatus, native_enum=False, length=20), default=ProgrammeStatus.draft, index=True
+        Enum(ProgrammeStatus, native_enum=False, length=20),
+        default=ProgrammeStatus.draft,
+        index=True,
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: set when the coalition admin unpublished the programme

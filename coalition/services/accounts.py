@@ -94,9 +94,7 @@ def password_problems(password: str, email: str) -> list[str]:
     """What is wrong with `password` as a new password for `email` (empty: acceptable)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
-        )
+        problems.append(_("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(_("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH))
     if password.strip().lower() == (email or "").strip().lower():
@@ -198,14 +196,25 @@ def invite_user(
     with force_locale(language):
         subject = _("Your invitation to the mentoring coalition platform")
     body = render_mail(
-        "invitation", language, name=invitation.name, organisation=org_name,
-        roles=roles, coalition_admin=coalition_admin, link=link,
-        expires_at=invitation.expires_at, inviter=invited_by.name if invited_by else None,
+        "invitation",
+        language,
+        name=invitation.name,
+        organisation=org_name,
+        roles=roles,
+        coalition_admin=coalition_admin,
+        link=link,
+        expires_at=invitation.expires_at,
+        inviter=invited_by.name if invited_by else None,
     )
     send_mail(invitation.email, subject, body, language)
     audit.record(
-        "user.invite", actor=invited_by, organisation=organisation, target=invitation,
-        email=invitation.email, roles=roles, coalition_admin=coalition_admin,
+        "user.invite",
+        actor=invited_by,
+        organisation=organisation,
+        target=invitation,
+        email=invitation.email,
+        roles=roles,
+        coalition_admin=coalition_admin,
     )
     return invitation, token
 
@@ -230,16 +239,18 @@ def pending_invitation(token: str) -> Invitation:
 
 def pending_invitations(organisation: Organisation) -> list[Invitation]:
     """The organisation's invitations still waiting for an answer, newest first."""
-    return list(db.session.execute(
-        select(Invitation)
-        .where(
-            Invitation.organisation_id == organisation.id,
-            Invitation.accepted_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == organisation.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        ).scalars()
+    )
 
 
 def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
@@ -247,8 +258,13 @@ def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = utcnow()
         db.session.flush()
-        audit.record("invitation.revoke", actor=actor, organisation=invitation.organisation_id,
-                     target=invitation, email=invitation.email)
+        audit.record(
+            "invitation.revoke",
+            actor=actor,
+            organisation=invitation.organisation_id,
+            target=invitation,
+            email=invitation.email,
+        )
 
 
 def accept_invitation(token: str, name: str | None, password: str | None) -> User:
@@ -268,8 +284,13 @@ def accept_invitation(token: str, name: str | None, password: str | None) -> Use
         problems = password_problems(password or "", invitation.email)
         if problems:
             raise PasswordRejected(problems)
-        user = User(email=invitation.email, name=name, password_hash=hash_password(password),
-                    language=invitation.language, session_version=1)
+        user = User(
+            email=invitation.email,
+            name=name,
+            password_hash=hash_password(password),
+            language=invitation.language,
+            session_version=1,
+        )
         db.session.add(user)
         db.session.flush()
     if invitation.coalition_admin:
@@ -279,8 +300,13 @@ def accept_invitation(token: str, name: str | None, password: str | None) -> Use
             _add_role(user, invitation.organisation_id, Role(role))
     invitation.accepted_at = utcnow()
     db.session.flush()
-    audit.record("invitation.accept", actor=user, organisation=invitation.organisation_id,
-                 target=invitation, roles=list(invitation.roles))
+    audit.record(
+        "invitation.accept",
+        actor=user,
+        organisation=invitation.organisation_id,
+        target=invitation,
+        roles=list(invitation.roles),
+    )
     return user
 
 
@@ -336,16 +362,16 @@ def start_password_reset(email: str) -> None:
         return
     token, digest = new_token()
     ttl = current_app.config["PASSWORD_RESET_TTL_SECONDS"]
-    reset = PasswordResetToken(user_id=user.id, token_hash=digest,
-                               expires_at=utcnow() + timedelta(seconds=ttl))
+    reset = PasswordResetToken(
+        user_id=user.id, token_hash=digest, expires_at=utcnow() + timedelta(seconds=ttl)
+    )
     db.session.add(reset)
     db.session.flush()
     language = user.language if user.language in current_app.config["LANGUAGES"] else "fr"
     link = public_url("auth.reset_password", lang_code=language, token=token)
     with force_locale(language):
         subject = _("Reset your password")
-    body = render_mail("password_reset", language, name=user.name, link=link,
-                       minutes=ttl // 60)
+    body = render_mail("password_reset", language, name=user.name, link=link, minutes=ttl // 60)
     send_mail(user.email, subject, body, language)
 
 
@@ -463,8 +489,9 @@ def grant_role(
     """Give the user `role` in the organisation (nothing happens if they hold it)."""
     role = Role(role)
     if _add_role(user, organisation.id, role):
-        audit.record("role.grant", actor=actor, organisation=organisation, target=user,
-                     role=role.value)
+        audit.record(
+            "role.grant", actor=actor, organisation=organisation, target=user, role=role.value
+        )
 
 
 def revoke_role(
@@ -479,19 +506,24 @@ def revoke_role(
     if not held:
         return
     if role == Role.org_admin:
-        admins = db.session.execute(
-            select(OrganisationRole).where(
-                OrganisationRole.organisation_id == organisation.id,
-                OrganisationRole.role == Role.org_admin,
+        admins = (
+            db.session.execute(
+                select(OrganisationRole).where(
+                    OrganisationRole.organisation_id == organisation.id,
+                    OrganisationRole.role == Role.org_admin,
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if len(admins) <= 1:
             raise AccountError(_("An organisation keeps at least one administrator."))
     for entry in held:
         user.roles.remove(entry)
     db.session.flush()
-    audit.record("role.revoke", actor=actor, organisation=organisation, target=user,
-                 role=role.value)
+    audit.record(
+        "role.revoke", actor=actor, organisation=organisation, target=user, role=role.value
+    )
 
 
 def create_coalition_admin(
@@ -507,8 +539,13 @@ def create_coalition_admin(
         problems = password_problems(password or "", email)
         if problems:
             raise PasswordRejected(problems)
-        user = User(email=email, name=name.strip(), password_hash=hash_password(password),
-                    is_coalition_admin=True, session_version=1)
+        user = User(
+            email=email,
+            name=name.strip(),
+            password_hash=hash_password(password),
+            is_coalition_admin=True,
+            session_version=1,
+        )
         db.session.add(user)
         db.session.flush()
     elif not user.is_coalition_admin:

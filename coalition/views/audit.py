@@ -27,22 +27,39 @@ def index():
     if action:
         query = query.where(AuditLogEntry.action == action)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    entries = db.session.execute(
-        query.order_by(AuditLogEntry.at.desc(), AuditLogEntry.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).scalars().all()
+    entries = (
+        db.session.execute(
+            query.order_by(AuditLogEntry.at.desc(), AuditLogEntry.id.desc())
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+        )
+        .scalars()
+        .all()
+    )
     user_ids = {e.actor_user_id for e in entries if e.actor_user_id}
-    actors = {u.id: u for u in db.session.execute(
-        select(User).where(User.id.in_(user_ids))).scalars()} if user_ids else {}
-    organisations = db.session.execute(
-        select(Organisation).order_by(Organisation.name)
-    ).scalars().all()
-    actions = db.session.execute(
-        select(AuditLogEntry.action).distinct().order_by(AuditLogEntry.action)
-    ).scalars().all()
+    actors = (
+        {u.id: u for u in db.session.execute(select(User).where(User.id.in_(user_ids))).scalars()}
+        if user_ids
+        else {}
+    )
+    organisations = (
+        db.session.execute(select(Organisation).order_by(Organisation.name)).scalars().all()
+    )
+    actions = (
+        db.session.execute(select(AuditLogEntry.action).distinct().order_by(AuditLogEntry.action))
+        .scalars()
+        .all()
+    )
     return render_template(
-        "coalition/audit/index.html", entries=entries, actors=actors,
-        organisations=organisations, org_names={o.id: o.name for o in organisations},
-        actions=actions, selected_org=org_id, selected_action=action, page=page,
-        pages=max(1, -(-total // PER_PAGE)), total=total,
+        "coalition/audit/index.html",
+        entries=entries,
+        actors=actors,
+        organisations=organisations,
+        org_names={o.id: o.name for o in organisations},
+        actions=actions,
+        selected_org=org_id,
+        selected_action=action,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        total=total,
     )

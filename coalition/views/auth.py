@@ -152,16 +152,21 @@ def _per_account() -> str:
 def throttled(view):
     """Limit failed attempts per address and per account (`LOGIN_RATE_LIMIT`)."""
     for key_func, scope in ((_per_address, "login-address"), (_per_account, "login-account")):
-        view = limiter.limit(login_rate_limit, key_func=key_func, methods=["POST"],
-                             deduct_when=_failed, scope=scope)(view)
+        view = limiter.limit(
+            login_rate_limit, key_func=key_func, methods=["POST"], deduct_when=_failed, scope=scope
+        )(view)
     return view
 
 
 def fail_login(reason: str, email: str = "") -> None:
     """Count a failed attempt and write it to the security log (never the password)."""
     g.login_failed = True
-    security_log.warning("login failed (%s) for %s from %s", reason,
-                         redacted(email) if email else "-", client_address())
+    security_log.warning(
+        "login failed (%s) for %s from %s",
+        reason,
+        redacted(email) if email else "-",
+        client_address(),
+    )
 
 
 @bp.before_app_request
@@ -288,8 +293,11 @@ def reset_password(token: str):
     try:
         reset = accounts.valid_reset_token(token)
     except accounts.TokenInvalid as error:
-        return render_template("coalition/auth/link_invalid.html", message=str(error),
-                               retry=url_for("auth.forgot_password")), 404
+        return render_template(
+            "coalition/auth/link_invalid.html",
+            message=str(error),
+            retry=url_for("auth.forgot_password"),
+        ), 404
     form = NewPasswordForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -316,17 +324,23 @@ def accept_invitation(token: str):
     try:
         invitation = accounts.pending_invitation(token)
     except accounts.TokenInvalid as error:
-        return render_template("coalition/auth/link_invalid.html", message=str(error),
-                               retry=None), 404
+        return render_template(
+            "coalition/auth/link_invalid.html", message=str(error), retry=None
+        ), 404
     existing = accounts.find_user(invitation.email)
-    form = AcceptForExistingUserForm() if existing else AcceptInvitationForm(
-        name=invitation.name or None)
+    form = (
+        AcceptForExistingUserForm()
+        if existing
+        else AcceptInvitationForm(name=invitation.name or None)
+    )
     problems: list[str] = []
     if form.validate_on_submit():
         try:
             user = accounts.accept_invitation(
-                token, getattr(form, "name", None) and form.name.data,
-                getattr(form, "password", None) and form.password.data)
+                token,
+                getattr(form, "name", None) and form.name.data,
+                getattr(form, "password", None) and form.password.data,
+            )
         except accounts.PasswordRejected as error:
             problems = error.problems
         except accounts.AccountError as error:
@@ -341,8 +355,13 @@ def accept_invitation(token: str):
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("staff.dashboard"))
     status = 400 if request.method == "POST" else 200
-    return render_template("coalition/auth/invitation.html", form=form, invitation=invitation,
-                           existing=existing, problems=problems), status
+    return render_template(
+        "coalition/auth/invitation.html",
+        form=form,
+        invitation=invitation,
+        existing=existing,
+        problems=problems,
+    ), status
 
 
 # --- the account page -------------------------------------------------------------------
@@ -369,9 +388,13 @@ def account():
             flash(_("Your password was changed. Your other sessions have ended."), "success")
             return redirect(url_for("auth.account"))
     status = 400 if request.method == "POST" else 200
-    return render_template("coalition/auth/account.html", form=form, problems=problems,
-                           disable_form=DisableTotpForm(formdata=None),
-                           totp_required=accounts.totp_required(user)), status
+    return render_template(
+        "coalition/auth/account.html",
+        form=form,
+        problems=problems,
+        disable_form=DisableTotpForm(formdata=None),
+        totp_required=accounts.totp_required(user),
+    ), status
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
@@ -390,15 +413,21 @@ def enrol_totp():
         if accounts.enable_totp(user, secret, form.code.data):
             session.pop("totp_enrolment_secret", None)
             db.session.commit()
-            flash(_("The second factor is on. You will be asked for a code at each login."),
-                  "success")
+            flash(
+                _("The second factor is on. You will be asked for a code at each login."), "success"
+            )
             return redirect(url_for("staff.dashboard"))
         error = _("This code is not correct. Check the time on your phone and try again.")
     uri = accounts.totp_provisioning_uri(user, secret)
     status = 400 if request.method == "POST" else 200
-    return render_template("coalition/auth/enrol_totp.html", form=form, error=error,
-                           secret=secret, qr_svg=accounts.totp_qr_svg(uri),
-                           required=accounts.totp_required(user)), status
+    return render_template(
+        "coalition/auth/enrol_totp.html",
+        form=form,
+        error=error,
+        secret=secret,
+        qr_svg=accounts.totp_qr_svg(uri),
+        required=accounts.totp_required(user),
+    ), status
 
 
 @bp.post("/account/second-factor/off")

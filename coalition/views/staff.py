@@ -36,8 +36,11 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=200)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     roles = SelectMultipleField(
-        _l("Roles"), choices=[], validators=[DataRequired(message=_l("Choose at least one role."))],
-        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        _l("Roles"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
     )
     language = SelectField(_l("Language of the invitation"), choices=[])
     submit = SubmitField(_l("Send the invitation"))
@@ -71,9 +74,15 @@ def dashboard():
     """The user's organisations, their roles there and what those roles let them do."""
     user = current_user()
     org_ids = access.organisation_ids(user)
-    organisations = db.session.execute(
-        select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
-    ).scalars().all() if org_ids else []
+    organisations = (
+        db.session.execute(
+            select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name)
+        )
+        .scalars()
+        .all()
+        if org_ids
+        else []
+    )
     return render_template(
         "coalition/staff/dashboard.html",
         organisations=organisations,
@@ -108,15 +117,25 @@ def people(org_id: int):
     organisation = _organisation_for_staff_management(org_id)
     form = InviteForm(language=current_language())
     if form.validate_on_submit():
-        accounts.invite_user(form.email.data, form.name.data, organisation, form.roles.data,
-                             current_user(), form.language.data)
+        accounts.invite_user(
+            form.email.data,
+            form.name.data,
+            organisation,
+            form.roles.data,
+            current_user(),
+            form.language.data,
+        )
         db.session.commit()
         flash(_("The invitation was sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("staff.people", org_id=org_id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "coalition/staff/people.html", organisation=organisation, people=_people(organisation),
-        form=form, remove_form=RemoveRoleForm(formdata=None), role_labels=role_labels(),
+        "coalition/staff/people.html",
+        organisation=organisation,
+        people=_people(organisation),
+        form=form,
+        remove_form=RemoveRoleForm(formdata=None),
+        role_labels=role_labels(),
         invitations=accounts.pending_invitations(organisation),
         grant_form=GrantRoleForm(formdata=None),
         withdraw_form=WithdrawInvitationForm(formdata=None),
@@ -159,8 +178,10 @@ def grant_role(org_id: int, user_id: int):
         abort(400)
     accounts.grant_role(member, organisation, Role(form.role.data), current_user())
     db.session.commit()
-    flash(_("%(name)s is now %(role)s.", name=member.name,
-            role=role_labels()[Role(form.role.data)]), "success")
+    flash(
+        _("%(name)s is now %(role)s.", name=member.name, role=role_labels()[Role(form.role.data)]),
+        "success",
+    )
     return redirect(url_for("staff.people", org_id=org_id))
 
 

@@ -22,8 +22,11 @@ VALID_BODY: dict[str, Any] = {
     "locations": [{"postcode": "1080", "country": "BE"}],
     "capacity": {"status": "open", "places": 12},
     "cost": "free",
-    "apply": {"url": "https://example.org/apply", "email": "intake@example.org",
-              "phone": "+32 2 123 45 67"},
+    "apply": {
+        "url": "https://example.org/apply",
+        "email": "intake@example.org",
+        "phone": "+32 2 123 45 67",
+    },
 }
 
 
@@ -42,8 +45,16 @@ def body(**changes: Any) -> dict[str, Any]:
 def org_with_branch(make_org, db):
     """An organisation with a branch in Molenbeek (1080)."""
     org = make_org("Duo for a Job Test")
-    db.session.add(Branch(organisation=org, name="Molenbeek", postcode="1080",
-                          city="Molenbeek-Saint-Jean", country="BE",
-                          latitude=50.855, longitude=4.32))
+    db.session.add(
+        Branch(
+            organisation=org,
+            name="Molenbeek",
+            postcode="1080",
+            city="Molenbeek-Saint-Jean",
+            country="BE",
+            latitude=50.855,
+            longitude=4.32,
+        )
+    )
     db.session.flush()
     return org

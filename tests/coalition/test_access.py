@@ -12,7 +12,8 @@ from coalition.models import Role
 def two_orgs(make_org, make_user):
     a, b = make_org("Org A"), make_org("Org B")
     return {
-        "a": a, "b": b,
+        "a": a,
+        "b": b,
         "admin_a": make_user(a, roles=("org_admin",)),
         "admin_b": make_user(b, roles=("org_admin",)),
         "editor_a": make_user(a, roles=("editor",)),
@@ -49,9 +50,16 @@ def test_org_a_admin_cannot_reach_org_b_people(client, login, two_orgs):
     login(two_orgs["admin_a"])
     b, editor_b = two_orgs["b"], two_orgs["editor_b"]
     for method, url in _routes(b.id, editor_b.id):
-        response = getattr(client, method)(url, data={
-            "email": "x@example.org", "name": "X", "roles": ["editor"], "language": "en",
-            "role": "org_admin"})
+        response = getattr(client, method)(
+            url,
+            data={
+                "email": "x@example.org",
+                "name": "X",
+                "roles": ["editor"],
+                "language": "en",
+                "role": "org_admin",
+            },
+        )
         assert response.status_code == 404, url
     assert {r.role for r in editor_b.roles} == {Role.editor}
 

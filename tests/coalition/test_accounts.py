@@ -74,7 +74,8 @@ def test_invitation_mails_a_link_and_stores_only_a_hash(app, ctx, make_org, make
     org = make_org("Duo for a Job")
     admin = make_user(org, roles=("org_admin",))
     invitation, token = accounts.invite_user(
-        "New.Person@Example.org", "New Person", org, ["editor"], admin, "nl")
+        "New.Person@Example.org", "New Person", org, ["editor"], admin, "nl"
+    )
     assert invitation.email == "new.person@example.org"
     assert token not in invitation.token_hash
     assert invitation.token_hash == accounts.token_hash(token)
@@ -90,17 +91,22 @@ def test_invitation_mails_a_link_and_stores_only_a_hash(app, ctx, make_org, make
 def db_entry(action: str) -> AuditLogEntry:
     from coalition.extensions import db
 
-    return db.session.execute(
-        select(AuditLogEntry)
-        .where(AuditLogEntry.action == action)
-        .order_by(AuditLogEntry.id.desc())
-    ).scalars().first()
+    return (
+        db.session.execute(
+            select(AuditLogEntry)
+            .where(AuditLogEntry.action == action)
+            .order_by(AuditLogEntry.id.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
 def test_accepting_an_invitation_creates_the_account_with_its_roles(ctx, make_org):
     org = make_org()
     _invitation, token = accounts.invite_user(
-        "p@example.org", "P", org, ["editor", "policy_author"], None, "fr")
+        "p@example.org", "P", org, ["editor", "policy_author"], None, "fr"
+    )
     user = accounts.accept_invitation(token, "Pat", PASSWORD)
     assert user.name == "Pat" and user.language == "fr"
     assert {r.role for r in user.roles} == {Role.editor, Role.policy_author}
@@ -132,12 +138,15 @@ def test_an_existing_user_just_gains_the_roles(ctx, make_org, make_user):
     first, second = make_org(), make_org()
     user = make_user(first, roles=("editor",), email="known@example.org")
     old_hash = user.password_hash
-    _invitation, token = accounts.invite_user("known@example.org", "", second,
-                                              ["referral_officer"], None, "en")
+    _invitation, token = accounts.invite_user(
+        "known@example.org", "", second, ["referral_officer"], None, "en"
+    )
     assert accounts.accept_invitation(token, None, None) is user
     assert user.password_hash == old_hash
     assert {(r.organisation_id, r.role) for r in user.roles} == {
-        (first.id, Role.editor), (second.id, Role.referral_officer)}
+        (first.id, Role.editor),
+        (second.id, Role.referral_officer),
+    }
 
 
 def test_a_new_account_needs_a_good_password(ctx, make_org):
@@ -150,8 +159,9 @@ def test_a_new_account_needs_a_good_password(ctx, make_org):
 
 
 def test_coalition_invitation(ctx):
-    _invitation, token = accounts.invite_user("office@example.org", "", None, [], None, "fr",
-                                              coalition_admin=True)
+    _invitation, token = accounts.invite_user(
+        "office@example.org", "", None, [], None, "fr", coalition_admin=True
+    )
     assert accounts.accept_invitation(token, "Office", PASSWORD).is_coalition_admin
 
 
@@ -256,8 +266,9 @@ def test_totp_enrolment_and_verification(ctx, make_user):
     assert uri.startswith("otpauth://totp/") and secret in uri
     svg = accounts.totp_qr_svg(uri)
     assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org", "")
-    assert not accounts.enable_totp(user, secret, "000000" if pyotp.TOTP(secret).now() != "000000"
-                                    else "111111")
+    assert not accounts.enable_totp(
+        user, secret, "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    )
     totp = pyotp.TOTP(secret)
     assert accounts.enable_totp(user, secret, totp.now())
     assert user.totp_secret == secret
@@ -342,23 +353,38 @@ def test_create_coalition_admin(ctx, make_user):
 def test_cli_create_admin(app, runner):
     from coalition.extensions import db
 
-    result = runner.invoke(args=["coalition", "create-admin", "--email", "cli@example.org",
-                                 "--name", "Cli Admin", "--password", PASSWORD])
+    result = runner.invoke(
+        args=[
+            "coalition",
+            "create-admin",
+            "--email",
+            "cli@example.org",
+            "--name",
+            "Cli Admin",
+            "--password",
+            PASSWORD,
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.execute(select(User).where(User.email == "cli@example.org")).scalar_one()
     assert user.is_coalition_admin
     assert PASSWORD not in result.output
     # Again, prompting for nothing: the account exists and stays an admin.
-    again = runner.invoke(args=["coalition", "create-admin", "--email", "cli@example.org",
-                                "--name", "Cli Admin"])
+    again = runner.invoke(
+        args=["coalition", "create-admin", "--email", "cli@example.org", "--name", "Cli Admin"]
+    )
     assert again.exit_code == 0, again.output
 
 
 def test_cli_create_admin_prompts_and_checks_the_password(app, runner):
-    result = runner.invoke(args=["coalition", "create-admin", "--email", "prompt@example.org",
-                                 "--name", "Prompted"], input="short\nshort\n")
+    result = runner.invoke(
+        args=["coalition", "create-admin", "--email", "prompt@example.org", "--name", "Prompted"],
+        input="short\nshort\n",
+    )
     assert result.exit_code != 0
     assert "12" in result.output
-    ok = runner.invoke(args=["coalition", "create-admin", "--email", "prompt@example.org",
-                             "--name", "Prompted"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    ok = runner.invoke(
+        args=["coalition", "create-admin", "--email", "prompt@example.org", "--name", "Prompted"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert ok.exit_code == 0, ok.output

@@ -16,13 +16,25 @@ def test_production_refuses_the_default_secret(tmp_path):
 
 def test_production_refuses_demo_mode(tmp_path):
     with pytest.raises(ConfigurationError, match="DEMO_MODE"):
-        create_app({"PLATFORM_ENV": "production", "SECRET_KEY": "x" * 40, "DEMO_MODE": True,
-                    "INSTANCE_PATH": str(tmp_path)})
+        create_app(
+            {
+                "PLATFORM_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "DEMO_MODE": True,
+                "INSTANCE_PATH": str(tmp_path),
+            }
+        )
 
 
 def test_configuration_comes_from_the_environment(tmp_path):
-    config = load_config({"DATABASE_URL": "postgres://u@h/db", "ELASTICSEARCH_URL": "http://es:9200",
-                          "REDIS_URL": "redis://r:6379/0"}, instance_path=tmp_path)
+    config = load_config(
+        {
+            "DATABASE_URL": "postgres://u@h/db",
+            "ELASTICSEARCH_URL": "http://es:9200",
+            "REDIS_URL": "redis://r:6379/0",
+        },
+        instance_path=tmp_path,
+    )
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
     assert config["SEARCH_BACKEND"] == "elasticsearch"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
@@ -45,7 +57,12 @@ def test_readiness_reports_an_unreachable_database(make_app, tmp_path):
 
 @pytest.mark.parametrize(
     ("accept", "expected"),
-    [("nl-BE,nl;q=0.9,en;q=0.5", "/nl/"), ("en-GB,en", "/en/"), ("fr-BE", "/fr/"), ("de-DE", "/fr/")],
+    [
+        ("nl-BE,nl;q=0.9,en;q=0.5", "/nl/"),
+        ("en-GB,en", "/en/"),
+        ("fr-BE", "/fr/"),
+        ("de-DE", "/fr/"),
+    ],
 )
 def test_root_follows_the_browser_language(client, accept, expected):
     response = client.get("/", headers={"Accept-Language": accept})
@@ -76,8 +93,10 @@ def test_pages_load_nothing_from_elsewhere(client):
     assert "https://" not in html
 
 
-@pytest.mark.parametrize(("lang", "words"), [("fr", "Page introuvable"), ("nl", "Pagina niet gevonden"),
-                                            ("en", "Page not found")])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", "Page introuvable"), ("nl", "Pagina niet gevonden"), ("en", "Page not found")],
+)
 def test_not_found_page_in_the_visitors_language(client, lang, words):
     response = client.get(f"/{lang}/no-such-page")
     assert response.status_code == 404

@@ -21,10 +21,16 @@ def test_record_keeps_who_what_and_the_object(app, db, make_org, make_user):
 
 
 def test_record_drops_secrets_whatever_the_caller_passes(app, db):
-    entry = audit.record("client.rotate", client_id="client-1", organisation=None,
-                         password="hunter2", token="abc", client_secret="s3cr3t",
-                         nested={"api_key": "k", "reason": "rotation", "TOTP": "123456"},
-                         role="editor")
+    entry = audit.record(
+        "client.rotate",
+        client_id="client-1",
+        organisation=None,
+        password="hunter2",
+        token="abc",
+        client_secret="s3cr3t",
+        nested={"api_key": "k", "reason": "rotation", "TOTP": "123456"},
+        role="editor",
+    )
     assert entry.details == {"nested": {"reason": "rotation"}, "role": "editor"}
     assert entry.actor_client_id == "client-1"
     for secret in ("hunter2", "abc", "s3cr3t", "123456"):
@@ -38,9 +44,15 @@ def test_invitation_and_acceptance_are_audited_without_the_token(app, db, make_o
         accounts.invite_user("audited@example.org", "Aud", org, ["editor"], admin, "en")
         token = token_from(mails_to(app, "audited@example.org")[-1])
         accounts.accept_invitation(token, "Aud", PASSWORD)
-    entries = db.session.execute(
-        select(AuditLogEntry).where(AuditLogEntry.organisation_id == org.id)
-        .order_by(AuditLogEntry.id)).scalars().all()
+    entries = (
+        db.session.execute(
+            select(AuditLogEntry)
+            .where(AuditLogEntry.organisation_id == org.id)
+            .order_by(AuditLogEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     assert [e.action for e in entries] == ["user.invite", "invitation.accept"]
     for entry in entries:
         text = str(entry.details)

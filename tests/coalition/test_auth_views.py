@@ -38,8 +38,9 @@ def copy_of_cookie(app: Flask, client):
 # --- login ---
 
 
-@pytest.mark.parametrize(("lang", "title"), [("fr", "Connexion"), ("nl", "Aanmelden"),
-                                             ("en", "Staff login")])
+@pytest.mark.parametrize(
+    ("lang", "title"), [("fr", "Connexion"), ("nl", "Aanmelden"), ("en", "Staff login")]
+)
 def test_login_page_in_each_language(client, lang, title):
     response = client.get(f"/{lang}/login")
     assert response.status_code == 200
@@ -79,8 +80,9 @@ def test_session_cookie_flags(make_app, db, make_user):
     app = make_app(SESSION_COOKIE_SECURE=True)
     user = make_user(email="cookie@example.org")
     client = app.test_client()
-    response = client.post("/en/login", data={"email": user.email, "password": PASSWORD},
-                           base_url="https://localhost")
+    response = client.post(
+        "/en/login", data={"email": user.email, "password": PASSWORD}, base_url="https://localhost"
+    )
     assert response.status_code == 302
     [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(COOKIE + "=")]
     flags = {part.strip().split("=")[0].lower(): part for part in cookie.split(";")}
@@ -173,25 +175,29 @@ def test_reset_password_through_the_mail(app, client, make_user):
     link = _reset_link(app, client, user.email)
     assert link.startswith("/fr/reset/")
     assert client.get(link).status_code == 200
-    response = client.post(link, data={"password": "my new long password",
-                                       "confirm": "my new long password"})
+    response = client.post(
+        link, data={"password": "my new long password", "confirm": "my new long password"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     assert form_login(client, user.email, "my new long password").status_code == 302
     # The link works once.
     again = client.get(link)
     assert again.status_code == 404
-    assert "Ask for a new link" in again.get_data(as_text=True) or "nouveau lien" in \
-        again.get_data(as_text=True)
+    assert "Ask for a new link" in again.get_data(as_text=True) or "nouveau lien" in again.get_data(
+        as_text=True
+    )
 
 
 def test_an_expired_reset_link_is_refused(app, client, make_user):
     user = make_user(email="expired-reset@example.org")
     link = _reset_link(app, client, user.email)
     with app.test_request_context():
-        accounts.valid_reset_token(link.rsplit("/", 1)[1]).expires_at = (
-            utcnow() - timedelta(seconds=1))
-    response = client.post(link, data={"password": "my new long password",
-                                       "confirm": "my new long password"})
+        accounts.valid_reset_token(link.rsplit("/", 1)[1]).expires_at = utcnow() - timedelta(
+            seconds=1
+        )
+    response = client.post(
+        link, data={"password": "my new long password", "confirm": "my new long password"}
+    )
     assert response.status_code == 404
     assert form_login(client, user.email, "my new long password").status_code == 200
 
@@ -210,8 +216,9 @@ def test_a_reset_ends_the_other_sessions(app, client, make_user):
     form_login(client, user.email)
     attacker = copy_of_cookie(app, client)
     link = _reset_link(app, app.test_client(), user.email)
-    app.test_client().post(link, data={"password": "my new long password",
-                                       "confirm": "my new long password"})
+    app.test_client().post(
+        link, data={"password": "my new long password", "confirm": "my new long password"}
+    )
     assert not is_signed_in(attacker)
     assert not is_signed_in(client)
 
@@ -228,8 +235,14 @@ def test_accept_an_invitation_in_the_invitees_language(app, client, make_org, ma
     assert link.startswith("/nl/invitation/")
     page = client.get(link)
     assert page.status_code == 200 and 'lang="nl"' in page.get_data(as_text=True)
-    response = client.post(link, data={"name": "New Bie", "password": "a long new password",
-                                       "confirm": "a long new password"})
+    response = client.post(
+        link,
+        data={
+            "name": "New Bie",
+            "password": "a long new password",
+            "confirm": "a long new password",
+        },
+    )
     assert response.status_code == 302
     assert is_signed_in(client)
     dashboard = client.get("/en/staff/").get_data(as_text=True)
@@ -242,10 +255,13 @@ def test_an_expired_invitation_link(app, client, make_org):
     org = make_org()
     with app.test_request_context("/en/"):
         invitation, token = accounts.invite_user(
-            "late@example.org", "", org, ["editor"], None, "en")
+            "late@example.org", "", org, ["editor"], None, "en"
+        )
         invitation.expires_at = utcnow() - timedelta(seconds=1)
-    response = client.post(f"/en/invitation/{token}", data={
-        "name": "Late", "password": "a long new password", "confirm": "a long new password"})
+    response = client.post(
+        f"/en/invitation/{token}",
+        data={"name": "Late", "password": "a long new password", "confirm": "a long new password"},
+    )
     assert response.status_code == 404
     assert not is_signed_in(client)
 
@@ -277,8 +293,9 @@ def test_login_with_a_second_factor(client, make_user):
     response = form_login(client, user.email)
     assert response.headers["Location"] == "/en/login/code"
     assert not is_signed_in(client)
-    wrong = client.post("/en/login/code", data={"code": "000000" if totp.now() != "000000"
-                                                 else "111111"})
+    wrong = client.post(
+        "/en/login/code", data={"code": "000000" if totp.now() != "000000" else "111111"}
+    )
     assert "not correct" in wrong.get_data(as_text=True)
     done = client.post("/en/login/code", data={"code": totp.now()})
     assert done.headers["Location"] == "/en/staff/"
@@ -312,8 +329,7 @@ def test_admins_must_enrol_a_second_factor_outside_demo_mode(make_app, db, make_
     form_login(client, admin.email)
     response = client.get("/en/staff/")
     assert response.headers["Location"] == "/en/account/second-factor"
-    assert client.get(f"/en/staff/{org.id}/people").headers["Location"].endswith(
-        "/second-factor")
+    assert client.get(f"/en/staff/{org.id}/people").headers["Location"].endswith("/second-factor")
     page = client.get("/en/account/second-factor").get_data(as_text=True)
     assert "<svg" in page
     secret = re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
@@ -369,9 +385,14 @@ def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client,
     form_login(client, user.email)
     other_device = app.test_client()
     form_login(other_device, user.email)
-    response = client.post("/en/account", data={
-        "current": PASSWORD, "password": "another long password",
-        "confirm": "another long password"})
+    response = client.post(
+        "/en/account",
+        data={
+            "current": PASSWORD,
+            "password": "another long password",
+            "confirm": "another long password",
+        },
+    )
     assert response.status_code == 302
     assert is_signed_in(client)
     assert not is_signed_in(other_device)
@@ -380,9 +401,14 @@ def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client,
 def test_changing_the_password_needs_the_current_one(client, make_user, login):
     user = make_user()
     login(user)
-    response = client.post("/en/account", data={
-        "current": "not my password", "password": "another long password",
-        "confirm": "another long password"})
+    response = client.post(
+        "/en/account",
+        data={
+            "current": "not my password",
+            "password": "another long password",
+            "confirm": "another long password",
+        },
+    )
     assert response.status_code == 400
     assert 'id="current-error"' in response.get_data(as_text=True)
 
@@ -418,10 +444,16 @@ def test_failed_logins_are_throttled_per_account(throttled_app, make_user):
     user = make_user()
     client = throttled_app.test_client()
     for n in range(3):
-        client.post("/en/login", data={"email": user.email, "password": "wrong password!"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
-    response = client.post("/en/login", data={"email": user.email, "password": PASSWORD},
-                           environ_base={"REMOTE_ADDR": "10.0.0.99"})
+        client.post(
+            "/en/login",
+            data={"email": user.email, "password": "wrong password!"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        )
+    response = client.post(
+        "/en/login",
+        data={"email": user.email, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.99"},
+    )
     assert response.status_code == 429
 
 
@@ -445,9 +477,16 @@ def test_every_form_of_the_accounts_area_needs_its_csrf_token(make_app, db, make
         session["user_id"] = admin.id
         session["session_version"] = admin.session_version
     urls = [
-        "/en/login", "/en/login/code", "/en/logout", "/en/forgot-password", "/en/reset/anything",
-        "/en/invitation/anything", "/en/account", "/en/account/second-factor",
-        "/en/account/second-factor/off", f"/en/staff/{org.id}/people",
+        "/en/login",
+        "/en/login/code",
+        "/en/logout",
+        "/en/forgot-password",
+        "/en/reset/anything",
+        "/en/invitation/anything",
+        "/en/account",
+        "/en/account/second-factor",
+        "/en/account/second-factor/off",
+        f"/en/staff/{org.id}/people",
         f"/en/staff/{org.id}/people/{member.id}/roles/editor/remove",
         f"/en/staff/{org.id}/people/{member.id}/roles",
         f"/en/staff/{org.id}/invitations/1/withdraw",
@@ -465,6 +504,7 @@ def test_a_form_with_its_csrf_token_is_accepted(make_app, db, make_user):
     client = app.test_client()
     html = client.get("/en/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    response = client.post("/en/login", data={"email": user.email, "password": PASSWORD,
-                                              "csrf_token": token})
+    response = client.post(
+        "/en/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302

@@ -12,8 +12,10 @@ from coalition.mail import public_url, redacted, render_mail, send_mail
 def read_mails(app) -> list:
     """Every mail the file backend wrote, oldest first."""
     folder = Path(app.config["MAIL_FILE_DIR"])
-    return [BytesParser(policy=policy.default).parsebytes(p.read_bytes())
-            for p in sorted(folder.glob("*.eml"))]
+    return [
+        BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+        for p in sorted(folder.glob("*.eml"))
+    ]
 
 
 def test_file_backend_writes_a_message(app, tmp_path, make_app):
@@ -83,8 +85,9 @@ def test_smtp_backend_talks_smtp(make_app):
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    other = make_app(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=port,
-                     SMTP_STARTTLS=False)
+    other = make_app(
+        MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False
+    )
     with other.app_context():
         send_mail("someone@example.org", "Via SMTP", "Hallo daar", "nl")
     thread.join(timeout=10)

@@ -23,16 +23,22 @@ from tests.coalition._programmes import body, org_with_branch  # noqa: F401 - fi
 
 def outbox_rows(db, programme_id):
     return db.session.execute(
-        select(func.count()).select_from(OutboxEntry).where(OutboxEntry.object_id == programme_id,
-                                                            OutboxEntry.kind == "programme")
+        select(func.count())
+        .select_from(OutboxEntry)
+        .where(OutboxEntry.object_id == programme_id, OutboxEntry.kind == "programme")
     ).scalar_one()
 
 
 def test_create_resolves_the_branch_and_geocodes_other_postcodes(db, org_with_branch):
     programme = services.create_programme(
         org_with_branch,
-        body(locations=[{"postcode": "1080", "country": "BE"}, {"postcode": "9000"},
-                        {"postcode": "1080"}]),
+        body(
+            locations=[
+                {"postcode": "1080", "country": "BE"},
+                {"postcode": "9000"},
+                {"postcode": "1080"},
+            ]
+        ),
     )
     assert programme.status == ProgrammeStatus.draft
     assert programme.titles == {"fr": "Mentorat vers l'emploi", "nl": "Mentoring naar werk"}
@@ -45,8 +51,9 @@ def test_create_resolves_the_branch_and_geocodes_other_postcodes(db, org_with_br
 
 def test_an_unknown_postcode_is_an_error_at_its_location(app, db, org_with_branch):
     with app.test_request_context("/en/"), pytest.raises(ValidationError) as caught:
-        services.create_programme(org_with_branch, body(locations=[{"postcode": "1080"},
-                                                                   {"postcode": "9999"}]))
+        services.create_programme(
+            org_with_branch, body(locations=[{"postcode": "1080"}, {"postcode": "9999"}])
+        )
     assert error_pointers(caught.value.messages) == [
         {"pointer": "/locations/1/postcode", "detail": "Unknown postcode."}
     ]
@@ -102,8 +109,9 @@ def test_publish_unpublish_archive_transitions(db, org_with_branch):
 
 
 def test_upsert_creates_then_updates_by_external_id(db, org_with_branch, make_org):
-    created, was_created = services.upsert_programme(org_with_branch, "crm-42",
-                                                     body(status="published"))
+    created, was_created = services.upsert_programme(
+        org_with_branch, "crm-42", body(status="published")
+    )
     assert was_created and created.status == ProgrammeStatus.published
     updated, was_created = services.upsert_programme(
         org_with_branch, "crm-42", body(capacity={"status": "full", "places": 0})
@@ -119,18 +127,24 @@ def test_the_dumped_programme_is_the_federation_body(app, db, org_with_branch):
     programme = services.create_programme(org_with_branch, body(status="published"))
     with app.test_request_context("/en/"):
         dumped = ProgrammeSchema().dump(programme)
-        for read_only in ("id", "external_id", "organisation", "updated_at", "published_at",
-                          "unpublished_reason"):
+        for read_only in (
+            "id",
+            "external_id",
+            "organisation",
+            "updated_at",
+            "published_at",
+            "unpublished_reason",
+        ):
             assert read_only in dumped
         assert dumped["id"] == str(programme.uuid)
         assert dumped["organisation"]["id"] == str(org_with_branch.uuid)
-        assert dumped["locations"] == [{"postcode": "1080", "country": "BE",
-                                        "city": "Molenbeek-Saint-Jean"}]
+        assert dumped["locations"] == [
+            {"postcode": "1080", "country": "BE", "city": "Molenbeek-Saint-Jean"}
+        ]
         assert dumped["capacity"] == {"status": "open", "places": 12}
         assert dumped["status"] == "published"
         # What is read can be written back (minus the read-only fields).
-        writable = {k: v for k, v in dumped.items()
-                    if not ProgrammeSchema().fields[k].dump_only}
+        writable = {k: v for k, v in dumped.items() if not ProgrammeSchema().fields[k].dump_only}
         for location in writable["locations"]:
             location.pop("city")
         ProgrammeSchema().load(writable)
@@ -198,8 +212,9 @@ def test_flag_stale_mails_the_editors(app, db, runner, org_with_branch, make_use
     assert f"/nl/staff/programmes/{org_with_branch.id}/" in text
 
 
-def test_the_worker_is_woken_after_a_commit_that_wrote_the_outbox(app, db, org_with_branch,
-                                                                  monkeypatch):
+def test_the_worker_is_woken_after_a_commit_that_wrote_the_outbox(
+    app, db, org_with_branch, monkeypatch
+):
     ran = threading.Event()
     probe = worker.Job("probe", lambda: ran.set() or 0, interval=1e12)
     monkeypatch.setattr(worker, "_jobs", {"probe": probe})
@@ -256,16 +271,19 @@ def test_a_change_of_places_alone_moves_updated_at(db, org_with_branch):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=10,
 )
 field_values = st.sampled_from(sorted(body())).flatmap(
-    lambda key: st.tuples(st.just(key), json_values | st.text(max_size=400)))
+    lambda key: st.tuples(st.just(key), json_values | st.text(max_size=400))
+)
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(changes=st.lists(field_values, max_size=4))
 def test_any_body_is_saved_or_refused_never_a_crash(app, db, org_with_branch, changes):
     data = body()

@@ -22,9 +22,24 @@ def fresh_templates(tmp_path_factory):
         sys.path.pop(0)
     for part in PARTS:
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-             "-k", "_l", "-k", "lazy_gettext", "-o", str(out / f"{part}.pot"), *sources(part)],
-            check=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "-q",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "-o",
+                str(out / f"{part}.pot"),
+                *sources(part),
+            ],
+            check=True,
+            cwd=ROOT,
         )
     return out
 
@@ -43,7 +58,9 @@ def test_every_message_is_translated(fresh_templates, part, locale):
     translated = {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
-        if m.id and "fuzzy" not in m.flags and (all(m.string) if isinstance(m.string, tuple) else m.string)
+        if m.id
+        and "fuzzy" not in m.flags
+        and (all(m.string) if isinstance(m.string, tuple) else m.string)
     }
     missing = sorted(wanted - translated)
     assert not missing, f"untranslated in {part}/{locale}: {missing[:10]}"

@@ -35,7 +35,7 @@ def test_dutch_queries_find_the_dutch_job_mentoring(search, q):
 
 
 def test_three_words_find_programmes_matching_all_but_one(search):
-    """"werk zoeken mentor": the two with every word first, then those with two of them."""
+    """ "werk zoeken mentor": the two with every word first, then those with two of them."""
     found = ids(search(q="werk zoeken mentor", lang="nl"))
     assert set(found[:2]) == {1, 8}
     assert len(found) > 2
@@ -43,7 +43,7 @@ def test_three_words_find_programmes_matching_all_but_one(search):
 
 
 def test_synonyms_find_each_other_across_languages(search):
-    """"mentoraat" (Dutch) also finds "mentor" and "mentorat"; "mentor" finds "mentorat"."""
+    """ "mentoraat" (Dutch) also finds "mentor" and "mentorat"; "mentor" finds "mentorat"."""
     assert {1, 8} <= set(ids(search(q="mentoraat")))
     assert 1 in ids(search(q="mentor emploi"))
     assert ids(search(q="mentorat emploi"))[0] == 1
