@@ -121,6 +121,8 @@ def load_config(
         #: lifetime of access tokens in seconds (at most 300)
         "OAUTH_ACCESS_TOKEN_LIFETIME": min(_int(env.get("OAUTH_ACCESS_TOKEN_LIFETIME"), 300), 300),
         "OAUTH_TOKEN_RATE_LIMIT": env.get("OAUTH_TOKEN_RATE_LIMIT", "1200 per minute"),
+        #: algorithm of newly created signing keys: ES256 (default, fast) or RS256
+        "OAUTH_SIGNING_ALG": env.get("OAUTH_SIGNING_ALG", "ES256"),
     }
 
 

@@ -93,9 +93,14 @@ def json_body() -> Any:
     :raise HTTPException: 415 when it is not JSON, 400 when it is malformed.
     """
     if request.mimetype not in JSON_TYPES:
-        abort(problem(415, "Unsupported Media Type",
-                      "Send the body as application/json.",
-                      headers={"Accept-Post": "application/json"}))
+        abort(
+            problem(
+                415,
+                "Unsupported Media Type",
+                "Send the body as application/json.",
+                headers={"Accept-Post": "application/json"},
+            )
+        )
 
     def refuse_constant(name: str) -> Any:
         raise ValueError(f"{name} is not JSON")
@@ -108,8 +113,9 @@ def json_body() -> Any:
 
 def invalid_body(error: ValidationError, title: str = "Invalid body") -> Response:
     """422 with one pointer per invalid field."""
-    return problem(422, title, "Some fields are invalid; see errors.",
-                   errors=error_pointers(error.messages))
+    return problem(
+        422, title, "Some fields are invalid; see errors.", errors=error_pointers(error.messages)
+    )
 
 
 def query_args(schema: Any) -> dict[str, Any]:
@@ -120,8 +126,10 @@ def query_args(schema: Any) -> dict[str, Any]:
     try:
         return schema.load(request.args.to_dict(flat=True))
     except ValidationError as error:
-        errors = [{"parameter": str(name), "detail": "; ".join(map(str, messages))}
-                  for name, messages in error.normalized_messages().items()]
+        errors = [
+            {"parameter": str(name), "detail": "; ".join(map(str, messages))}
+            for name, messages in error.normalized_messages().items()
+        ]
         abort(problem(400, "Invalid query parameters", errors=errors))
 
 
@@ -131,9 +139,14 @@ def checked_external_id(external_id: str) -> str:
     :raise HTTPException: 400 otherwise.
     """
     if not EXTERNAL_ID.fullmatch(external_id):
-        abort(problem(400, "Invalid external id",
-                      "Use 1 to 100 letters, digits and . _ : ~ - (starting with a letter or "
-                      "digit).", errors=[{"parameter": "external_id", "detail": "Invalid."}]))
+        abort(
+            problem(
+                400,
+                "Invalid external id",
+                "Use 1 to 100 letters, digits and . _ : ~ - (starting with a letter or digit).",
+                errors=[{"parameter": "external_id", "detail": "Invalid."}],
+            )
+        )
     return external_id
 
 
@@ -163,13 +176,22 @@ def finish_call(response: Response) -> Response:
         unit_of_work.discard_failed_work()
     token = g.get("federation_token")
     if token is None:
-        log.info("federation call refused: %s %s -> %s", request.method, request.path,
-                 response.status_code)
+        log.info(
+            "federation call refused: %s %s -> %s",
+            request.method,
+            request.path,
+            response.status_code,
+        )
         return response
     try:
-        record("api.call", client_id=token.client_id, organisation=token.organisation_id,
-               route=request.url_rule.rule if request.url_rule else request.path,
-               method=request.method, status=response.status_code)
+        record(
+            "api.call",
+            client_id=token.client_id,
+            organisation=token.organisation_id,
+            route=request.url_rule.rule if request.url_rule else request.path,
+            method=request.method,
+            status=response.status_code,
+        )
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
@@ -190,13 +212,18 @@ def put_programme(external_id: str):
     body = json_body()
     token = current_token()
     try:
-        programme, created = upsert_programme(token.organisation, external_id, body,
-                                              client_id=token.client_id)
+        programme, created = upsert_programme(
+            token.organisation, external_id, body, client_id=token.client_id
+        )
     except ValidationError as error:
         return invalid_body(error, "Invalid programme")
     except ProgrammeStateError as error:
-        return problem(422, "Invalid status change", error.message,
-                       errors=[{"pointer": error.pointer, "detail": error.message}])
+        return problem(
+            422,
+            "Invalid status change",
+            error.message,
+            errors=[{"pointer": error.pointer, "detail": error.message}],
+        )
     response = jsonify(_PROGRAMME_SCHEMA.dump(programme))
     response.status_code = 201 if created else 200
     if created:
@@ -230,11 +257,17 @@ def list_programmes():
     if "modified_after" in args:
         conditions.append(Programme.updated_at > args["modified_after"])
     total = db.session.scalar(select(func.count()).select_from(Programme).where(*conditions))
-    items = db.session.execute(
-        select(Programme).where(*conditions)
-        .order_by(Programme.updated_at, Programme.id)
-        .offset((page - 1) * per_page).limit(per_page)
-    ).scalars().all()
+    items = (
+        db.session.execute(
+            select(Programme)
+            .where(*conditions)
+            .order_by(Programme.updated_at, Programme.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        .scalars()
+        .all()
+    )
 
     def link(number: int) -> str:
         params = {"page": number, "per_page": per_page}
@@ -242,14 +275,18 @@ def list_programmes():
             params["modified_after"] = request.args["modified_after"]
         return url_for(".list_programmes", _external=True, **params)
 
-    return jsonify(ProgrammePageSchema().dump({
-        "items": items,
-        "page": page,
-        "per_page": per_page,
-        "total_items": total,
-        "next": link(page + 1) if page * per_page < total else None,
-        "prev": link(page - 1) if page > 1 else None,
-    }))
+    return jsonify(
+        ProgrammePageSchema().dump(
+            {
+                "items": items,
+                "page": page,
+                "per_page": per_page,
+                "total_items": total,
+                "next": link(page + 1) if page * per_page < total else None,
+                "prev": link(page - 1) if page > 1 else None,
+            }
+        )
+    )
 
 
 # --- impact reports ---------------------------------------------------------------------------
@@ -268,22 +305,38 @@ def post_report():
     organisation = token.organisation
     branch = find_branch(organisation, data["branch"])
     if branch is None:
-        detail = ("Your organisation has no branch with this id or postcode (if several share "
-                  "the postcode, give the id).")
-        return problem(422, "Invalid report", detail,
-                       errors=[{"pointer": "/branch", "detail": detail}])
-    report, replaced = submit_report(organisation, branch, data["year"], data["quarter"], data,
-                                     client_id=token.client_id)
-    record_event(organisation.id, "report.received", {
-        "report_id": report.id, "branch_id": branch.id, "year": report.year,
-        "quarter": report.quarter, "replaced": replaced,
-    })
-    receipt = ReportReceiptSchema().dump({
-        **{name: getattr(report, name) for name in ReportReceiptSchema._declared_fields
-           if name not in ("branch", "replaced")},
-        "branch": branch,
-        "replaced": replaced,
-    })
+        detail = (
+            "Your organisation has no branch with this id or postcode (if several share "
+            "the postcode, give the id)."
+        )
+        return problem(
+            422, "Invalid report", detail, errors=[{"pointer": "/branch", "detail": detail}]
+        )
+    report, replaced = submit_report(
+        organisation, branch, data["year"], data["quarter"], data, client_id=token.client_id
+    )
+    record_event(
+        organisation.id,
+        "report.received",
+        {
+            "report_id": report.id,
+            "branch_id": branch.id,
+            "year": report.year,
+            "quarter": report.quarter,
+            "replaced": replaced,
+        },
+    )
+    receipt = ReportReceiptSchema().dump(
+        {
+            **{
+                name: getattr(report, name)
+                for name in ReportReceiptSchema._declared_fields
+                if name not in ("branch", "replaced")
+            },
+            "branch": branch,
+            "replaced": replaced,
+        }
+    )
     response = jsonify(receipt)
     response.status_code = 200 if replaced else 201
     return response
@@ -302,15 +355,22 @@ def get_events():
         try:
             after_id = decode_cursor(args["after"])
         except ValueError:
-            abort(problem(400, "Invalid query parameters", errors=[
-                {"parameter": "after", "detail": "Not a cursor from this feed."}]))
+            abort(
+                problem(
+                    400,
+                    "Invalid query parameters",
+                    errors=[{"parameter": "after", "detail": "Not a cursor from this feed."}],
+                )
+            )
     limit = args["limit"]
     events = list_events(current_token().organisation_id, after_id, limit + 1)
     page = events[:limit]
     next_cursor = encode_cursor(page[-1].id) if page else args.get("after") or None
-    return jsonify(EventPageSchema().dump(
-        {"events": page, "next_cursor": next_cursor, "has_more": len(events) > limit}
-    ))
+    return jsonify(
+        EventPageSchema().dump(
+            {"events": page, "next_cursor": next_cursor, "has_more": len(events) > limit}
+        )
+    )
 
 
 # --- the description of the API ---------------------------------------------------------------

@@ -77,22 +77,22 @@ class ReportSchema(Schema):
         unknown = RAISE
         ordered = True
 
-    year = fields.Integer(strict=True, required=True,
-                          validate=validate.Range(min=FIRST_YEAR, max=2100))
+    year = fields.Integer(
+        strict=True, required=True, validate=validate.Range(min=FIRST_YEAR, max=2100)
+    )
     quarter = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=4))
     branch = BranchRef(
         required=True,
         metadata={"description": "The branch: its id (integer) or its postcode (string)."},
     )
-    mentors_trained = _count("Mentors who finished their training in the quarter.",
-                             required=True)
+    mentors_trained = _count("Mentors who finished their training in the quarter.", required=True)
     mentors_active = _count("Mentors in a duo during the quarter.", required=True)
-    mentors_aged_50_plus = _count("Of the active mentors, those aged 50 or more.",
-                                  required=True)
+    mentors_aged_50_plus = _count("Of the active mentors, those aged 50 or more.", required=True)
     young_people_enrolled = _count("Young people who signed up in the quarter.", required=True)
     duos_started = _count("Duos that started in the quarter.", required=True)
-    duos_completed = _count("Duos that ended in the quarter, whatever their outcome.",
-                            required=True)
+    duos_completed = _count(
+        "Duos that ended in the quarter, whatever their outcome.", required=True
+    )
     outcomes = fields.Nested(OutcomesSchema, load_default=lambda: dict.fromkeys(OUTCOMES, 0))
     mentors_continuing_after_first_duo = _count(
         "Of the mentors whose first duo ended, those who took on another one.", required=True
@@ -135,7 +135,6 @@ class ReportReceiptSchema(Schema):
     )
 
 
-
 class EventSchema(Schema):
     """One event of the organisation's feed (also the body of a webhook delivery)."""
 
@@ -149,8 +148,10 @@ class EventSchema(Schema):
         keys=fields.String(),
         metadata={"description": "Ids of the objects concerned; never personal data."},
     )
-    cursor = fields.Function(lambda event: encode_cursor(event.id),
-                             metadata={"description": "Resume the feed just after this event."})
+    cursor = fields.Function(
+        lambda event: encode_cursor(event.id),
+        metadata={"description": "Resume the feed just after this event."},
+    )
 
 
 class EventPageSchema(Schema):
@@ -162,8 +163,10 @@ class EventPageSchema(Schema):
     events = fields.List(fields.Nested(EventSchema))
     next_cursor = fields.String(
         allow_none=True,
-        metadata={"description": "Pass as `after` to get the next events; the same cursor "
-                  "again when there are none yet."},
+        metadata={
+            "description": "Pass as `after` to get the next events; the same cursor "
+            "again when there are none yet."
+        },
     )
     has_more = fields.Boolean()
 
@@ -201,8 +204,10 @@ class EventQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    after = fields.String(validate=validate.Length(max=100),
-                          metadata={"description": "A cursor from an earlier page."})
+    after = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "A cursor from an earlier page."},
+    )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
 
 

@@ -63,8 +63,10 @@ def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Even
         # organisation's event-writing transactions commit in id order. (SQLite has a
         # single writer already.) The same round trip reads the webhooks to notify.
         row = db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:space, :org), ARRAY(SELECT id FROM "
-                 "federation_webhooks WHERE organisation_id = :org AND active ORDER BY id)"),
+            text(
+                "SELECT pg_advisory_xact_lock(:space, :org), ARRAY(SELECT id FROM "
+                "federation_webhooks WHERE organisation_id = :org AND active ORDER BY id)"
+            ),
             {"space": ADVISORY_LOCK_SPACE, "org": organisation_id},
         ).one()
         webhook_ids = list(row[1])
@@ -125,8 +127,11 @@ _SEEN = "federation_programme_events"
 
 
 def _programme_data(programme: Any) -> dict[str, Any]:
-    return {"programme_id": str(programme.uuid), "external_id": programme.external_id,
-            "status": str(programme.status)}
+    return {
+        "programme_id": str(programme.uuid),
+        "external_id": programme.external_id,
+        "status": str(programme.status),
+    }
 
 
 def on_programme_changed(programme: Any, action: str = "update", **kwargs: Any) -> None:
@@ -145,8 +150,9 @@ def on_programme_changed(programme: Any, action: str = "update", **kwargs: Any) 
 
 def on_programme_unpublished_by_coalition(programme: Any, **kwargs: Any) -> None:
     """The coalition took the programme out of the directory (its reason stays in the UI)."""
-    record_event(programme.organisation_id, "programme.unpublished_by_coalition",
-                 _programme_data(programme))
+    record_event(
+        programme.organisation_id, "programme.unpublished_by_coalition", _programme_data(programme)
+    )
 
 
 def _forget_seen(session: Any, *args: Any) -> None:

@@ -91,8 +91,11 @@ def idempotent(client_id: Callable[[], str]) -> Callable:
             if key is None:
                 return view(*args, **kwargs)
             if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-                return problem(400, "Invalid Idempotency-Key",
-                               f"The key must be 1 to {MAX_KEY_LENGTH} printable characters.")
+                return problem(
+                    400,
+                    "Invalid Idempotency-Key",
+                    f"The key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+                )
             client, digest = client_id(), fingerprint()
             stored = _find(client, key)
             if stored is not None and stored.expires_at <= utcnow():
@@ -100,8 +103,9 @@ def idempotent(client_id: Callable[[], str]) -> Callable:
                 db.session.flush()
                 stored = None
             if stored is None:
-                stored = IdempotencyRecord(client_id=client, key=key, fingerprint=digest,
-                                           expires_at=utcnow() + TTL)
+                stored = IdempotencyRecord(
+                    client_id=client, key=key, fingerprint=digest, expires_at=utcnow() + TTL
+                )
                 db.session.add(stored)
                 try:
                     db.session.commit()  # claim the key before acting
@@ -111,12 +115,18 @@ def idempotent(client_id: Callable[[], str]) -> Callable:
                 else:
                     return _answer(stored, view, args, kwargs)
             if stored is None or stored.fingerprint != digest:
-                return problem(422, "Idempotency-Key reused",
-                               "This key was already used with a different request.")
+                return problem(
+                    422,
+                    "Idempotency-Key reused",
+                    "This key was already used with a different request.",
+                )
             if stored.status_code is None:
-                return problem(409, "Request in progress",
-                               "A request with this key is still being answered.",
-                               headers={"Retry-After": "1"})
+                return problem(
+                    409,
+                    "Request in progress",
+                    "A request with this key is still being answered.",
+                    headers={"Retry-After": "1"},
+                )
             return _replay(stored)
 
         return wrapped

@@ -38,7 +38,7 @@ IDEMPOTENCY_HEADER = {
     "in": "header",
     "required": False,
     "description": "Retry safely: the same key and body replay the first answer (24 h, per "
-                   "client); the same key with another body is 422.",
+    "client); the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 EXTERNAL_ID_PARAMETER = {
@@ -46,26 +46,37 @@ EXTERNAL_ID_PARAMETER = {
     "in": "path",
     "required": True,
     "description": "Your own id of the programme.",
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}$",
-               "maxLength": 100},
+    "schema": {
+        "type": "string",
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}$",
+        "maxLength": 100,
+    },
 }
 
 
 def _branch_ref(self: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
     if isinstance(field, BranchRef):
-        return {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                          {"type": "string", "pattern": "^[0-9A-Za-z ]{4,8}$"}]}
+        return {
+            "oneOf": [
+                {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                {"type": "string", "pattern": "^[0-9A-Za-z ]{4,8}$"},
+            ]
+        }
     return {}
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "description": description,
+        "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
 def _json(schema: str, description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
 
 
 def _operation(summary: str, scope: str, responses: dict[str, Any], **extra: Any) -> dict:
@@ -73,8 +84,7 @@ def _operation(summary: str, scope: str, responses: dict[str, Any], **extra: Any
     for status, description in COMMON_PROBLEMS.items():
         answers.setdefault(status, _problem(description))
     answers.setdefault("default", _problem("Any other error, as an RFC 9457 problem."))
-    return {"summary": summary, "security": [{"oauth2": [scope]}], "responses": answers,
-            **extra}
+    return {"summary": summary, "security": [{"oauth2": [scope]}], "responses": answers, **extra}
 
 
 def build_spec(public_url: str) -> dict[str, Any]:
@@ -85,20 +95,30 @@ def build_spec(public_url: str) -> dict[str, Any]:
         version="1.0.0",
         openapi_version="3.1.0",
         plugins=[plugin],
-        info={"description": (
-            "The machine API for member organisations' own systems. Authenticate with the "
-            "OAuth 2 client-credentials grant (private_key_jwt or client_secret_basic) at "
-            f"{public_url}/oauth/token and send the token as `Authorization: Bearer …`. "
-            "Every call sees only your organisation's data. Errors are RFC 9457 problems "
-            "(application/problem+json) with a JSON pointer to each invalid field.")},
+        info={
+            "description": (
+                "The machine API for member organisations' own systems. Authenticate with the "
+                "OAuth 2 client-credentials grant (private_key_jwt or client_secret_basic) at "
+                f"{public_url}/oauth/token and send the token as `Authorization: Bearer …`. "
+                "Every call sees only your organisation's data. Errors are RFC 9457 problems "
+                "(application/problem+json) with a JSON pointer to each invalid field."
+            )
+        },
         servers=[{"url": API_PREFIX}],
     )
     plugin.converter.add_attribute_function(_branch_ref)
-    spec.components.security_scheme("oauth2", {
-        "type": "oauth2",
-        "flows": {"clientCredentials": {"tokenUrl": f"{public_url}/oauth/token",
-                                        "scopes": dict(SCOPES)}},
-    })
+    spec.components.security_scheme(
+        "oauth2",
+        {
+            "type": "oauth2",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": f"{public_url}/oauth/token",
+                    "scopes": dict(SCOPES),
+                }
+            },
+        },
+    )
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.schema("Programme", schema=ProgrammeSchema)
     spec.components.schema("ProgrammePage", schema=ProgrammePageSchema)
@@ -107,58 +127,105 @@ def build_spec(public_url: str) -> dict[str, Any]:
     spec.components.schema("EventPage", schema=EventPageSchema)
 
     invalid = _problem("The body is invalid: see `errors` (one JSON pointer per field).")
-    body = {"required": True, "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Programme"}}}}
-    spec.path(path="/programmes/{external_id}", parameters=[EXTERNAL_ID_PARAMETER], operations={
-        "put": _operation(
-            "Create or replace a programme", "programmes:write",
-            {"200": _json("Programme", "Replaced."),
-             "201": _json("Programme", "Created."),
-             "400": _problem("Malformed JSON or an invalid external id."),
-             "415": _problem("The body is not application/json."),
-             "422": invalid},
-            requestBody=body,
-            description="Upsert by your own id, with the same validation as the editor's form. "
-                        "Omit `status` to keep the current one.",
-        ),
-        "get": _operation(
-            "Read a programme", "programmes:write",
-            {"200": _json("Programme", "The programme."),
-             "400": _problem("Invalid external id."),
-             "404": _problem("Your organisation has no programme with this id.")},
-        ),
-        "delete": _operation(
-            "Archive a programme", "programmes:write",
-            {"204": {"description": "Archived (also when it already was)."},
-             "400": _problem("Invalid external id."),
-             "404": _problem("Your organisation has no programme with this id.")},
-        ),
-    })
-    spec.path(path="/programmes", operations={"get": _operation(
-        "List your programmes", "programmes:write",
-        {"200": _json("ProgrammePage", "A page of programmes, least recently changed first."),
-         "400": _problem("Invalid query parameters.")},
-        parameters=[{"in": "query", "schema": ProgrammeQuerySchema}],
-    )})
-    spec.path(path="/reports", operations={"post": _operation(
-        "Report a branch's quarterly figures", "reports:write",
-        {"200": _json("ReportReceipt", "Stored; it replaced figures sent earlier."),
-         "201": _json("ReportReceipt", "Stored."),
-         "400": _problem("Malformed JSON or an invalid Idempotency-Key."),
-         "409": _problem("A request with this Idempotency-Key is still being answered."),
-         "415": _problem("The body is not application/json."),
-         "422": _problem("Invalid figures (see `errors`), or an Idempotency-Key reused with "
-                         "another body.")},
-        parameters=[IDEMPOTENCY_HEADER],
-        requestBody={"required": True, "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Report"}}}},
-    )})
-    spec.path(path="/events", operations={"get": _operation(
-        "Read your organisation's events", "events:read",
-        {"200": _json("EventPage", "Events after the cursor, oldest first."),
-         "400": _problem("Invalid query parameters (e.g. a cursor not from this feed).")},
-        parameters=[{"in": "query", "schema": EventQuerySchema}],
-    )})
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Programme"}}},
+    }
+    spec.path(
+        path="/programmes/{external_id}",
+        parameters=[EXTERNAL_ID_PARAMETER],
+        operations={
+            "put": _operation(
+                "Create or replace a programme",
+                "programmes:write",
+                {
+                    "200": _json("Programme", "Replaced."),
+                    "201": _json("Programme", "Created."),
+                    "400": _problem("Malformed JSON or an invalid external id."),
+                    "415": _problem("The body is not application/json."),
+                    "422": invalid,
+                },
+                requestBody=body,
+                description="Upsert by your own id, with the same validation as the editor's form. "
+                "Omit `status` to keep the current one.",
+            ),
+            "get": _operation(
+                "Read a programme",
+                "programmes:write",
+                {
+                    "200": _json("Programme", "The programme."),
+                    "400": _problem("Invalid external id."),
+                    "404": _problem("Your organisation has no programme with this id."),
+                },
+            ),
+            "delete": _operation(
+                "Archive a programme",
+                "programmes:write",
+                {
+                    "204": {"description": "Archived (also when it already was)."},
+                    "400": _problem("Invalid external id."),
+                    "404": _problem("Your organisation has no programme with this id."),
+                },
+            ),
+        },
+    )
+    spec.path(
+        path="/programmes",
+        operations={
+            "get": _operation(
+                "List your programmes",
+                "programmes:write",
+                {
+                    "200": _json(
+                        "ProgrammePage", "A page of programmes, least recently changed first."
+                    ),
+                    "400": _problem("Invalid query parameters."),
+                },
+                parameters=[{"in": "query", "schema": ProgrammeQuerySchema}],
+            )
+        },
+    )
+    spec.path(
+        path="/reports",
+        operations={
+            "post": _operation(
+                "Report a branch's quarterly figures",
+                "reports:write",
+                {
+                    "200": _json("ReportReceipt", "Stored; it replaced figures sent earlier."),
+                    "201": _json("ReportReceipt", "Stored."),
+                    "400": _problem("Malformed JSON or an invalid Idempotency-Key."),
+                    "409": _problem("A request with this Idempotency-Key is still being answered."),
+                    "415": _problem("The body is not application/json."),
+                    "422": _problem(
+                        "Invalid figures (see `errors`), or an Idempotency-Key reused with "
+                        "another body."
+                    ),
+                },
+                parameters=[IDEMPOTENCY_HEADER],
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Report"}}
+                    },
+                },
+            )
+        },
+    )
+    spec.path(
+        path="/events",
+        operations={
+            "get": _operation(
+                "Read your organisation's events",
+                "events:read",
+                {
+                    "200": _json("EventPage", "Events after the cursor, oldest first."),
+                    "400": _problem("Invalid query parameters (e.g. a cursor not from this feed)."),
+                },
+                parameters=[{"in": "query", "schema": EventQuerySchema}],
+            )
+        },
+    )
     return spec.to_dict()
 
 

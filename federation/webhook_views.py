@@ -24,8 +24,10 @@ from federation.views import ConfirmForm, bp
 class WebhookForm(FlaskForm):
     url = URLField(
         _l("Address of your endpoint"),
-        validators=[DataRequired(_l("Give the address that receives the events.")),
-                    Length(max=500)],
+        validators=[
+            DataRequired(_l("Give the address that receives the events.")),
+            Length(max=500),
+        ],
         description=_l("An https:// address on the internet. Redirects are not followed."),
     )
 
@@ -46,8 +48,9 @@ def _webhook(organisation: Organisation, webhook_id: int) -> services.Webhook:
 
 
 def _secret_page(organisation: Organisation, webhook: services.Webhook, secret: str):
-    page = render_template("federation/webhook_secret.html", organisation=organisation,
-                           webhook=webhook, secret=secret)
+    page = render_template(
+        "federation/webhook_secret.html", organisation=organisation, webhook=webhook, secret=secret
+    )
     return page, 200, {"Cache-Control": "no-store"}
 
 
@@ -83,8 +86,9 @@ def create_webhook(org_id: int):
     form = WebhookForm()
     if form.validate_on_submit():
         try:
-            webhook, secret = services.create_webhook(organisation, form.url.data.strip(),
-                                                      actor=current_user())
+            webhook, secret = services.create_webhook(
+                organisation, form.url.data.strip(), actor=current_user()
+            )
         except services.InvalidWebhookURL as error:
             form.url.errors = [str(error)]
         else:

@@ -198,8 +198,9 @@ def rotate_secret(webhook: Webhook, *, actor: User | None = None) -> str:
     webhook.previous_secret_expires_at = utcnow() + ROTATION_OVERLAP
     webhook.secret_encrypted = _encrypt(secret)
     db.session.flush()
-    record("webhook.rotate_secret", actor=actor, organisation=webhook.organisation_id,
-           target=webhook)
+    record(
+        "webhook.rotate_secret", actor=actor, organisation=webhook.organisation_id, target=webhook
+    )
     return secret
 
 
@@ -219,11 +220,17 @@ def queue_deliveries(event: Event, webhook_ids: list[int] | None = None) -> int:
 
     :param webhook_ids: those webhooks' ids, when the caller has read them already.
     """
-    webhooks = webhook_ids if webhook_ids is not None else db.session.execute(
-        select(Webhook.id).where(
-            Webhook.organisation_id == event.organisation_id, Webhook.active.is_(True)
+    webhooks = (
+        webhook_ids
+        if webhook_ids is not None
+        else db.session.execute(
+            select(Webhook.id).where(
+                Webhook.organisation_id == event.organisation_id, Webhook.active.is_(True)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     for webhook_id in webhooks:
         db.session.add(WebhookDelivery(webhook_id=webhook_id, event_id=event.id))
     if webhooks:
@@ -239,8 +246,10 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 def signature_header(webhook: Webhook, timestamp: int, body: bytes) -> str:
     """``v1=<hex>``, plus the previous secret's signature while it is still valid."""
     signatures = [sign(_decrypt(webhook.secret_encrypted), timestamp, body)]
-    if webhook.previous_secret_encrypted and webhook.previous_secret_expires_at and (
-        webhook.previous_secret_expires_at > utcnow()
+    if (
+        webhook.previous_secret_encrypted
+        and webhook.previous_secret_expires_at
+        and (webhook.previous_secret_expires_at > utcnow())
     ):
         signatures.append(sign(_decrypt(webhook.previous_secret_encrypted), timestamp, body))
     return " ".join(f"v1={s}" for s in signatures)

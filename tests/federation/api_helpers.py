@@ -43,8 +43,7 @@ def report_body(branch: int | str, **changes: Any) -> dict[str, Any]:
         "young_people_enrolled": 41,
         "duos_started": 25,
         "duos_completed": 18,
-        "outcomes": {"job": 7, "training": 5, "internship": 2, "dropped_out": 3,
-                     "not_reached": 1},
+        "outcomes": {"job": 7, "training": 5, "internship": 2, "dropped_out": 3, "not_reached": 1},
         "mentors_continuing_after_first_duo": 15,
     }
     body.update(changes)

@@ -22,13 +22,18 @@ def test_put_creates_then_updates_a_programme_with_the_outbox(client, db, make_o
         select(Programme).where(Programme.organisation_id == org.id)
     ).scalar_one()
     assert programme.status == ProgrammeStatus.published
-    assert db.session.execute(
-        select(OutboxEntry).where(OutboxEntry.object_id == programme.id)
-    ).scalars().first() is not None
+    assert (
+        db.session.execute(select(OutboxEntry).where(OutboxEntry.object_id == programme.id))
+        .scalars()
+        .first()
+        is not None
+    )
 
-    updated = client.put(f"{API}/programmes/crm-42",
-                         json=programme_body(title={"en": "Duo to work, renewed"}),
-                         headers=headers)
+    updated = client.put(
+        f"{API}/programmes/crm-42",
+        json=programme_body(title={"en": "Duo to work, renewed"}),
+        headers=headers,
+    )
     assert updated.status_code == 200
     assert updated.json["id"] == created.json["id"]
     assert updated.json["title"] == {"en": "Duo to work, renewed"}
@@ -38,8 +43,9 @@ def test_put_creates_then_updates_a_programme_with_the_outbox(client, db, make_o
     assert read.json["title"] == {"en": "Duo to work, renewed"}
 
 
-def test_invalid_programme_answers_422_with_pointers_and_creates_nothing(client, db, make_org,
-                                                                        bearer):
+def test_invalid_programme_answers_422_with_pointers_and_creates_nothing(
+    client, db, make_org, bearer
+):
     org = make_org()
     headers = bearer(org)
     db.session.commit()  # the setup exists before the request (a refused one rolls back)
@@ -50,17 +56,20 @@ def test_invalid_programme_answers_422_with_pointers_and_creates_nothing(client,
     assert response.mimetype == "application/problem+json"
     pointers = {error["pointer"] for error in response.json["errors"]}
     assert {"/themes/0", "/title", "/apply/fax"} <= pointers
-    assert db.session.execute(
-        select(Programme).where(Programme.organisation_id == org.id)
-    ).first() is None
+    assert (
+        db.session.execute(select(Programme).where(Programme.organisation_id == org.id)).first()
+        is None
+    )
 
 
 def test_list_is_paginated_and_filters_on_modified_after(client, make_org, bearer):
     org = make_org()
     headers = bearer(org)
     for n in range(3):
-        assert client.put(f"{API}/programmes/p{n}", json=programme_body(),
-                          headers=headers).status_code == 201
+        assert (
+            client.put(f"{API}/programmes/p{n}", json=programme_body(), headers=headers).status_code
+            == 201
+        )
 
     first = client.get(f"{API}/programmes?per_page=2", headers=headers)
     assert first.status_code == 200
@@ -72,8 +81,9 @@ def test_list_is_paginated_and_filters_on_modified_after(client, make_org, beare
     assert second.json["next"] is None
 
     last_change = second.json["items"][0]["updated_at"]
-    newer = client.get(f"{API}/programmes", query_string={"modified_after": last_change},
-                       headers=headers)
+    newer = client.get(
+        f"{API}/programmes", query_string={"modified_after": last_change}, headers=headers
+    )
     assert newer.json["items"] == []
     capped = client.get(f"{API}/programmes?per_page=5000", headers=headers)
     assert capped.status_code == 400
@@ -94,11 +104,15 @@ def test_every_call_is_audited_without_body_or_token(client, db, make_org, beare
     headers = bearer(org)
     client.put(f"{API}/programmes/a1", json=programme_body(), headers=headers)
     client.get(f"{API}/programmes/nope", headers=headers)
-    entries = db.session.execute(
-        select(AuditLogEntry).where(AuditLogEntry.action == "api.call",
-                                    AuditLogEntry.organisation_id == org.id)
-        .order_by(AuditLogEntry.id)
-    ).scalars().all()
+    entries = (
+        db.session.execute(
+            select(AuditLogEntry)
+            .where(AuditLogEntry.action == "api.call", AuditLogEntry.organisation_id == org.id)
+            .order_by(AuditLogEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     assert [(e.details["route"], e.details["status"]) for e in entries] == [
         ("/federation/v1/programmes/<external_id>", 201),
         ("/federation/v1/programmes/<external_id>", 404),

@@ -28,13 +28,18 @@ UPSERTS = {("put", "/programmes/{external_id}")}
 
 
 def _snapshot(db, owner) -> dict:
-    programmes = db.session.execute(
-        select(Programme).where(Programme.organisation_id == owner.id).order_by(Programme.id)
-    ).scalars().all()
+    programmes = (
+        db.session.execute(
+            select(Programme).where(Programme.organisation_id == owner.id).order_by(Programme.id)
+        )
+        .scalars()
+        .all()
+    )
     return {
         "programmes": [ProgrammeSchema().dump(p) for p in programmes],
-        "events": db.session.scalar(select(func.count()).select_from(Event).where(
-            Event.organisation_id == owner.id)),
+        "events": db.session.scalar(
+            select(func.count()).select_from(Event).where(Event.organisation_id == owner.id)
+        ),
     }
 
 
@@ -43,8 +48,12 @@ def test_every_path_with_an_id_is_404_for_another_organisation(client, db, make_
     owner_headers = bearer(owner, ALL_SCOPES)
     intruder_headers = bearer(intruder, ALL_SCOPES)
     db.session.commit()
-    assert client.put(f"{API}/programmes/owned-1", json=programme_body(),
-                      headers=owner_headers).status_code == 201
+    assert (
+        client.put(
+            f"{API}/programmes/owned-1", json=programme_body(), headers=owner_headers
+        ).status_code
+        == 201
+    )
     document = client.get(f"{API}/openapi.json").json
     before = _snapshot(db, owner)
 
@@ -61,24 +70,43 @@ def test_every_path_with_an_id_is_404_for_another_organisation(client, db, make_
             if "requestBody" in operation:
                 ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
                 body = BODIES[ref]()
-            response = client.open(url, method=method.upper(), json=body,
-                                   headers=intruder_headers)
+            response = client.open(url, method=method.upper(), json=body, headers=intruder_headers)
             expected = 201 if (method, path) in UPSERTS else 404
             assert response.status_code == expected, (method, path, response.json)
             if expected == 404:
                 assert response.mimetype == "application/problem+json"
-                assert response.json["detail"] == client.open(
-                    url.replace("owned-1", "never-existed"), method=method.upper(), json=body,
-                    headers=intruder_headers).json["detail"], "404 must not differ from missing"
+                assert (
+                    response.json["detail"]
+                    == client.open(
+                        url.replace("owned-1", "never-existed"),
+                        method=method.upper(),
+                        json=body,
+                        headers=intruder_headers,
+                    ).json["detail"]
+                ), "404 must not differ from missing"
             checked.append((method, path))
             assert _snapshot(db, owner) == before, (method, path)
 
-    assert {("get", "/programmes/{external_id}"), ("delete", "/programmes/{external_id}"),
-            ("put", "/programmes/{external_id}")} <= set(checked)
+    assert {
+        ("get", "/programmes/{external_id}"),
+        ("delete", "/programmes/{external_id}"),
+        ("put", "/programmes/{external_id}"),
+    } <= set(checked)
     # The upsert created the intruder's own programme, not a change to the owner's.
-    assert db.session.scalar(select(func.count()).select_from(Programme).where(
-        Programme.organisation_id == intruder.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Programme)
+            .where(Programme.organisation_id == intruder.id)
+        )
+        == 1
+    )
     # And the intruder's calls were audited under its own organisation.
-    audited = db.session.execute(select(AuditLogEntry.organisation_id).where(
-        AuditLogEntry.action == "api.call")).scalars().all()
+    audited = (
+        db.session.execute(
+            select(AuditLogEntry.organisation_id).where(AuditLogEntry.action == "api.call")
+        )
+        .scalars()
+        .all()
+    )
     assert audited.count(intruder.id) == len(checked) + 2  # +2: the "never-existed" calls

@@ -13,8 +13,7 @@ def _feed(client, headers, **params):
     return response.json
 
 
-def test_feed_lists_own_events_in_order_with_a_cursor(app, client, db, make_org, make_user,
-                                                     bearer):
+def test_feed_lists_own_events_in_order_with_a_cursor(app, client, db, make_org, make_user, bearer):
     org, other = make_org(), make_org()
     branch = Branch(organisation_id=org.id, name="Molenbeek", postcode="1080", city="Molenbeek")
     db.session.add(branch)
@@ -61,10 +60,13 @@ def test_an_invalid_cursor_is_400(client, db, make_org, bearer):
     response = client.get(f"{API}/events?after=not-a-cursor", headers=headers)
     assert response.status_code == 400
     assert response.json["errors"] == [
-        {"parameter": "after", "detail": "Not a cursor from this feed."}]
+        {"parameter": "after", "detail": "Not a cursor from this feed."}
+    ]
     assert client.get(f"{API}/events?limit=100000", headers=headers).status_code == 400
 
 
 def test_events_need_their_scope(client, make_org, bearer):
-    assert client.get(f"{API}/events", headers=bearer(make_org(), "programmes:write")
-                      ).status_code == 403
+    assert (
+        client.get(f"{API}/events", headers=bearer(make_org(), "programmes:write")).status_code
+        == 403
+    )

@@ -13,9 +13,12 @@ from tests.federation.api_helpers import API, programme_body
 
 
 def test_wrong_content_type_is_415(client, make_org, bearer):
-    response = client.put(f"{API}/programmes/p1", data="title=x",
-                          content_type="application/x-www-form-urlencoded",
-                          headers=bearer(make_org()))
+    response = client.put(
+        f"{API}/programmes/p1",
+        data="title=x",
+        content_type="application/x-www-form-urlencoded",
+        headers=bearer(make_org()),
+    )
     assert response.status_code == 415
     assert response.mimetype == "application/problem+json"
     assert response.json["status"] == 415
@@ -24,8 +27,9 @@ def test_wrong_content_type_is_415(client, make_org, bearer):
 def test_malformed_json_is_400(client, make_org, bearer):
     headers = bearer(make_org())
     for raw in ('{"title": ', '{"age_min": NaN}', "\xff"):
-        response = client.put(f"{API}/programmes/p1", data=raw, headers=headers,
-                              content_type="application/json")
+        response = client.put(
+            f"{API}/programmes/p1", data=raw, headers=headers, content_type="application/json"
+        )
         assert response.status_code == 400, raw
         assert response.json["title"] == "Malformed JSON"
 
@@ -78,8 +82,12 @@ def limited_app(app: Flask, make_app):
     saved = limiter._key_prefix, limiter._storage, limiter._limiter, limiter.enabled
     limiter._key_prefix = prefix
     try:
-        yield make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
-                       RATELIMIT_KEY_PREFIX=prefix, FEDERATION_RATE_LIMIT="3 per minute")
+        yield make_app(
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI=storage,
+            RATELIMIT_KEY_PREFIX=prefix,
+            FEDERATION_RATE_LIMIT="3 per minute",
+        )
     finally:
         limiter._key_prefix, limiter._storage, limiter._limiter, limiter.enabled = saved
         connection = redis.Redis.from_url(storage)
@@ -87,13 +95,13 @@ def limited_app(app: Flask, make_app):
             connection.delete(key)
 
 
-def test_rate_limit_per_client_in_redis_answers_429_with_retry_after(limited_app, db, make_org,
-                                                                     bearer):
+def test_rate_limit_per_client_in_redis_answers_429_with_retry_after(
+    limited_app, db, make_org, bearer
+):
     org = make_org()
     first_client, second_client = bearer(org), bearer(org)
     http = limited_app.test_client()
-    statuses = [http.get(f"{API}/programmes", headers=first_client).status_code
-                for _ in range(4)]
+    statuses = [http.get(f"{API}/programmes", headers=first_client).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = http.get(f"{API}/programmes", headers=first_client)
     assert refused.mimetype == "application/problem+json"

@@ -11,8 +11,7 @@ from tests.federation.api_helpers import API, report_body
 
 
 def _branch(db, org, postcode="1080", city="Molenbeek"):
-    branch = Branch(organisation_id=org.id, name=f"{org.name} {city}", postcode=postcode,
-                    city=city)
+    branch = Branch(organisation_id=org.id, name=f"{org.name} {city}", postcode=postcode, city=city)
     db.session.add(branch)
     db.session.flush()
     return branch
@@ -29,14 +28,17 @@ def test_report_is_stored_then_replaced(client, db, make_org, bearer):
     assert first.json["branch"]["postcode"] == "1080"
     assert first.json["outcomes"]["job"] == 7
 
-    again = client.post(f"{API}/reports", json=report_body("1080", mentors_trained=14),
-                        headers=headers)
+    again = client.post(
+        f"{API}/reports", json=report_body("1080", mentors_trained=14), headers=headers
+    )
     assert again.status_code == 200
     assert again.json["replaced"] is True
     assert again.json["id"] == first.json["id"]
-    reports = db.session.execute(
-        select(ImpactReport).where(ImpactReport.organisation_id == org.id)
-    ).scalars().all()
+    reports = (
+        db.session.execute(select(ImpactReport).where(ImpactReport.organisation_id == org.id))
+        .scalars()
+        .all()
+    )
     assert [(r.mentors_trained, r.year, r.quarter) for r in reports] == [(14, 2025, 1)]
     assert reports[0].submitted_by_client_id
 
@@ -46,8 +48,9 @@ def test_inconsistent_figures_answer_422_with_pointers(client, db, make_org, bea
     branch = _branch(db, org)
     headers = bearer(org, "reports:write")
     db.session.commit()  # the setup exists before the requests (a refused one rolls back)
-    body = report_body(branch.id, mentors_active=10, mentors_aged_50_plus=11,
-                       duos_completed=1, quarter=5)
+    body = report_body(
+        branch.id, mentors_active=10, mentors_aged_50_plus=11, duos_completed=1, quarter=5
+    )
     response = client.post(f"{API}/reports", json=body, headers=headers)
     assert response.status_code == 422
     assert {e["pointer"] for e in response.json["errors"]} == {"/quarter"}
@@ -55,13 +58,17 @@ def test_inconsistent_figures_answer_422_with_pointers(client, db, make_org, bea
     body = report_body(branch.id, mentors_active=10, mentors_aged_50_plus=11, duos_completed=1)
     response = client.post(f"{API}/reports", json=body, headers=headers)
     assert {e["pointer"] for e in response.json["errors"]} == {
-        "/mentors_aged_50_plus", "/mentors_continuing_after_first_duo", "/outcomes"}
+        "/mentors_aged_50_plus",
+        "/mentors_continuing_after_first_duo",
+        "/outcomes",
+    }
 
     body = report_body(branch.id, mentors_trained=-1, bonus=3)
     response = client.post(f"{API}/reports", json=body, headers=headers)
     assert {e["pointer"] for e in response.json["errors"]} == {"/mentors_trained", "/bonus"}
-    count = db.session.scalar(select(func.count()).select_from(ImpactReport).where(
-        ImpactReport.organisation_id == org.id))
+    count = db.session.scalar(
+        select(func.count()).select_from(ImpactReport).where(ImpactReport.organisation_id == org.id)
+    )
     assert count == 0
 
 
@@ -83,8 +90,10 @@ def test_another_organisations_branch_is_unknown(client, db, make_org, bearer):
     for ref in (their_branch.id, "1000", 999_999):
         response = client.post(f"{API}/reports", json=report_body(ref), headers=headers)
         assert response.status_code == 422
-        assert response.json["errors"] == [{
-            "pointer": "/branch",
-            "detail": response.json["errors"][0]["detail"],
-        }]
+        assert response.json["errors"] == [
+            {
+                "pointer": "/branch",
+                "detail": response.json["errors"][0]["detail"],
+            }
+        ]
     assert db.session.scalar(select(func.count()).select_from(ImpactReport)) == 0

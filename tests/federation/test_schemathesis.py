@@ -55,14 +55,19 @@ def _runner(operation, mode, checks, headers, cases):
 
 def test_generated_requests_never_fail_and_conform(app, client, db, make_org, bearer):
     org = make_org()
-    db.session.add(Branch(organisation_id=org.id, name="Schaerbeek", postcode="1030",
-                          city="Schaerbeek"))
+    db.session.add(
+        Branch(organisation_id=org.id, name="Schaerbeek", postcode="1030", city="Schaerbeek")
+    )
     headers = bearer(org, "programmes:write reports:write events:read")
     db.session.commit()
     # Something to find, so GET and DELETE reach more than 404.
     for external_id in ("a", "0", "crm-1"):
-        assert client.put(f"{API}/programmes/{external_id}", json=programme_body(),
-                          headers=headers).status_code == 201
+        assert (
+            client.put(
+                f"{API}/programmes/{external_id}", json=programme_body(), headers=headers
+            ).status_code
+            == 201
+        )
 
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -70,7 +75,6 @@ def test_generated_requests_never_fail_and_conform(app, client, db, make_org, be
     cases = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE
-                               else [])
+            checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
             _runner(operation, mode, checks, headers, cases)()
     assert len(cases) >= MINIMUM_CASES

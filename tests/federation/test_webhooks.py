@@ -39,7 +39,8 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": body})
+                    {"path": self.path, "headers": dict(self.headers), "body": body}
+                )
                 status = receiver.answers.pop(0) if receiver.answers else 200
                 self.send_response(status)
                 if status in (301, 302, 307, 308):
@@ -78,23 +79,27 @@ def dev_webhooks(app, monkeypatch):
 
 def _verify(secret: str, delivery: dict) -> bool:
     timestamp = delivery["headers"]["Webhook-Timestamp"]
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + delivery["body"],
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + delivery["body"], hashlib.sha256
+    ).hexdigest()
     signatures = [s.removeprefix("v1=") for s in delivery["headers"]["Webhook-Signature"].split()]
     return any(hmac.compare_digest(expected, s) for s in signatures)
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.org/hook",            # not https
-    "https://127.0.0.1/hook",             # loopback
-    "https://localhost/hook",             # a name for loopback
-    "https://10.1.2.3/hook",              # private
-    "https://169.254.169.254/latest",     # link-local (cloud metadata)
-    "https://[::1]/hook",                 # IPv6 loopback
-    "https://[::ffff:192.168.1.1]/hook",  # IPv4-mapped private
-    "https://user:pw@93.184.216.34/hook",  # credentials in the URL
-    "ftp://93.184.216.34/hook",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/hook",  # not https
+        "https://127.0.0.1/hook",  # loopback
+        "https://localhost/hook",  # a name for loopback
+        "https://10.1.2.3/hook",  # private
+        "https://169.254.169.254/latest",  # link-local (cloud metadata)
+        "https://[::1]/hook",  # IPv6 loopback
+        "https://[::ffff:192.168.1.1]/hook",  # IPv4-mapped private
+        "https://user:pw@93.184.216.34/hook",  # credentials in the URL
+        "ftp://93.184.216.34/hook",
+    ],
+)
 def test_unsafe_urls_are_refused_outside_development(app, url, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", False)
     with app.test_request_context("/en/"), pytest.raises(InvalidWebhookURL):
@@ -107,8 +112,7 @@ def test_a_public_https_address_is_accepted(app, monkeypatch):
         check_url("https://93.184.216.34/hooks")
 
 
-def test_delivery_is_signed_and_carries_the_event_id(app, db, make_org, receiver,
-                                                     dev_webhooks):
+def test_delivery_is_signed_and_carries_the_event_id(app, db, make_org, receiver, dev_webhooks):
     org = make_org()
     with app.test_request_context("/en/"):
         webhook, secret = create_webhook(org, receiver.url)
@@ -130,8 +134,9 @@ def test_delivery_is_signed_and_carries_the_event_id(app, db, make_org, receiver
     assert secret not in webhook.secret_encrypted
 
 
-def test_failures_are_retried_with_back_off_and_redirects_not_followed(app, db, make_org,
-                                                                       receiver, dev_webhooks):
+def test_failures_are_retried_with_back_off_and_redirects_not_followed(
+    app, db, make_org, receiver, dev_webhooks
+):
     org = make_org()
     receiver.answers = [500, 302, 200]
     with app.test_request_context("/en/"):
@@ -150,7 +155,10 @@ def test_failures_are_retried_with_back_off_and_redirects_not_followed(app, db, 
         deliver_due()
         db.session.refresh(row)
         assert (row.attempts, row.last_status_code, row.last_error) == (
-            2, 302, "redirect not followed")
+            2,
+            302,
+            "redirect not followed",
+        )
         assert row.next_attempt_at - row.last_attempt_at > first_wait  # exponential
         assert [r["path"] for r in receiver.received] == ["/hooks/coalition"] * 2
 
@@ -161,8 +169,7 @@ def test_failures_are_retried_with_back_off_and_redirects_not_followed(app, db, 
         assert row.state == DeliveryState.succeeded and row.attempts == 3
 
 
-def test_after_rotation_both_secrets_sign_for_a_while(app, db, make_org, receiver,
-                                                      dev_webhooks):
+def test_after_rotation_both_secrets_sign_for_a_while(app, db, make_org, receiver, dev_webhooks):
     org = make_org()
     with app.test_request_context("/en/"):
         webhook, old = create_webhook(org, receiver.url)
@@ -182,8 +189,9 @@ def test_after_rotation_both_secrets_sign_for_a_while(app, db, make_org, receive
         assert _verify(new, receiver.received[1]) and not _verify(old, receiver.received[1])
 
 
-def test_org_admin_manages_webhooks_and_reads_the_log(client, db, make_org, make_user, login,
-                                                     receiver, dev_webhooks):
+def test_org_admin_manages_webhooks_and_reads_the_log(
+    client, db, make_org, make_user, login, receiver, dev_webhooks
+):
     org, other = make_org(), make_org()
     admin = make_user(org, (Role.org_admin,))
     login(admin)
