@@ -84,10 +84,18 @@ def _query():
     )
 
 
+def is_searchable(programme: Programme) -> bool:
+    """Published, by an organisation the coalition admits (a suspended member's are hidden)."""
+    return (
+        programme.status == ProgrammeStatus.published
+        and programme.organisation.admitted_at is not None
+    )
+
+
 def documents_for(ids: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
-    """Re-read programmes by id: documents of the published ones, ids of the others."""
+    """Re-read programmes by id: documents of the searchable ones, ids of the others."""
     rows = db.session.execute(_query().where(Programme.id.in_(ids))).scalars().all()
-    docs = [build_document(p) for p in rows if p.status == ProgrammeStatus.published]
+    docs = [build_document(p) for p in rows if is_searchable(p)]
     published = {d["id"] for d in docs}
     return docs, [i for i in ids if i not in published]
 
@@ -98,13 +106,22 @@ def all_documents(batch: int = 2000) -> Iterator[dict[str, Any]]:
     Reads plain rows rather than ORM objects: a reindex of 100,000 programmes spends most
     of its time here, and `build_document` needs only attribute access.
     """
-    organisations = {o.id: o for o in db.session.execute(select(Organisation)).scalars()}
+    organisations = {
+        o.id: o
+        for o in db.session.execute(
+            select(Organisation).where(Organisation.admitted_at.is_not(None))
+        ).scalars()
+    }
     programmes, locations = Programme.__table__, ProgrammeLocation.__table__
     last = 0
     while True:
         rows = db.session.execute(
             select(programmes)
-            .where(programmes.c.status == ProgrammeStatus.published, programmes.c.id > last)
+            .where(
+                programmes.c.status == ProgrammeStatus.published,
+                programmes.c.organisation_id.in_(list(organisations)),
+                programmes.c.id > last,
+            )
             .order_by(programmes.c.id)
             .limit(batch)
         ).all()
@@ -134,5 +151,6 @@ def published_count() -> int:
     return db.session.execute(
         select(func.count())
         .select_from(Programme)
-        .where(Programme.status == ProgrammeStatus.published)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None))
     ).scalar_one()
