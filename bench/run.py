@@ -454,14 +454,21 @@ def platform_environment(instance: Path, database_url: str) -> dict[str, str]:
             "MAIL_FILE_DIR": str(instance / "mail"),
             # The limiter would answer 429 to a load generator: measure the platform.
             "RATELIMIT_ENABLED": "0",
-            # Embedded mode: the worker thread drains the outbox in the web process.
-            "WORKER_THREAD": "1",
+            # Embedded mode: the worker thread drains the outbox in the web process; the
+            # distributed layout runs it in a `flask worker` process of its own instead.
+            "WORKER_THREAD": "0" if separate_worker() else "1",
         }
     )
     for name in ("ELASTICSEARCH_URL", "REDIS_URL"):
         if os.environ.get(f"BENCH_{name}"):
             env[name] = os.environ[f"BENCH_{name}"]
     return env
+
+
+def separate_worker() -> bool:
+    """Run background jobs in a `flask worker` process (default with BENCH_DATABASE_URL)."""
+    default = "1" if os.environ.get("BENCH_DATABASE_URL") else "0"
+    return os.environ.get("BENCH_SEPARATE_WORKER", default) not in {"0", "", "false", "no"}
 
 
 def select_scenarios() -> list[Scenario]:
@@ -521,6 +528,7 @@ def main() -> int:
         app_server=app_server,
     )
     rows = []
+    worker: subprocess.Popen | None = None
     try:
         print(f"bench: migrating and seeding ({database.url.split(':', 1)[0]}) …", flush=True)
         ctx.flask("db", "upgrade", "heads")
@@ -532,6 +540,14 @@ def main() -> int:
             print("bench: no `flask demo seed` yet; measuring an empty platform", flush=True)
         app_server.start("/healthz")
         baseline_server.start("/ping")
+        if separate_worker():
+            worker = subprocess.Popen(
+                [*FLASK, "worker"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=(instance / "worker.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
         for scenario in scenarios:
             print(f"bench: {scenario.name} …", flush=True)
             try:
@@ -544,6 +560,9 @@ def main() -> int:
                 print(f"bench: {scenario.name}: errors {row['errors']}", flush=True)
         write_results(output, machine(database.url, app_server, seconds, connections), rows)
     finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
         app_server.stop()
         baseline_server.stop()
         database.drop()
