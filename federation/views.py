@@ -196,12 +196,10 @@ def new_client(org_id: int):
             form.public_key.errors = [_key_error(error)]
         else:
             client = created.client
-            record(
+            _audit_client(
                 "oauth_client.create",
-                actor=current_user(),
-                organisation=organisation,
-                target=client,
-                oauth_client=client.client_id,
+                organisation,
+                client,
                 scopes=client.scopes,
                 method=client.token_endpoint_auth_method.value,
             )
@@ -222,6 +220,18 @@ def client(org_id: int, client_pk: int):
     """One client: its details and the forms that change it."""
     organisation = _organisation(org_id)
     return _client_page(organisation, _client(organisation, client_pk))
+
+
+def _audit_client(action: str, organisation, oauth_client, **details) -> None:
+    """Audit a change to an API client, by the signed-in admin."""
+    record(
+        action,
+        actor=current_user(),
+        organisation=organisation,
+        target=oauth_client,
+        oauth_client=oauth_client.client_id,
+        **details,
+    )
 
 
 def _client_page(organisation, oauth_client, *, scopes_form=None, keys_form=None, status=200):
@@ -247,12 +257,10 @@ def change_scopes(org_id: int, client_pk: int):
         return _client_page(organisation, oauth_client, scopes_form=form, status=422)
     before = list(oauth_client.scopes)
     services.change_client_scopes(oauth_client, form.scopes.data)
-    record(
+    _audit_client(
         "oauth_client.scopes",
-        actor=current_user(),
-        organisation=organisation,
-        target=oauth_client,
-        oauth_client=oauth_client.client_id,
+        organisation,
+        oauth_client,
         before=before,
         after=oauth_client.scopes,
     )
@@ -287,12 +295,10 @@ def replace_keys(org_id: int, client_pk: int):
         except services.InvalidKeyError as error:
             form.public_key.errors = [_key_error(error)]
         else:
-            record(
+            _audit_client(
                 "oauth_client.keys",
-                actor=current_user(),
-                organisation=organisation,
-                target=oauth_client,
-                oauth_client=oauth_client.client_id,
+                organisation,
+                oauth_client,
                 kids=[k.get("kid") for k in oauth_client.jwks["keys"]],
             )
             db.session.commit()
@@ -314,13 +320,7 @@ def reset_secret(org_id: int, client_pk: int):
     ):
         abort(400)
     secret = services.reset_client_secret(oauth_client)
-    record(
-        "oauth_client.secret",
-        actor=current_user(),
-        organisation=organisation,
-        target=oauth_client,
-        oauth_client=oauth_client.client_id,
-    )
+    _audit_client("oauth_client.secret", organisation, oauth_client)
     db.session.commit()
     return _secret_page(organisation, oauth_client, secret)
 
@@ -334,13 +334,7 @@ def revoke(org_id: int, client_pk: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.revoke_client(oauth_client)
-    record(
-        "oauth_client.revoke",
-        actor=current_user(),
-        organisation=organisation,
-        target=oauth_client,
-        oauth_client=oauth_client.client_id,
-    )
+    _audit_client("oauth_client.revoke", organisation, oauth_client)
     db.session.commit()
     flash(_("The client has been revoked. Its tokens no longer work."), "success")
     return redirect(url_for("federation.clients", org_id=org_id))

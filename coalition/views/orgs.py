@@ -79,6 +79,17 @@ def profile(org_id: int):
     ), status
 
 
+def _branch_fields(form: BranchForm) -> dict:
+    """The branch form's values, as the branch services take them."""
+    return {
+        "name": form.name.data,
+        "address": form.address.data,
+        "postcode": form.postcode.data,
+        "country": form.country.data,
+        "opened_on": form.opened_on.data,
+    }
+
+
 @bp.route("/<int:org_id>/branches", methods=["GET", "POST"])
 @login_required
 def branches(org_id: int):
@@ -90,11 +101,7 @@ def branches(org_id: int):
             branch = members.add_branch(
                 organisation,
                 current_user(),
-                name=form.name.data,
-                address=form.address.data,
-                postcode=form.postcode.data,
-                country=form.country.data,
-                opened_on=form.opened_on.data,
+                **_branch_fields(form),
             )
         except members.MembershipError as error:
             db.session.rollback()
@@ -125,11 +132,7 @@ def branch(org_id: int, branch_id: int):
             members.update_branch(
                 item,
                 current_user(),
-                name=form.name.data,
-                address=form.address.data,
-                postcode=form.postcode.data,
-                country=form.country.data,
-                opened_on=form.opened_on.data,
+                **_branch_fields(form),
             )
         except members.MembershipError as error:
             db.session.rollback()
