@@ -41,7 +41,14 @@ from federation.api_schemas import (
     ReportReceiptSchema,
     ReportSchema,
 )
-from federation.events import decode_cursor, encode_cursor, list_events, record_event
+from federation.events import (
+    START,
+    decode_cursor,
+    encode_cursor,
+    list_events,
+    record_event,
+    resolve_position,
+)
 from federation.idempotency import idempotent
 from federation.oauth2 import current_token, require_oauth
 
@@ -350,10 +357,11 @@ def post_report():
 def get_events():
     """The organisation's events after a cursor, oldest first."""
     args = query_args(EventQuerySchema())
-    after_id = 0
+    organisation_id = current_token().organisation_id
+    after = START
     if args.get("after"):
         try:
-            after_id = decode_cursor(args["after"])
+            after = resolve_position(organisation_id, decode_cursor(args["after"]))
         except ValueError:
             abort(
                 problem(
@@ -363,9 +371,9 @@ def get_events():
                 )
             )
     limit = args["limit"]
-    events = list_events(current_token().organisation_id, after_id, limit + 1)
+    events = list_events(organisation_id, after, limit + 1)
     page = events[:limit]
-    next_cursor = encode_cursor(page[-1].id) if page else args.get("after") or None
+    next_cursor = encode_cursor(page[-1]) if page else args.get("after") or None
     return jsonify(
         EventPageSchema().dump(
             {"events": page, "next_cursor": next_cursor, "has_more": len(events) > limit}

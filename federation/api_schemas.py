@@ -149,7 +149,7 @@ class EventSchema(Schema):
         metadata={"description": "Ids of the objects concerned; never personal data."},
     )
     cursor = fields.Function(
-        lambda event: encode_cursor(event.id),
+        encode_cursor,
         metadata={"description": "Resume the feed just after this event."},
     )
 

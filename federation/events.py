@@ -2,6 +2,15 @@
 
 Events carry ids only (no personal data), so a member system re-reads what it needs.
 Each event has a UUID so that a receiver can de-duplicate (webhooks retry).
+
+Order without a lock: ids are handed out when events are written, but transactions commit
+in any order, so a reader going by id alone could step over an event committed late. On
+PostgreSQL each event keeps the id of the transaction that wrote it (`txid`); the feed is
+ordered by (txid, id) and shows only events of transactions older than every transaction
+still running, which nothing written later can precede. A write therefore appears in the
+feed once the transactions that began before it have ended (milliseconds in this
+platform; a transaction left open holds the feed back until it ends, never loses an event).
+SQLite has a single writer: ids are already given in commit order and `txid` stays 0.
 """
 
 from __future__ import annotations
@@ -12,7 +21,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Uuid, select, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Uuid,
+    and_,
+    cast,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coalition.extensions import db
@@ -28,8 +51,6 @@ EVENT_TYPES = (
     "referral.received",
     "referral.status_changed",
 )
-#: first key of the PostgreSQL advisory locks that order an organisation's events
-ADVISORY_LOCK_SPACE = 4711
 #: the most events one page of the feed returns
 MAX_PAGE = 500
 
@@ -38,13 +59,15 @@ class Event(db.Model):
     """Something that happened to an organisation's object, for its member system."""
 
     __tablename__ = "federation_events"
-    __table_args__ = (Index("ix_federation_events_org_id", "organisation_id", "id"),)
+    __table_args__ = (Index("ix_federation_events_feed", "organisation_id", "txid", "id"),)
 
     #: increasing: the feed's order and the basis of its cursor
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stable public id, for de-duplication by receivers
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    #: the id of the transaction that wrote it, on PostgreSQL (0 on SQLite): see the module
+    txid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     #: dotted type, one of `EVENT_TYPES`
     type: Mapped[str] = mapped_column(String(60))
     #: ids of the objects concerned (never personal data)
@@ -56,36 +79,30 @@ def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Even
     """Add an event to the organisation's feed, queue its webhook deliveries, and flush."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
-    webhook_ids = None
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Ids must become visible in the order they were given, or a reader's cursor could
-        # step over an event committed late. Holding this lock until commit makes the
-        # organisation's event-writing transactions commit in id order. (SQLite has a
-        # single writer already.) The same round trip reads the webhooks to notify.
-        row = db.session.execute(
-            text(
-                "SELECT pg_advisory_xact_lock(:space, :org), ARRAY(SELECT id FROM "
-                "federation_webhooks WHERE organisation_id = :org AND active ORDER BY id)"
-            ),
-            {"space": ADVISORY_LOCK_SPACE, "org": organisation_id},
-        ).one()
-        webhook_ids = list(row[1])
     event = Event(organisation_id=organisation_id, type=type_, data=data)
+    if db.session.get_bind().dialect.name == "postgresql":
+        event.txid = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
     db.session.add(event)
     db.session.flush()
     from federation.webhooks import queue_deliveries
 
-    queue_deliveries(event, webhook_ids)
+    queue_deliveries(event)
     return event
 
 
-def encode_cursor(event_id: int) -> str:
-    """An opaque cursor pointing just after `event_id`."""
-    return base64.urlsafe_b64encode(f"ev1:{event_id}".encode()).decode().rstrip("=")
+#: (txid, id) of the feed's start
+START = (0, 0)
 
 
-def decode_cursor(cursor: str) -> int:
-    """The event id inside a cursor.
+def encode_cursor(event: Event) -> str:
+    """An opaque cursor pointing just after `event`."""
+    raw = f"ev2:{event.txid}:{event.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int | None, int]:
+    """The (txid, id) position inside a cursor; txid is None in cursors of the first
+    version, which held the id alone (`resolve_position` completes them).
 
     :raise ValueError: not a cursor this server issued.
     """
@@ -93,21 +110,45 @@ def decode_cursor(cursor: str) -> int:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise ValueError("invalid cursor") from error
-    prefix, _, number = raw.partition(":")
-    if prefix != "ev1" or not number.isdigit() or len(number) > 18:
+    prefix, *numbers = raw.split(":")
+    expected = {"ev1": 1, "ev2": 2}.get(prefix)
+    if expected != len(numbers) or not all(n.isdigit() and len(n) <= 19 for n in numbers):
         raise ValueError("invalid cursor")
-    return int(number)
+    values = [int(n) for n in numbers]
+    if any(v >= 2**63 for v in values):
+        raise ValueError("invalid cursor")
+    return (None, values[0]) if prefix == "ev1" else (values[0], values[1])
 
 
-def list_events(organisation_id: int, after_id: int = 0, limit: int = 100) -> list[Event]:
-    """The organisation's events after `after_id`, oldest first, at most `limit` (capped)."""
+def resolve_position(organisation_id: int, position: tuple[int | None, int]) -> tuple[int, int]:
+    """A decoded cursor as (txid, id): a first-version cursor takes its event's txid."""
+    txid, event_id = position
+    if txid is None:
+        txid = db.session.scalar(
+            select(Event.txid).where(Event.id == event_id, Event.organisation_id == organisation_id)
+        )
+    return txid or 0, event_id
+
+
+def list_events(
+    organisation_id: int, after: tuple[int, int] = START, limit: int = 100
+) -> list[Event]:
+    """The organisation's events after the position `after` (txid, id), in feed order, at
+    most `limit` (capped)."""
     limit = max(1, min(limit, MAX_PAGE))
+    conditions = [
+        Event.organisation_id == organisation_id,
+        tuple_(Event.txid, Event.id) > tuple_(*after),
+    ]
+    if db.session.get_bind().dialect.name == "postgresql":
+        horizon = cast(cast(func.pg_snapshot_xmin(func.pg_current_snapshot()), Text), BigInteger)
+        own = cast(cast(func.pg_current_xact_id_if_assigned(), Text), BigInteger)
+        # Settled: written by a transaction older than any still running. A transaction
+        # also sees its own events (tests run inside one).
+        conditions.append(or_(Event.txid < horizon, and_(own.is_not(None), Event.txid == own)))
     return list(
         db.session.execute(
-            select(Event)
-            .where(Event.organisation_id == organisation_id, Event.id > after_id)
-            .order_by(Event.id)
-            .limit(limit)
+            select(Event).where(*conditions).order_by(Event.txid, Event.id).limit(limit)
         ).scalars()
     )
 

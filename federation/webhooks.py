@@ -215,15 +215,10 @@ def delete_webhook(webhook: Webhook, *, actor: User | None = None) -> None:
     db.session.flush()
 
 
-def queue_deliveries(event: Event, webhook_ids: list[int] | None = None) -> int:
-    """Queue the event for every active webhook of its organisation; flush; count them.
-
-    :param webhook_ids: those webhooks' ids, when the caller has read them already.
-    """
+def queue_deliveries(event: Event) -> int:
+    """Queue the event for every active webhook of its organisation; flush; count them."""
     webhooks = (
-        webhook_ids
-        if webhook_ids is not None
-        else db.session.execute(
+        db.session.execute(
             select(Webhook.id).where(
                 Webhook.organisation_id == event.organisation_id, Webhook.active.is_(True)
             )

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from coalition.models import Branch, Role
+import base64
+
+import pytest
+from sqlalchemy import delete, select
+
+from coalition.extensions import db as _db
+from coalition.models import Branch, Organisation, Role
 from coalition.services.programmes import unpublish_by_coalition
+from federation.events import (
+    START,
+    Event,
+    decode_cursor,
+    encode_cursor,
+    list_events,
+    record_event,
+    resolve_position,
+)
 from tests.federation.api_helpers import API, programme_body, report_body
 
 
@@ -70,3 +85,50 @@ def test_events_need_their_scope(client, make_org, bearer):
         client.get(f"{API}/events", headers=bearer(make_org(), "programmes:write")).status_code
         == 403
     )
+
+
+def _poll(app, organisation_id, cursor):
+    """One poll of the feed as a member system does it: its own session, from `cursor`."""
+    with app.app_context():
+        after = resolve_position(organisation_id, decode_cursor(cursor)) if cursor else START
+        page = list_events(organisation_id, after)
+        ids = [event.data["n"] for event in page]
+        return ids, encode_cursor(page[-1]) if page else cursor
+
+
+def test_an_event_committed_late_is_not_stepped_over(app, database_url):
+    """Two writers commit out of order; a reader polling in between misses neither event."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has a single writer: ids are given in commit order")
+    with app.app_context():
+        org = Organisation(name="Late commits", slug="late-commits", languages=["fr"])
+        _db.session.add(org)
+        _db.session.commit()
+        org_id = org.id
+    try:
+        with app.app_context():  # the slow writer: its event gets the lower id
+            record_event(org_id, "report.received", {"n": 1})
+            with app.app_context():  # the fast writer commits first
+                record_event(org_id, "report.received", {"n": 2})
+                _db.session.commit()
+            seen, cursor = _poll(app, org_id, None)
+            _db.session.commit()
+        more, cursor = _poll(app, org_id, cursor)
+        assert sorted(seen + more) == [1, 2]
+        assert _poll(app, org_id, cursor) == ([], cursor)
+    finally:
+        with app.app_context():
+            _db.session.execute(delete(Event).where(Event.organisation_id == org_id))
+            _db.session.execute(delete(Organisation).where(Organisation.id == org_id))
+            _db.session.commit()
+
+
+def test_a_cursor_of_the_first_version_still_resumes(client, db, make_org, bearer):
+    org = make_org()
+    for n in range(3):
+        record_event(org.id, "report.received", {"n": n})
+    db.session.commit()
+    first = db.session.scalars(select(Event).where(Event.organisation_id == org.id)).first()
+    old_cursor = base64.urlsafe_b64encode(f"ev1:{first.id}".encode()).decode().rstrip("=")
+    page = _feed(client, bearer(org, "events:read"), after=old_cursor)
+    assert [event["data"]["n"] for event in page["events"]] == [1, 2]
