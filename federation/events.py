@@ -76,16 +76,16 @@ class Event(db.Model):
 
 
 def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Event:
-    """Add an event to the organisation's feed, queue its webhook deliveries, and flush."""
+    """Add an event to the organisation's feed and queue its webhook deliveries (written at
+    the transaction's next flush, with the rest of its work)."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
+    from federation.webhooks import queue_deliveries
+
     event = Event(organisation_id=organisation_id, type=type_, data=data)
     if db.session.get_bind().dialect.name == "postgresql":
         event.txid = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
     db.session.add(event)
-    db.session.flush()
-    from federation.webhooks import queue_deliveries
-
     queue_deliveries(event)
     return event
 

@@ -25,9 +25,10 @@ def start() -> None:
 
 
 def discard_failed_work() -> None:
-    """Roll back if this request flushed something it did not commit."""
-    if db.session.info.get(_KEY):
-        db.session.rollback()
+    """Roll back if this request flushed, or holds unflushed, work it did not commit."""
+    session = db.session
+    if session.info.get(_KEY) or session.new or session.dirty or session.deleted:
+        session.rollback()
 
 
 @event.listens_for(Session, "after_flush")

@@ -216,20 +216,18 @@ def delete_webhook(webhook: Webhook, *, actor: User | None = None) -> None:
 
 
 def queue_deliveries(event: Event) -> int:
-    """Queue the event for every active webhook of its organisation; flush; count them."""
-    webhooks = (
-        db.session.execute(
+    """Queue the event for every active webhook of its organisation; count them.
+
+    The deliveries are written with the event, at the session's next flush.
+    """
+    with db.session.no_autoflush:  # the transaction's work is written once, at its end
+        webhooks = db.session.scalars(
             select(Webhook.id).where(
                 Webhook.organisation_id == event.organisation_id, Webhook.active.is_(True)
             )
-        )
-        .scalars()
-        .all()
-    )
+        ).all()
     for webhook_id in webhooks:
-        db.session.add(WebhookDelivery(webhook_id=webhook_id, event_id=event.id))
-    if webhooks:
-        db.session.flush()
+        db.session.add(WebhookDelivery(webhook_id=webhook_id, event=event))
     return len(webhooks)
 
 

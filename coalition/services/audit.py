@@ -6,6 +6,7 @@ from typing import Any
 
 from coalition.extensions import db
 from coalition.models import AuditLogEntry, Organisation, User
+from coalition.models.base import utcnow
 
 #: detail keys dropped whatever their value: secrets must never reach the log
 SECRET_MARKERS = ("password", "token", "secret", "totp", "otp", "key", "body", "cookie")
@@ -35,13 +36,17 @@ def record(
     client_id: str | None = None,
     **details: Any,
 ) -> AuditLogEntry:
-    """Add an audit entry for `action` (a dotted verb such as "user.invite") and flush it.
+    """Add an audit entry for `action` (a dotted verb such as "user.invite") to the session.
+
+    It is written with the rest of the transaction's work, at the next flush: one statement
+    for all the entries of a request.
 
     :param target: a model instance (its class name and id are kept) or None.
     :param details: small non-secret facts; keys that look secret are dropped.
     """
     org_id = organisation.id if isinstance(organisation, Organisation) else organisation
     entry = AuditLogEntry(
+        at=utcnow(),  # when it happened, not when the transaction is written
         action=action,
         actor_user_id=actor.id if actor is not None else None,
         actor_client_id=client_id,
@@ -51,5 +56,4 @@ def record(
         details=_clean(details),
     )
     db.session.add(entry)
-    db.session.flush()
     return entry

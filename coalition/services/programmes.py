@@ -165,7 +165,8 @@ def _changed(
     # Set explicitly: a change of locations alone updates no column of the programme row,
     # yet `modified_after` feeds and the index must see it.
     programme.updated_at = utcnow()
-    db.session.flush()
+    if programme.id is None:  # a new programme: the outbox row needs its id
+        db.session.flush()
     db.session.add(OutboxEntry(kind="programme", object_id=programme.id))
     audit.record(
         f"programme.{action}",
