@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 import os
 
-from bench.run import BENCH_DIR, BenchContext, Gunicorn, lua_string, request_lua, write_results
-from bench.scenarios import all_scenarios
+from bench.run import (
+    BENCH_DIR,
+    BenchContext,
+    Gunicorn,
+    lua_string,
+    request_lua,
+    run_scenario,
+    write_results,
+)
+from bench.scenarios import Scenario, all_scenarios
 
 
 def test_every_part_registers_its_rows_under_distinct_names():
@@ -50,3 +58,14 @@ def test_wrk_measures_the_baseline_with_percentiles(tmp_path):
     assert 0 < result["p50_ms"] <= result["p95_ms"]
     assert result["errors"] == {}
     assert rss is not None and rss > 5
+
+
+def test_a_repeated_row_is_its_median_run_and_lists_every_run(tmp_path):
+    measurements = iter([{"rps": 10.0, "p95_ms": 9.0}, {"rps": 30.0}, {"rps": 20.0}])
+    scenario = Scenario("noisy", measure=lambda ctx: dict(next(measurements)))
+    server = Gunicorn("unused", "baseline:app", {}, tmp_path, 1, 1)  # never started
+    ctx = BenchContext("", "", "sqlite://", tmp_path, {}, 1, 2, server, repeat=3)
+    row = run_scenario(ctx, scenario)
+    assert row["rps"] == 20.0
+    assert [run["rps"] for run in row["runs"]] == [10.0, 30.0, 20.0]
+    assert row["runs"][0]["p95_ms"] == 9.0
