@@ -1,8 +1,11 @@
 """Unbound Flask extensions, initialised by `coalition.app.create_app`."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -53,7 +56,32 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+#: requests with these methods only read (a few count something: see `sqlite_write_lock`)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun inside as writers (background jobs)."""
+    token = _writer.set(True)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    """Writers take SQLite's write lock when they begin, so that concurrent writers queue.
+
+    A transaction that began by reading cannot wait for the lock when it comes to write
+    (SQLite refuses at once: "database is locked"). So the transactions of requests other
+    than GET/HEAD/OPTIONS, and of background jobs (`writing`), begin IMMEDIATE: they wait
+    up to `busy_timeout` for the writer before them. The others begin deferred; in WAL
+    mode readers never wait.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    writer = _writer.get() or (has_request_context() and request.method not in SAFE_METHODS)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")

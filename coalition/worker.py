@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import click
 from flask import Flask
 
+from coalition.extensions import writing
+
 log = logging.getLogger(__name__)
 
 
@@ -51,7 +53,7 @@ def run_due_jobs(app: Flask, force: bool = False) -> int:
         if not force and now - job.last_run < job.interval:
             continue
         job.last_run = now
-        with app.app_context():
+        with app.app_context(), writing():
             try:
                 done += job.run() or 0
             except Exception:

@@ -13,7 +13,6 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from coalition import taxonomy
 from coalition.errors import problem
-from coalition.extensions import db
 from search.analysis import LANGS
 from search.backends import SearchUnavailable
 from search.services import (
@@ -27,7 +26,7 @@ from search.services import (
     search_programmes,
     suggest,
 )
-from search.zero_results import record_zero_result
+from search.zero_results import count_zero_result
 
 bp = Blueprint("search_api", __name__)
 _URL_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
@@ -171,8 +170,7 @@ def search():
         if key is not None:
             _answer_cache().put(key, response.get_data(), total)
     if total == 0 and params.q:
-        record_zero_result(params.q, lang)
-        db.session.commit()
+        count_zero_result(params.q, lang)
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"
     return response

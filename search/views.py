@@ -30,7 +30,7 @@ from search.services import (
     parse_search_params,
     search_programmes,
 )
-from search.zero_results import record_zero_result
+from search.zero_results import count_zero_result
 
 bp = Blueprint("search", __name__)
 
@@ -268,8 +268,7 @@ def run_search(endpoint: str, *, org: Organisation | None = None) -> dict[str, A
     context["facet_by_name"] = {group["name"]: group for group in context["facets"]}
     context["relaxed_label"] = relaxed_filter_label(results.relaxed_filter)
     if results.total == 0 and params.q:
-        record_zero_result(params.q, lang)
-        db.session.commit()
+        count_zero_result(params.q, lang)
     return context
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from datetime import date, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from coalition.extensions import db
 from coalition.models.base import utcnow
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
+
+log = logging.getLogger(__name__)
 
 #: the most distinct texts counted per day and language
 MAX_QUERIES_PER_DAY = 2000
@@ -22,6 +26,22 @@ def normalise_query(query: str) -> str:
     """The query as counted: NFC, no control characters, lower-case, squeezed, capped."""
     text = unicodedata.normalize("NFC", _INVISIBLE.sub(" ", query or "")).lower()
     return " ".join(text.split())[:ZERO_RESULT_QUERY_LENGTH].strip()
+
+
+def count_zero_result(query: str, lang: str) -> None:
+    """Count a search that found nothing and commit, without ever failing the search.
+
+    The search's reading transaction ends first: the count is a short transaction of its
+    own, which on SQLite waits for a concurrent writer instead of being refused. A count
+    that still cannot be written (the database busy for seconds) is given up and logged.
+    """
+    db.session.commit()
+    try:
+        record_zero_result(query, lang)
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log.warning("zero-result search not counted: the database is busy")
 
 
 def record_zero_result(query: str, lang: str) -> None:

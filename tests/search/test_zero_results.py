@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from coalition.models.base import utcnow
 from search.models import ZeroResultCount
@@ -81,3 +82,19 @@ def test_random_texts_cannot_fill_the_table(db, monkeypatch):
         record_zero_result(f"random {n}", "en")
     record_zero_result("random 1", "en")  # a text already counted still counts
     assert counts(db) == {("en", "random 0"): 1, ("en", "random 1"): 2, ("en", "random 2"): 1}
+
+
+def test_a_count_that_cannot_be_written_never_fails_the_search(
+    client, db, directory, search_backend, index_programmes, monkeypatch
+):
+    index_programmes(directory["programmes"]["jobs"])
+
+    def busy(query, lang):
+        raise OperationalError("UPDATE search_zero_results", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("search.zero_results.record_zero_result", busy)
+    page = client.get("/nl/programmes?q=fietsherstelling")
+    api = client.get("/api/v1/programmes?q=fietsherstelling&lang=nl")
+    assert page.status_code == 200 and api.status_code == 200
+    assert api.json["total"] == 0
+    assert counts(db) == {}
