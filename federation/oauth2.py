@@ -25,7 +25,12 @@ from importlib import import_module
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import InvalidClientError, InvalidScopeError, grants
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError,
+    InvalidScopeError,
+    UnauthorizedClientError,
+    grants,
+)
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
@@ -73,6 +78,10 @@ KEY_CACHE_SECONDS = 30
 #: `last_used_at` is written at most once per this interval, to keep token issuance cheap
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 TOKEN_TYPES = ("at+jwt", "application/at+jwt")
+SUSPENDED = (
+    "The organisation's membership of the coalition is suspended; the coalition office can "
+    "tell you more."
+)
 
 
 # --- addresses -------------------------------------------------------------------------------
@@ -555,6 +564,13 @@ def _save_token(token: dict, request) -> None:
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = [m.value for m in AuthMethod]
 
+    def validate_token_request(self) -> None:
+        """Authlib's checks, then the organisation's membership: a suspended member's
+        systems get no token until the coalition readmits it."""
+        super().validate_token_request()
+        if self.request.client.organisation.admitted_at is None:
+            raise UnauthorizedClientError(description=SUSPENDED)
+
 
 class _TokenLookup:
     """What revocation and introspection share: read a token the caller may see."""
@@ -633,8 +649,18 @@ class PlatformTokenValidator(BearerTokenValidator):
         client, revoked = _load_caller(token)
         if revoked or client is None or not client.active:
             raise InvalidTokenError(realm=self.realm)
+        if client.organisation.admitted_at is None:
+            raise MembershipSuspendedError()
         if self.scope_insufficient(token.get_scope(), scopes):
             raise InsufficientScopeError()
+
+
+class MembershipSuspendedError(OAuth2Error):
+    """The caller's organisation is suspended: its valid tokens open nothing meanwhile."""
+
+    error = "membership_suspended"
+    status_code = 403
+    description = SUSPENDED
 
 
 class PlatformResourceProtector(ResourceProtector):

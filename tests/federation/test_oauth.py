@@ -13,6 +13,7 @@ from joserfc.jwk import OctKey
 
 from coalition.app import create_app
 from coalition.extensions import db as _db
+from coalition.services.members import readmit_organisation, suspend_organisation
 from federation.clients import revoke_client
 from federation.models import AssertionJti, OAuthClient, RevokedToken, SigningKey
 from federation.oauth2 import current_token, require_oauth, rotate_signing_key
@@ -311,6 +312,39 @@ def test_a_revoked_client_gets_no_token(client, make_org, oauth_client):
     revoke_client(registered.client)
     response = _token(client, registered)
     assert response.json["error"] == "invalid_client"
+
+
+def test_a_suspended_members_systems_get_no_token_until_readmitted(
+    client, make_org, make_user, oauth_client
+):
+    org = make_org()
+    admin = make_user(make_org(), coalition_admin=True)
+    by_key = oauth_client(org, "events:read")
+    by_secret = oauth_client(org, "events:read", method="client_secret_basic")
+    suspend_organisation(org, admin)
+    refused = _token(client, by_key)
+    assert refused.status_code == 400 and refused.json["error"] == "unauthorized_client"
+    assert "suspended" in refused.json["error_description"]
+    basic = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        headers=_basic(by_secret.client_id, by_secret.secret),
+    )
+    assert basic.json["error"] == "unauthorized_client"
+    readmit_organisation(org, admin)
+    assert _token(client, by_key).status_code == 200
+
+
+def test_a_suspended_members_tokens_open_nothing_meanwhile(client, make_org, make_user, bearer):
+    org = make_org()
+    admin = make_user(make_org(), coalition_admin=True)
+    headers = bearer(org, "programmes:write")
+    suspend_organisation(org, admin)
+    response = client.get("/federation/v1/_probe", headers=headers)
+    body = _problem(response, 403)
+    assert "suspended" in body["detail"]
+    readmit_organisation(org, admin)
+    assert client.get("/federation/v1/_probe", headers=headers).status_code == 200
 
 
 # --- the resource side ------------------------------------------------------------------------
