@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coalition.extensions import db
@@ -151,6 +151,16 @@ class SigningKey(db.Model):
     """A key pair that signs access tokens; rotated by `flask federation rotate-key`."""
 
     __tablename__ = "oauth_signing_keys"
+    #: at most one key signs: two workers making the first key at once cannot both succeed
+    __table_args__ = (
+        Index(
+            "uq_oauth_signing_keys_one_active",
+            "state",
+            unique=True,
+            postgresql_where=text("state = 'active'"),
+            sqlite_where=text("state = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: key id, in the JWKS and in every token's header

@@ -177,7 +177,23 @@ def rotate_signing_key() -> SigningKey:
 
 def active_signing_key() -> SigningKey:
     """The key that signs new tokens, created on first use (embedded mode needs no set-up)."""
-    return _stored_active_key() or create_signing_key()
+    return _stored_active_key() or _create_first_key()
+
+
+def _create_first_key() -> SigningKey:
+    """Create the first signing key; if another worker made one meanwhile, use that one.
+
+    At most one key is active (a unique index): the second of two concurrent creations
+    waits for the first to commit, fails, and reads the winner's key.
+    """
+    try:
+        with db.session.begin_nested():
+            return create_signing_key()
+    except IntegrityError:
+        key = _stored_active_key()
+        if key is None:  # the index refused for another reason
+            raise
+        return key
 
 
 def _stored_active_key() -> SigningKey | None:
@@ -209,7 +225,7 @@ def _current_signing_key() -> tuple[str, str, str]:
         return cached[:3]
     key = _stored_active_key()
     if key is None:  # not remembered: the transaction that makes it may still be rolled back
-        key = create_signing_key()
+        key = _create_first_key()
     else:
         _signing_keys[database] = (key.kid, key.alg, key.private_key_pem, time.monotonic())
     return key.kid, key.alg, key.private_key_pem

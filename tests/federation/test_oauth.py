@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 
 import pytest
 from flask import Blueprint, jsonify
 from joserfc import jws, jwt
 from joserfc.jwk import OctKey
+from sqlalchemy import delete, select, update
 
 from coalition.app import create_app
 from coalition.extensions import db as _db
@@ -664,3 +666,48 @@ def test_a_new_secret_key_rotates_the_signing_key(
     with renewed.test_client() as http:
         body = http.post("/oauth/token", data=registered.token_form()).json
     assert _header(body["access_token"])["kid"] != old_kid
+
+
+def test_two_workers_making_the_first_key_at_once_agree_on_one(app, database_url):
+    """The second creation waits for the first, fails on the one-active-key index, and
+    signs with the winner's key: one key signs, whichever worker issues the token."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writers queue for the write lock: the second sees the first key")
+    from federation.oauth2 import _create_first_key
+
+    with app.app_context():
+        before = set(_db.session.scalars(select(SigningKey.id)))
+        was_active = set(
+            _db.session.scalars(select(SigningKey.id).where(SigningKey.state == "active"))
+        )
+        _db.session.execute(
+            update(SigningKey).where(SigningKey.id.in_(was_active)).values(state="retiring")
+        )
+        _db.session.commit()
+    try:
+        kids: dict[str, str] = {}
+        with app.app_context():
+            kids["first"] = _create_first_key().kid  # not committed yet
+
+            def second_worker() -> None:
+                with app.app_context():
+                    kids["second"] = _create_first_key().kid
+                    _db.session.commit()
+
+            thread = threading.Thread(target=second_worker)
+            thread.start()
+            thread.join(timeout=2)
+            assert thread.is_alive()  # it waits on the first worker's uncommitted key
+            _db.session.commit()
+            thread.join()
+        assert kids["second"] == kids["first"]
+        with app.app_context():
+            active = _db.session.scalars(select(SigningKey.kid).where(SigningKey.state == "active"))
+            assert list(active) == [kids["first"]]
+    finally:
+        with app.app_context():
+            _db.session.execute(delete(SigningKey).where(SigningKey.id.not_in(before)))
+            _db.session.execute(
+                update(SigningKey).where(SigningKey.id.in_(was_active)).values(state="active")
+            )
+            _db.session.commit()
