@@ -2,7 +2,9 @@
 
 A staff member acts for the organisations they hold a role in; the coalition admin
 acts platform-wide. Another organisation's object is answered 404, exactly like one
-that does not exist, so ids cannot be probed.
+that does not exist, so ids cannot be probed. A member the coalition has suspended
+keeps its staff, but every staff page of it answers 403 with the reason until it is
+readmitted (its staff already know it exists, so the refusal says why).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from coalition.extensions import db
+from coalition.i18n import current_language
 from coalition.models import Organisation, Role, User
 
 F = TypeVar("F", bound=Callable)
@@ -51,11 +56,37 @@ def can(user: User | None, permission: str, organisation: Organisation | int) ->
     return bool(roles_in(user, org_id) & PERMISSIONS[permission])
 
 
+def is_suspended(organisation: Organisation) -> bool:
+    """Whether the coalition has suspended the member.
+
+    An organisation row exists only once admitted (approval, `add-member`), so a missing
+    admission date means a suspension, never a pending application.
+    """
+    return organisation.admitted_at is None
+
+
+def refuse_suspended(organisation: Organisation):
+    """Stop the request with the 403 page that explains the suspension."""
+    page = render_template(
+        "coalition/error.html",
+        status=403,
+        title=_("Membership suspended"),
+        text=_(
+            "The coalition has suspended the membership of %(name)s: its staff pages are "
+            "closed and nothing can be changed here until it is readmitted. Please contact "
+            "the coalition office.",
+            name=organisation.display_name(current_language()),
+        ),
+    )
+    abort(make_response(page, 403))
+
+
 def require(permission: str, organisation: Organisation | int | None) -> None:
     """Abort unless the current user may exercise `permission` for the organisation.
 
     :raise NotFound: the user holds no role there (the organisation stays invisible).
-    :raise Forbidden: the user is a member but lacks the role.
+    :raise Forbidden: the organisation is suspended (a page that says so), or the user is
+        a member but lacks the role.
     """
     user = current_user()
     if organisation is None:
@@ -63,6 +94,12 @@ def require(permission: str, organisation: Organisation | int | None) -> None:
     org_id = organisation if isinstance(organisation, int) else organisation.id
     if not roles_in(user, org_id):
         abort(404)
+    if isinstance(organisation, int):
+        organisation = db.session.get(Organisation, org_id)
+        if organisation is None:
+            abort(404)
+    if is_suspended(organisation):
+        refuse_suspended(organisation)
     if not can(user, permission, org_id):
         abort(403)
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+import logging
+
+from flask import Flask, flash, g, request, session
 
 from coalition.extensions import db
 from coalition.models import User
+from coalition.services import accounts
+
+security_log = logging.getLogger("coalition.security")
 
 
 def load_user() -> None:
-    """Put the signed-in, active user in `g.user`; a stale session signs out."""
+    """Put the signed-in, active user in `g.user`; a stale session signs out.
+
+    So does the session of a user whose organisations were all suspended since they
+    signed in: the next request is anonymous and says why.
+    """
     g.user = None
     user_id = session.get("user_id")
     if user_id is None or request.endpoint == "static":
@@ -17,6 +26,11 @@ def load_user() -> None:
     user = db.session.get(User, user_id)
     if user is None or not user.active or session.get("session_version") != user.session_version:
         session.clear()
+        return
+    if accounts.membership_suspended(user):
+        session.clear()
+        flash(accounts.suspension_notice(), "error")
+        security_log.warning("session of user %s ended: membership suspended", user.id)
         return
     g.user = user
 

@@ -131,3 +131,34 @@ def test_no_staff_route_opens_another_organisations_objects(
     assert checked >= 20
     db.session.expire_all()
     assert state_of(db, b["org"]) == before
+
+
+def test_no_staff_route_of_a_suspended_organisation_opens_or_changes_anything(
+    app, client, db, login, two_organisations
+):
+    """A suspended member's staff route answers 403 with the reason, even to its own admin."""
+    from coalition.models import OrganisationRole, User
+    from coalition.services.members import suspend_organisation
+
+    a, b = two_organisations["a"], two_organisations["b"]
+    office = User(email="office-tenancy@example.org", name="Office", is_coalition_admin=True)
+    db.session.add(office)
+    # A's admin also edits for B, a current member, so they stay signed in.
+    db.session.add(OrganisationRole(user=a["admin"], organisation_id=b["org"].id, role=Role.editor))
+    db.session.flush()
+    suspend_organisation(a["org"], office, "tenancy test")
+    login(a["admin"])
+    before = state_of(db, a["org"])
+    checked = 0
+    for rule in staff_rules(app):
+        if rule.endpoint.startswith("admin."):
+            continue  # the coalition office's pages, invisible to staff (404, tested above)
+        url = rule.build(dict(a["ids"], lang_code="en"), append_unknown=False)[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"name": "x", "scopes": "events:read"})
+            assert response.status_code == 403, f"{method} {url} answered {response.status_code}"
+            assert "has suspended the membership of Tenant A" in response.text, url
+            checked += 1
+    assert checked >= 20
+    db.session.expire_all()
+    assert state_of(db, a["org"]) == before

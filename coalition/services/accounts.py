@@ -276,6 +276,15 @@ def accept_invitation(token: str, name: str | None, password: str | None) -> Use
     :raise PasswordRejected: a new account's password breaks the rules.
     """
     invitation = pending_invitation(token)
+    organisation = invitation.organisation
+    if organisation is not None and organisation.admitted_at is None:
+        raise AccountError(
+            _(
+                "The membership of %(name)s in the coalition is suspended: this invitation "
+                "can be accepted once it is readmitted. Please contact the coalition office.",
+                name=organisation.display_name(invitation.language),
+            )
+        )
     user = find_user(invitation.email)
     if user is None:
         name = (name or "").strip() or invitation.name
@@ -323,6 +332,30 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user, password) or not user.active:
         return None
     return user
+
+
+def membership_suspended(user: User) -> bool:
+    """Whether every organisation the user holds a role in is suspended.
+
+    Such a user may not be signed in. A coalition admin, a user with a role in a current
+    member, or one without any role (there is nothing to suspend) may.
+    """
+    if user.is_coalition_admin:
+        return False
+    admitted = db.session.scalars(
+        select(Organisation.admitted_at)
+        .join(OrganisationRole, OrganisationRole.organisation_id == Organisation.id)
+        .where(OrganisationRole.user_id == user.id)
+    ).all()
+    return bool(admitted) and all(when is None for when in admitted)
+
+
+def suspension_notice() -> str:
+    """What a user whose organisations are all suspended reads instead of signing in."""
+    return _(
+        "The membership of your organisation in the coalition is suspended, so you cannot "
+        "sign in for now. Please contact the coalition office."
+    )
 
 
 def record_login(user: User) -> None:

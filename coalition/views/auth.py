@@ -169,6 +169,13 @@ def fail_login(reason: str, email: str = "") -> None:
     )
 
 
+def refuse_suspended_login(user: User) -> None:
+    """Write a refused sign-in of a suspended member's staff to the security log."""
+    security_log.warning(
+        "login refused (membership suspended) for user %s from %s", user.id, client_address()
+    )
+
+
 @bp.before_app_request
 def require_second_factor():
     """An admin without a second factor must enrol before anything else (outside demo)."""
@@ -201,6 +208,10 @@ def login():
         if user is None:
             fail_login("password", form.email.data)
             error = _("The e-mail or the password is not correct.")
+        elif accounts.membership_suspended(user):
+            # Said only after the password was verified: no account enumeration.
+            refuse_suspended_login(user)
+            error = accounts.suspension_notice()
         elif user.totp_secret:
             session.clear()
             session["pending_user_id"] = user.id
@@ -238,6 +249,11 @@ def totp():
     if user is None:
         session.clear()
         flash(_("Please log in again."), "error")
+        return redirect(url_for("auth.login"))
+    if accounts.membership_suspended(user):
+        session.clear()
+        refuse_suspended_login(user)
+        flash(accounts.suspension_notice(), "error")
         return redirect(url_for("auth.login"))
     form = TotpForm()
     error = None
