@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from coalition import postcodes
+from coalition.config import LANGUAGES
 from coalition.extensions import db
 from coalition.mail import render_mail, send_mail
 from coalition.models import (
@@ -175,8 +176,10 @@ def submit_application(
     description: str = "",
     language: str = "fr",
 ) -> MembershipApplication:
-    """Record an organisation's application to join the coalition.
+    """Record an organisation's application to join the coalition and acknowledge it.
 
+    The contact person receives, in the application's language, a mail saying it was
+    received and what happens next.
     :raise MembershipError: invalid enterprise number or website, or one already a member
         or pending.
     """
@@ -195,7 +198,7 @@ def submit_application(
         description=(description or "").strip(),
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip().lower(),
-        language=language,
+        language=language if language in LANGUAGES else LANGUAGES[0],
         status=ApplicationStatus.pending,
     )
     db.session.add(application)
@@ -203,7 +206,23 @@ def submit_application(
     audit.record(
         "application.submit", target=application, organisation_name=application.organisation_name
     )
+    _acknowledge(application)
     return application
+
+
+def _acknowledge(application: MembershipApplication) -> None:
+    """Tell the contact person the application arrived and what happens next."""
+    language = application.language
+    with force_locale(language):
+        subject = str(_("We received your application to the mentoring coalition"))
+    body = render_mail(
+        "application_received",
+        language,
+        name=application.contact_name,
+        organisation=application.organisation_name,
+        enterprise_number=format_enterprise_number(application.enterprise_number),
+    )
+    send_mail(application.contact_email, subject, body, language)
 
 
 def pending_applications() -> list[MembershipApplication]:

@@ -67,7 +67,7 @@ def join():
     form = ApplicationForm()
     if form.validate_on_submit():
         try:
-            members.submit_application(
+            application = members.submit_application(
                 organisation_name=form.organisation_name.data,
                 enterprise_number=form.enterprise_number.data,
                 website=form.website.data,
@@ -81,7 +81,9 @@ def join():
             form[error.field].errors.append(error.message)
         else:
             db.session.commit()
-            return render_template("coalition/members/applied.html")
+            return render_template(
+                "coalition/members/applied.html", email=application.contact_email
+            )
     return render_template("coalition/members/join.html", form=form), 422 if form.errors else 200
 
 

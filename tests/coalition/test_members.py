@@ -81,6 +81,49 @@ def test_submit_application_normalises_its_fields(db):
     assert application.contact_email == "amina@example.org"
 
 
+@pytest.mark.parametrize(
+    ("language", "subject", "next_step"),
+    [
+        ("fr", "Nous avons reçu votre candidature", "vous recevrez sa décision par e-mail"),
+        (
+            "nl",
+            "We hebben uw aanvraag bij de mentoringcoalitie ontvangen",
+            "u ontvangt de beslissing per e-mail",
+        ),
+        ("en", "We received your application", "You will receive its decision by e-mail"),
+    ],
+)
+def test_an_application_is_acknowledged_to_its_contact_in_its_language(
+    app, db, language, subject, next_step
+):
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
+    application = _apply(language=language)
+    [mail] = mailbox.new()
+    assert mail["To"] == "amina@example.org"
+    assert mail["Content-Language"] == language
+    assert subject in mail["Subject"]
+    body = Mailbox.body(mail)
+    assert "Amina Contact" in body
+    assert "Mentors Sans Frontières" in body and "0123.456.749" in body
+    assert next_step.lower() in body.lower()
+    assert "http" not in body  # no link, no token: nothing to act on
+    assert application.language == language
+
+
+def test_an_application_in_an_unknown_language_is_acknowledged_in_french(app, db):
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
+    assert _apply(language="de").language == "fr"
+    [mail] = mailbox.new()
+    assert mail["Content-Language"] == "fr"
+
+
+def test_a_refused_application_sends_no_acknowledgement(app, db):
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
+    with pytest.raises(members.MembershipError):
+        _apply(enterprise_number="0123.456.748")
+    assert mailbox.new() == []
+
+
 def test_a_second_pending_application_with_the_same_number_is_refused(db):
     _apply()
     with pytest.raises(members.MembershipError) as caught:
@@ -104,8 +147,8 @@ def test_an_invalid_website_is_refused(db):
 
 def test_approval_admits_the_organisation_and_invites_its_contact(app, db, make_user):
     admin = make_user(coalition_admin=True)
-    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
     application = _apply()
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
     organisation = members.approve_application(application, admin)
 
     assert organisation.admitted_at is not None
@@ -142,8 +185,8 @@ def test_approval_gives_a_unique_slug(db, make_org, make_user):
 
 def test_rejection_mails_the_reason_in_the_applicants_language(app, db, make_user):
     admin = make_user(coalition_admin=True)
-    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
     application = _apply(language="fr")
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
     with pytest.raises(members.MembershipError):
         members.reject_application(application, admin, "  ")
     members.reject_application(application, admin, "Pas d'activité de mentorat en Belgique.")
@@ -189,7 +232,8 @@ def test_join_page_validates_the_enterprise_number_beside_the_field(client, db):
     assert db.session.scalar(select(func.count()).select_from(MembershipApplication)) == 0
 
 
-def test_join_page_records_the_application(client, db):
+def test_join_page_records_the_application(app, client, db):
+    mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
     response = client.post(
         "/nl/join",
         data={
@@ -203,10 +247,15 @@ def test_join_page_records_the_application(client, db):
         },
     )
     assert response.status_code == 200
+    assert "jan@example.org" in response.text
     application = db.session.scalar(select(MembershipApplication))
     assert application.organisation_name == "Taalmaatjes Gent"
     assert application.language == "nl"
     assert application.languages == ["nl", "en"]
+    [mail] = mailbox.new()
+    assert mail["To"] == "jan@example.org"
+    assert mail["Content-Language"] == "nl"
+    assert "Taalmaatjes Gent" in Mailbox.body(mail)
 
     again = client.post(
         "/nl/join",

@@ -90,6 +90,9 @@ def test_an_organisation_applies_is_admitted_and_edits_its_profile(live_server, 
     applicant.locator("#contact_email").fill(contact_email)
     submit(applicant)
     assert applicant.locator("[role=status]").count() == 1, applicant.locator("main").inner_text()
+    acknowledgement = live_server.wait_for_mail(contact_email)
+    assert acknowledgement["Content-Language"] == lang
+    assert org_name in mail_text(acknowledgement)
 
     # 2. The coalition admin logs in and approves the application.
     office = new_page(locale=LOCALES[lang])
