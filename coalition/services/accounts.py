@@ -6,6 +6,7 @@ Tokens sent by mail are random, shown once, and stored only as their SHA-256.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import time
@@ -16,6 +17,9 @@ import pyotp
 import segno
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -40,6 +44,8 @@ MAX_PASSWORD_LENGTH = 1024
 TOTP_ISSUER = "Mentoring coalition"
 #: TOTP codes of the previous and next 30-second step are accepted (clock drift)
 TOTP_WINDOW = 1
+#: how long a secret shown for enrolment can be confirmed, in seconds
+TOTP_ENROLMENT_TTL = 600
 
 
 class AccountError(ValueError):
@@ -448,6 +454,46 @@ def reset_password(token: str, new_password: str) -> User:
 def new_totp_secret() -> str:
     """A fresh base32 TOTP secret (shown to the user for enrolment, stored once confirmed)."""
     return pyotp.random_base32()
+
+
+def _enrolment_cipher(user: User) -> Fernet:
+    """Fernet (AES-CBC + HMAC) under a key for TOTP enrolment of this user only.
+
+    The key is derived from `SECRET_KEY` with HKDF and a purpose label naming the user, so
+    a sealed secret opens for no other user and no other use of the key.
+    """
+    secret_key = current_app.config["SECRET_KEY"]
+    if isinstance(secret_key, str):
+        secret_key = secret_key.encode()
+    key = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=f"coalition totp-enrolment v1 user:{user.id}".encode(),
+    ).derive(secret_key)
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal_enrolment_secret(user: User, secret: str, issued_at: int | None = None) -> str:
+    """The unconfirmed TOTP secret, encrypted for the session cookie (which is readable).
+
+    :param issued_at: Unix time of sealing (now by default; tests seal in the past).
+    """
+    issued_at = int(time.time()) if issued_at is None else issued_at
+    return _enrolment_cipher(user).encrypt_at_time(secret.encode(), issued_at).decode()
+
+
+def open_enrolment_secret(user: User, sealed: str | None) -> str | None:
+    """The secret sealed for this user, if it was sealed less than `TOTP_ENROLMENT_TTL` ago.
+
+    None if it is missing, expired, another user's or tampered with.
+    """
+    if not sealed:
+        return None
+    try:
+        return _enrolment_cipher(user).decrypt(sealed.encode(), ttl=TOTP_ENROLMENT_TTL).decode()
+    except (InvalidToken, UnicodeError):
+        return None
 
 
 def totp_provisioning_uri(user: User, secret: str) -> str:

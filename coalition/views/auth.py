@@ -416,24 +416,38 @@ def account():
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 @login_required
 def enrol_totp():
-    """Set up the second factor: scan the QR code, confirm with a first code."""
+    """Set up the second factor: scan the QR code, confirm with a first code.
+
+    Until it is confirmed, the new secret waits in the session cookie encrypted for this
+    user (the cookie is signed, not secret) and expires after `TOTP_ENROLMENT_TTL`.
+    """
     user = current_user()
     if user.totp_secret:
         return redirect(url_for("auth.account"))
-    secret = session.get("totp_enrolment_secret")
-    if not secret:
-        secret = session["totp_enrolment_secret"] = accounts.new_totp_secret()
+    session.pop("totp_enrolment_secret", None)  # the clear-text key of older versions
+    sealed = session.get("totp_enrolment")
+    secret = accounts.open_enrolment_secret(user, sealed)
+    expired = secret is None and sealed is not None
+    if secret is None:
+        secret = accounts.new_totp_secret()
+        session["totp_enrolment"] = accounts.seal_enrolment_secret(user, secret)
     form = TotpForm()
     error = None
     if form.validate_on_submit():
-        if accounts.enable_totp(user, secret, form.code.data):
-            session.pop("totp_enrolment_secret", None)
+        if expired:
+            error = _(
+                "This set-up took too long, so it starts again with a new code: scan the new "
+                "QR code and enter the code your app shows."
+            )
+        elif accounts.enable_totp(user, secret, form.code.data):
+            session.pop("totp_enrolment", None)
             db.session.commit()
             flash(
                 _("The second factor is on. You will be asked for a code at each login."), "success"
             )
             return redirect(url_for("staff.dashboard"))
-        error = _("This code is not correct. Check the time on your phone and try again.")
+        else:
+            error = _("This code is not correct. Check the time on your phone and try again.")
     uri = accounts.totp_provisioning_uri(user, secret)
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import time
+import zlib
 from datetime import timedelta
 
 import pyotp
@@ -375,6 +377,88 @@ def test_an_editor_can_turn_the_second_factor_on_and_off(client, db, make_user, 
     client.post("/en/account/second-factor/off", data={"password": PASSWORD})
     db.session.expire_all()
     assert user.totp_secret is None
+
+
+def session_of(app: Flask, client) -> tuple[str, dict]:
+    """The session cookie as the browser holds it, and what the app reads from it."""
+    value = client.get_cookie(COOKIE).value
+    return value, app.session_interface.get_signing_serializer(app).loads(value)
+
+
+def enrolment_secret_on(page: str) -> str:
+    return re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
+
+
+def test_the_enrolment_secret_is_not_in_the_session_cookie(app, client, db, make_user, login):
+    user = make_user()
+    login(user)
+    secret = enrolment_secret_on(client.get("/en/account/second-factor").text)
+    raw, data = session_of(app, client)
+    assert secret not in raw
+    assert secret not in repr(data)
+    assert secret.encode() not in base64_payload(raw)
+    assert "totp_enrolment_secret" not in data
+    assert accounts.open_enrolment_secret(user, data["totp_enrolment"]) == secret
+
+    # The same secret is shown again while the set-up lasts, and confirming it works.
+    assert enrolment_secret_on(client.get("/en/account/second-factor").text) == secret
+    done = client.post("/en/account/second-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert user.totp_secret == secret
+    assert "totp_enrolment" not in session_of(app, client)[1]
+
+
+def base64_payload(cookie: str) -> bytes:
+    """The cookie's payload decoded by hand (itsdangerous: optional '.', zlib, base64)."""
+    compressed = cookie.startswith(".")
+    payload = cookie.lstrip(".").split(".")[0]
+    data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return zlib.decompress(data) if compressed else data
+
+
+def test_a_sealed_enrolment_secret_opens_for_its_user_only(app, db, make_user):
+    alice, bob = make_user(), make_user()
+    with app.test_request_context("/en/"):
+        sealed = accounts.seal_enrolment_secret(alice, "JBSWY3DPEHPK3PXP")
+        assert accounts.open_enrolment_secret(alice, sealed) == "JBSWY3DPEHPK3PXP"
+        assert accounts.open_enrolment_secret(bob, sealed) is None
+        assert accounts.open_enrolment_secret(alice, sealed[:-2] + "AA") is None
+        assert accounts.open_enrolment_secret(alice, "not a token") is None
+
+
+def test_an_enrolment_left_too_long_starts_again(app, client, db, make_user, login):
+    user = make_user()
+    login(user)
+    old_secret = pyotp.random_base32()
+    with app.test_request_context("/en/"):
+        stale = accounts.seal_enrolment_secret(
+            user, old_secret, issued_at=int(time.time()) - accounts.TOTP_ENROLMENT_TTL - 5
+        )
+    with client.session_transaction() as session:
+        session["totp_enrolment"] = stale
+    refused = client.post("/en/account/second-factor", data={"code": pyotp.TOTP(old_secret).now()})
+    assert refused.status_code == 400
+    assert "took too long" in refused.text
+    new_secret = enrolment_secret_on(refused.text)
+    assert new_secret != old_secret
+    db.session.expire_all()
+    assert user.totp_secret is None
+    client.post("/en/account/second-factor", data={"code": pyotp.TOTP(new_secret).now()})
+    db.session.expire_all()
+    assert user.totp_secret == new_secret
+
+
+def test_a_clear_text_secret_of_an_older_cookie_is_dropped(app, client, db, make_user, login):
+    user = make_user()
+    login(user)
+    planted = pyotp.random_base32()
+    with client.session_transaction() as session:
+        session["totp_enrolment_secret"] = planted
+    page = client.get("/en/account/second-factor").text
+    assert enrolment_secret_on(page) != planted
+    raw, data = session_of(app, client)
+    assert planted not in raw and "totp_enrolment_secret" not in data
 
 
 # --- the account page ---
