@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -258,10 +259,25 @@ def update_programme(
     target = loaded.get("status")
     if target is not None:
         _check_transition(programme, target)
+    before = _content(programme)
     _fill(programme, loaded, locations)
-    _changed(programme, "update", actor, client_id)
+    if _content(programme) != before:
+        _changed(programme, "update", actor, client_id)
+    # else the same content again (a sync's usual case): nothing to index, audit or announce
     _move_to(programme, target, actor, client_id)
     return programme
+
+
+def _content(programme: Programme) -> tuple:
+    """What a programme body sets: every column but the bookkeeping, and the places."""
+    columns = sa_inspect(Programme).column_attrs
+    return (
+        tuple(getattr(programme, c.key) for c in columns if c.key not in _BOOKKEEPING),
+        [_place(location) for location in programme.locations],
+    )
+
+
+_BOOKKEEPING = frozenset({"updated_at", "created_at"})
 
 
 def get_by_external_id(organisation: Organisation, external_id: str) -> Programme | None:

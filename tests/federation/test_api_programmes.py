@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from coalition.models import AuditLogEntry, OutboxEntry, Programme, ProgrammeStatus
+from federation.events import Event
 from tests.federation.api_helpers import API, programme_body
 
 
@@ -41,6 +42,40 @@ def test_put_creates_then_updates_a_programme_with_the_outbox(client, db, make_o
     read = client.get(f"{API}/programmes/crm-42", headers=headers)
     assert read.status_code == 200
     assert read.json["title"] == {"en": "Duo to work, renewed"}
+
+
+def test_the_same_programme_again_changes_nothing_and_announces_nothing(
+    client, db, make_org, bearer
+):
+    org = make_org()
+    headers = bearer(org, "programmes:write")
+    created = client.put(f"{API}/programmes/crm-7", json=programme_body(), headers=headers)
+    programme = db.session.execute(
+        select(Programme).where(Programme.organisation_id == org.id)
+    ).scalar_one()
+    stamp = programme.updated_at
+
+    def count(model, *where):
+        return len(db.session.execute(select(model).where(*where)).scalars().all())
+
+    outbox = count(OutboxEntry, OutboxEntry.object_id == programme.id)
+    events = count(Event, Event.organisation_id == org.id)
+    again = client.put(f"{API}/programmes/crm-7", json=programme_body(), headers=headers)
+    assert again.status_code == 200 and again.json == created.json
+    db.session.refresh(programme)
+    assert programme.updated_at == stamp
+    assert count(OutboxEntry, OutboxEntry.object_id == programme.id) == outbox
+    assert count(Event, Event.organisation_id == org.id) == events
+    assert count(AuditLogEntry, AuditLogEntry.action == "api.call") == 2  # still audited
+
+    changed = client.put(
+        f"{API}/programmes/crm-7",
+        json=programme_body(locations=[{"postcode": "9000", "country": "BE"}]),
+        headers=headers,
+    )
+    assert changed.status_code == 200
+    assert count(OutboxEntry, OutboxEntry.object_id == programme.id) == outbox + 1
+    assert count(Event, Event.organisation_id == org.id) == events + 1
 
 
 def test_invalid_programme_answers_422_with_pointers_and_creates_nothing(

@@ -39,7 +39,7 @@ def test_feed_lists_own_events_in_order_with_a_cursor(app, client, db, make_org,
 
     put = client.put(f"{API}/programmes/p1", json=programme_body(), headers=writer)
     assert put.status_code == 201
-    put = client.put(f"{API}/programmes/p1", json=programme_body(), headers=writer)
+    put = client.put(f"{API}/programmes/p1", json=programme_body(age_max=25), headers=writer)
     assert put.status_code == 200
     post = client.post(f"{API}/reports", json=report_body(branch.id), headers=writer)
     assert post.status_code == 201
