@@ -40,8 +40,10 @@ def drain_once(
     query = select(OutboxEntry).order_by(OutboxEntry.id).limit(batch)
     if not ignore_backoff:
         query = query.where(OutboxEntry.available_at <= now)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Several `flask worker` processes may drain at once: each claims its own rows.
+    claimed = db.session.get_bind().dialect.name == "postgresql"
+    if claimed:
+        # Several `flask worker` processes may drain at once: each claims its own rows,
+        # locked until this transaction ends.
         query = query.with_for_update(skip_locked=True)
     entries = db.session.execute(query).scalars().all()
     if not entries:
@@ -50,8 +52,15 @@ def drain_once(
     ids = sorted({e.object_id for e in entries if e.kind == "programme"})
     acknowledged: set[int] = set()
     error = "not acknowledged by the search backend"
+    entry_ids = [entry.id for entry in entries]
+    released = False
     try:
         docs, gone = documents_for(ids)
+        if not claimed:
+            # SQLite: let writers in while the backend works (this transaction holds the
+            # single write lock); the rows are read again afterwards.
+            db.session.commit()
+            released = True
         backend = get_backend()
         acknowledged |= backend.index(docs)
         acknowledged |= backend.delete(gone)
@@ -61,6 +70,11 @@ def drain_once(
     except Exception as exc:  # a bug must not make the rows retry in a tight loop
         error = f"{type(exc).__name__}: {exc}"
         log.exception("search indexer: batch failed")
+    if released:
+        # Rows handled meanwhile by another indexer are gone; the others are still due.
+        entries = db.session.scalars(
+            select(OutboxEntry).where(OutboxEntry.id.in_(entry_ids)).order_by(OutboxEntry.id)
+        ).all()
     done = failed = 0
     for entry in entries:
         if entry.kind != "programme" or entry.object_id in acknowledged:
