@@ -23,7 +23,10 @@ def test_the_dashboard_lists_my_organisations_and_roles(client, make_org, make_u
 def test_an_org_admin_sees_the_people_link(client, make_org, make_user, login):
     org = make_org()
     login(make_user(org, roles=("org_admin",)))
-    assert f"/en/staff/{org.id}/people" in client.get("/en/staff/").get_data(as_text=True)
+    html = client.get("/en/staff/").get_data(as_text=True)
+    assert f"/en/staff/{org.id}/people" in html
+    # Each workspace link once (the webhooks link was listed twice).
+    assert html.count(f"/en/federation/{org.id}/webhooks\"") == 1
 
 
 def test_the_dashboard_needs_a_login(client):
