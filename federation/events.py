@@ -61,7 +61,7 @@ class Event(db.Model):
     __tablename__ = "federation_events"
     __table_args__ = (Index("ix_federation_events_feed", "organisation_id", "txid", "id"),)
 
-    #: increasing: the feed's order and the basis of its cursor
+    #: increasing; with `txid`, the feed's order and its cursor
     id: Mapped[int] = mapped_column(primary_key=True)
     #: stable public id, for de-duplication by receivers
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
