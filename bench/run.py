@@ -120,13 +120,18 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
-def rss_mb(pid: int) -> float | None:
-    """Resident memory of a process in MiB (from /proc), None if it is gone."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
+    """Resident memory of a process in MiB (from /proc), None if it is gone.
+
+    `field`: VmRSS (all resident pages), RssAnon (the process's own heap and stacks) or
+    RssFile (pages of mapped files, such as the search index: shared between workers and
+    given back by the kernel under memory pressure).
+    """
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
     return round(int(match.group(1)) / 1024, 1) if match else None
 
 
@@ -184,12 +189,12 @@ class Gunicorn:
         output.close()
         wait_until_up(self.url + probe, self.process, log)
 
-    def worker_rss_mb(self) -> float | None:
-        """Resident memory of the (first) worker, in MiB."""
+    def worker_rss_mb(self, field: str = "VmRSS") -> float | None:
+        """Resident memory of the largest worker, in MiB (`field` as in `rss_mb`)."""
         if not self.process:
             return None
         workers = child_pids(self.process.pid)
-        values = [v for v in (rss_mb(pid) for pid in workers) if v is not None]
+        values = [v for v in (rss_mb(pid, field) for pid in workers) if v is not None]
         return max(values) if values else None
 
     def stop(self) -> None:
@@ -357,6 +362,8 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
             {k: run.get(k) for k in ("rps", "p95_ms", "baseline_rps")} for run in runs
         ]
     measured.setdefault("rss_mb", ctx.rss_mb())
+    measured.setdefault("rss_anon_mb", ctx.app_server.worker_rss_mb("RssAnon"))
+    measured.setdefault("rss_file_mb", ctx.app_server.worker_rss_mb("RssFile"))
     rps, baseline_rps = measured.pop("rps", None), measured.pop("baseline_rps", None)
     row.update(
         {
