@@ -8,7 +8,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import selectinload
 
 from coalition import postcodes, taxonomy
@@ -92,6 +92,13 @@ def is_searchable(programme: Programme) -> bool:
     )
 
 
+def searchable_clause() -> ColumnElement[bool]:
+    """`is_searchable` in SQL, for a query that joins the programme's organisation."""
+    return and_(
+        Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None)
+    )
+
+
 def documents_for(ids: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
     """Re-read programmes by id: documents of the searchable ones, ids of the others."""
     rows = db.session.execute(_query().where(Programme.id.in_(ids))).scalars().all()
@@ -152,5 +159,5 @@ def published_count() -> int:
         select(func.count())
         .select_from(Programme)
         .join(Organisation, Organisation.id == Programme.organisation_id)
-        .where(Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None))
+        .where(searchable_clause())
     ).scalar_one()

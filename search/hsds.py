@@ -3,11 +3,13 @@
 Only published programmes of admitted member organisations are shown. Texts come in the
 language of the `lang` parameter (French by default), else in any language the record has.
 Every id is a UUID: `Programme.uuid`, `Organisation.uuid`, `coalition.taxonomy.term_uuid`,
-and ids derived from them with `uuid5` for the nested objects.
+ids derived from them with `uuid5` for the nested objects, and `service_at_location_id` for a
+programme at one of its places.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import uuid
@@ -18,13 +20,14 @@ from flask import Blueprint, Response, abort, current_app, request, stream_with_
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
-from sqlalchemy import Select, String, cast, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from coalition import postcodes, taxonomy
 from coalition.errors import problem
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation, ProgrammeStatus
+from coalition.models import Organisation, Programme, ProgrammeLocation
+from search.documents import searchable_clause
 from search.schemas import (
     HSDS_MAX_PER_PAGE,
     MinimalServiceSchema,
@@ -32,6 +35,9 @@ from search.schemas import (
     OrganizationSchema,
     PageSchema,
     PagingQuerySchema,
+    ServiceAtLocationListSchema,
+    ServiceAtLocationSchema,
+    ServiceAtLocationsQuerySchema,
     ServiceListSchema,
     ServiceSchema,
     ServicesQuerySchema,
@@ -64,6 +70,28 @@ TERMS_BY_UUID: dict[uuid.UUID, tuple[str, str]] = {
     for vocabulary in TAXONOMY_FIELDS
     for code in taxonomy.VOCABULARIES[vocabulary]
 }
+#: every published taxonomy (vocabulary) by its UUID
+TAXONOMIES_BY_UUID: dict[uuid.UUID, str] = {taxonomy_uuid(v): v for v in TAXONOMY_FIELDS}
+
+
+def service_at_location_id(programme: Programme, location: ProgrammeLocation) -> uuid.UUID:
+    """The stable id of a programme at one of its places (a country and a postcode).
+
+    A UUIDv8 (RFC 9562, custom layout): the first 48 bits are the programme's UUID's, so that
+    `GET /hsds/service_at_locations/{id}` finds the programme through an index range; the
+    rest hashes the programme and the place, so the id outlives edits that keep the place.
+    """
+    place = f"{programme.uuid}:{location.country}:{location.postcode}".encode()
+    raw = bytearray(programme.uuid.bytes[:6] + hashlib.sha256(place).digest()[:10])
+    raw[6] = 0x80 | (raw[6] & 0x0F)  # version 8
+    raw[8] = 0x80 | (raw[8] & 0x3F)  # RFC 9562 variant
+    return uuid.UUID(bytes=bytes(raw))
+
+
+def _programme_uuid_range(sal_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    """The programme UUIDs a service-at-location id can come from (their first 48 bits)."""
+    prefix = sal_id.bytes[:6]
+    return uuid.UUID(bytes=prefix + b"\x00" * 10), uuid.UUID(bytes=prefix + b"\xff" * 10)
 
 
 def province_of(postcode: str, country: str) -> str:
@@ -134,6 +162,7 @@ def _apply_text(programme: Programme) -> str | None:
 
 
 def _location_document(programme: Programme, location: ProgrammeLocation) -> dict[str, Any]:
+    """A programme's place as an HSDS location with its address."""
     location_id = _child_id(programme.uuid, "location", location.id)
     branch = location.branch
     return {
@@ -188,6 +217,50 @@ def service_list_document(programme: Programme, lang: str) -> dict[str, Any]:
 
 def service_document(programme: Programme, lang: str) -> dict[str, Any]:
     """A programme as a fully nested HSDS service."""
+    document = _service_details(programme, lang)
+    document["service_at_locations"] = []
+    seen: set[str] = set()
+    for location in programme.locations:
+        place = _service_at_location_ids(programme, location)
+        if place["id"] in seen:  # a second location at the same postcode adds nothing
+            continue
+        seen.add(place["id"])
+        document["service_at_locations"].append(
+            {**place, "location": _location_document(programme, location)}
+        )
+    return document
+
+
+def _service_at_location_ids(programme: Programme, location: ProgrammeLocation) -> dict:
+    return {
+        "id": str(service_at_location_id(programme, location)),
+        "service_id": str(programme.uuid),
+        "location_id": _child_id(programme.uuid, "location", location.id),
+    }
+
+
+def service_at_location_list_document(location: ProgrammeLocation, lang: str) -> dict:
+    """A programme at one of its places, with the one-to-one fields of both."""
+    programme = location.programme
+    return {
+        **_service_at_location_ids(programme, location),
+        "location": _location_document(programme, location),
+        "service": service_list_document(programme, lang),
+    }
+
+
+def service_at_location_document(location: ProgrammeLocation, lang: str) -> dict:
+    """A programme at one of its places, fully nested (the service without its places)."""
+    programme = location.programme
+    return {
+        **_service_at_location_ids(programme, location),
+        "location": _location_document(programme, location),
+        "service": _service_details(programme, lang),
+    }
+
+
+def _service_details(programme: Programme, lang: str) -> dict[str, Any]:
+    """A programme as a nested HSDS service, but for its `service_at_locations`."""
     service_id = str(programme.uuid)
     document = service_list_document(programme, lang)
     document["phones"] = (
@@ -214,17 +287,6 @@ def service_document(programme: Programme, lang: str) -> dict[str, Any]:
         if programme.online_region
         else []
     )
-    document["service_at_locations"] = []
-    for location in programme.locations:
-        place = _location_document(programme, location)
-        document["service_at_locations"].append(
-            {
-                "id": _child_id(programme.uuid, "service_at_location", location.id),
-                "service_id": service_id,
-                "location_id": place["id"],
-                "location": place,
-            }
-        )
     document["languages"] = [
         {
             "id": _child_id(programme.uuid, "language", code),
@@ -288,7 +350,7 @@ def published_programmes() -> Select:
     return (
         select(Programme)
         .join(Programme.organisation)
-        .where(Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None))
+        .where(searchable_clause())
         .options(
             joinedload(Programme.organisation),
             selectinload(Programme.locations).joinedload(ProgrammeLocation.branch),
@@ -320,11 +382,105 @@ def _filter_services(stmt: Select, args: dict[str, Any]) -> Select:
         vocabulary, code = TERMS_BY_UUID[args["taxonomy_term_id"]]
         column = getattr(Programme, TAXONOMY_FIELDS[vocabulary])
         stmt = stmt.where(cast(column, String).like(f'%"{code}"%'))
+    if args.get("taxonomy_id"):
+        # a service "contains a term of the taxonomy": its list of codes is not empty
+        column = getattr(Programme, TAXONOMY_FIELDS[TAXONOMIES_BY_UUID[args["taxonomy_id"]]])
+        stmt = stmt.where(cast(column, String).like('%"%'))
     if args.get("organization_id"):
         stmt = stmt.where(Organisation.uuid == args["organization_id"])
     if args.get("modified_after"):
         stmt = stmt.where(Programme.updated_at >= args["modified_after"])
     return stmt
+
+
+def _check_taxonomy_filters(args: dict[str, Any]) -> None:
+    """:raise ValidationError: when `taxonomy_term_id` or `taxonomy_id` names nothing known."""
+    if args.get("taxonomy_term_id") and args["taxonomy_term_id"] not in TERMS_BY_UUID:
+        raise ValidationError("Unknown taxonomy term.", "taxonomy_term_id")
+    if args.get("taxonomy_id") and args["taxonomy_id"] not in TAXONOMIES_BY_UUID:
+        raise ValidationError("Unknown taxonomy.", "taxonomy_id")
+
+
+def published_places() -> Select:
+    """The places of published programmes of admitted organisations, oldest first; one per
+    programme and postcode (the first), as `service_document` lists them."""
+    earlier = aliased(ProgrammeLocation)
+    same_place_before = exists().where(
+        earlier.programme_id == ProgrammeLocation.programme_id,
+        earlier.country == ProgrammeLocation.country,
+        earlier.postcode == ProgrammeLocation.postcode,
+        earlier.id < ProgrammeLocation.id,
+    )
+    return (
+        select(ProgrammeLocation)
+        .join(ProgrammeLocation.programme)
+        .join(Programme.organisation)
+        .where(searchable_clause(), ~same_place_before)
+        .order_by(ProgrammeLocation.id)
+    )
+
+
+#: loads what a service-at-location document reads, with `published_places()`
+PLACE_LOADING = (
+    contains_eager(ProgrammeLocation.programme).contains_eager(Programme.organisation),
+    joinedload(ProgrammeLocation.branch),
+)
+
+
+def _filter_places(stmt: Select, args: dict[str, Any]) -> Select:
+    stmt = _filter_services(stmt, args)
+    place = args.get("place")
+    if place is not None and args.get("proximity") is None:
+        stmt = stmt.where(
+            ProgrammeLocation.country == place.country,
+            ProgrammeLocation.postcode == place.postcode,
+        )
+    return stmt
+
+
+def _nearest_places(stmt: Select, place: postcodes.Place, metres: float) -> list[int]:
+    """Ids of the places `stmt` selects within `metres` of `place`'s centre, nearest first.
+
+    A box around the centre narrows the rows in SQL; the distance itself is measured here
+    (SQLite has no trigonometry), from the place's coordinates, else its postcode's.
+    """
+    km = metres / 1000
+    dlat = km / 111.0
+    dlon = km / (111.32 * max(math.cos(math.radians(place.latitude)), 0.01))
+    lat, lon = ProgrammeLocation.latitude, ProgrammeLocation.longitude
+    rows = db.session.execute(
+        stmt.with_only_columns(
+            ProgrammeLocation.id, lat, lon, ProgrammeLocation.postcode, ProgrammeLocation.country
+        ).where(
+            or_(
+                lat.is_(None),
+                lon.is_(None),
+                and_(
+                    lat.between(place.latitude - dlat, place.latitude + dlat),
+                    lon.between(place.longitude - dlon, place.longitude + dlon),
+                ),
+            )
+        )
+    )
+    near = []
+    for row in rows:
+        point = (row.latitude, row.longitude)
+        if None in point:
+            known = postcodes.lookup(row.postcode, row.country)
+            if known is None:
+                continue
+            point = (known.latitude, known.longitude)
+        distance = postcodes.distance_km(place.latitude, place.longitude, *point)
+        if distance <= km:
+            near.append((distance, row.id))
+    return [place_id for _, place_id in sorted(near)]
+
+
+def _places_by_id(ids: list[int]) -> list[ProgrammeLocation]:
+    """The places with these ids, in this order."""
+    stmt = published_places().where(ProgrammeLocation.id.in_(ids)).options(*PLACE_LOADING)
+    found = {p.id: p for p in db.session.execute(stmt).unique().scalars()}
+    return [found[i] for i in ids if i in found]
 
 
 def admitted_organisations() -> Select:
@@ -396,7 +552,7 @@ def _ndjson(stmt: Select, dump, id_column=Programme.id) -> Response:
     """Every matching item, one JSON document per line, read from the database in batches
     (`stmt` is ordered by `id_column`)."""
 
-    def lines() -> Iterator[str]:
+    def batches() -> Iterator[list[Any]]:
         last_id = 0
         while True:
             batch = (
@@ -405,11 +561,19 @@ def _ndjson(stmt: Select, dump, id_column=Programme.id) -> Response:
                 .scalars()
                 .all()
             )
-            for item in batch:
-                yield json.dumps(dump(item), ensure_ascii=False) + "\n"
+            yield batch
             if len(batch) < NDJSON_BATCH:
                 return
             last_id = batch[-1].id
+
+    return _ndjson_response(batches(), dump)
+
+
+def _ndjson_response(batches: Iterator[list[Any]], dump) -> Response:
+    def lines() -> Iterator[str]:
+        for batch in batches:
+            for item in batch:
+                yield json.dumps(dump(item), ensure_ascii=False) + "\n"
 
     return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
 
@@ -438,6 +602,7 @@ def api_info():
         "organizations_url": base + url_for("hsds.organizations"),
         "taxonomies_url": base + url_for("hsds.taxonomies"),
         "taxonomy_terms_url": base + url_for("hsds.taxonomy_terms"),
+        "service_at_locations_url": base + url_for("hsds.service_at_locations"),
     }
 
 
@@ -445,14 +610,7 @@ def api_info():
 def services():
     """Published programmes as HSDS services: a `Page`, or every one as NDJSON."""
     args = _load_args(ServicesQuerySchema())
-    if args.get("taxonomy_term_id") and args["taxonomy_term_id"] not in TERMS_BY_UUID:
-        detail = "Unknown taxonomy term."
-        return problem(
-            400,
-            "Invalid query parameters",
-            detail,
-            errors=[{"pointer": "/taxonomy_term_id", "detail": detail}],
-        )
+    _check_taxonomy_filters(args)
     stmt = _filter_services(published_programmes(), args)
     lang = args["lang"]
     if args["minimal"]:
@@ -493,6 +651,56 @@ def _published_programme(service_id: str) -> Programme:
     if programme is None:
         abort(404)
     return programme
+
+
+@bp.get("/service_at_locations")
+def service_at_locations():
+    """Published programmes at each of their places: a `Page`, or every one as NDJSON."""
+    args = _load_args(ServiceAtLocationsQuerySchema())
+    _check_taxonomy_filters(args)
+    lang = args["lang"]
+    if args["full"] or args["format"] == "ndjson":
+        schema, build = ServiceAtLocationSchema(), service_at_location_document
+    else:
+        schema, build = ServiceAtLocationListSchema(), service_at_location_list_document
+
+    def dump(location: ProgrammeLocation) -> dict[str, Any]:
+        return schema.dump(build(location, lang))
+
+    stmt = _filter_places(published_places(), args)
+    if args.get("proximity") is None:
+        stmt = stmt.options(*PLACE_LOADING)
+        if args["format"] == "ndjson":
+            return _ndjson(stmt, dump, ProgrammeLocation.id)
+        return _page(stmt, args, dump)
+    ids = _nearest_places(stmt, args["place"], args["proximity"])
+    if args["format"] == "ndjson":
+        batches = (
+            _places_by_id(ids[i : i + NDJSON_BATCH]) for i in range(0, len(ids), NDJSON_BATCH)
+        )
+        return _ndjson_response(batches, dump)
+    page, per_page = args["page"], args["per_page"]
+    rows = _places_by_id(ids[(page - 1) * per_page : page * per_page])
+    return _envelope(len(ids), page, per_page, [dump(row) for row in rows])
+
+
+@bp.get("/service_at_locations/<sal_id>")
+def service_at_location(sal_id: str):
+    """One published programme at one of its places, fully nested."""
+    lang = _load_args(PagingQuerySchema())["lang"]
+    key = _uuid_or_404(sal_id)
+    low, high = _programme_uuid_range(key)
+    places = (
+        db.session.execute(
+            published_places().where(Programme.uuid.between(low, high)).options(*PLACE_LOADING)
+        )
+        .unique()
+        .scalars()
+    )
+    for place in places:
+        if service_at_location_id(place.programme, place) == key:
+            return ServiceAtLocationSchema().dump(service_at_location_document(place, lang))
+    abort(404)
 
 
 @bp.get("/organizations")
@@ -559,6 +767,33 @@ def taxonomy_terms():
         needle = args["search"].strip().lower()
         items = [i for i in items if needle in i["name"].lower() or needle in i["code"]]
     return _list_page(items, args)
+
+
+@bp.get("/taxonomies/<taxonomy_id>")
+def taxonomy_by_id(taxonomy_id: str):
+    """One of the vocabularies that classify the services."""
+    lang = _load_args(PagingQuerySchema())["lang"]
+    vocabulary = TAXONOMIES_BY_UUID.get(_uuid_or_404(taxonomy_id))
+    if vocabulary is None:
+        abort(404)
+    return TaxonomySchema().dump(taxonomy_document(vocabulary, lang))
+
+
+@bp.get("/taxonomy_terms/<term_id>")
+def taxonomy_term(term_id: str):
+    """One term of a vocabulary, with its taxonomy."""
+    lang = _load_args(PagingQuerySchema())["lang"]
+    term = TERMS_BY_UUID.get(_uuid_or_404(term_id))
+    if term is None:
+        abort(404)
+    return TaxonomyTermSchema().dump(term_document(*term, lang))
+
+
+def _uuid_or_404(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        abort(404)
 
 
 def _list_page(items: list[dict[str, Any]], args: dict[str, Any]) -> Response:

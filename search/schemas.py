@@ -10,13 +10,25 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_dump,
+    post_load,
+    validate,
+    validates_schema,
+)
 
+from coalition import postcodes
 from coalition.config import LANGUAGES
 
 #: the most items one page of the HSDS feed returns
 HSDS_MAX_PER_PAGE = 100
 HSDS_DEFAULT_PER_PAGE = 25
+#: the widest `proximity` (metres) the feed accepts, as the search pages' widest radius
+HSDS_MAX_PROXIMITY = 500_000
 
 
 class HsdsSchema(Schema):
@@ -95,10 +107,14 @@ class LocationSchema(HsdsSchema):
 
 
 class ServiceAtLocationSchema(HsdsSchema):
+    """A service at a location: within a service, or on its own (`service_at_location.json`)
+    with its fully nested service."""
+
     id = fields.String(required=True)
     service_id = fields.String()
     location_id = fields.String()
     location = fields.Nested(LocationSchema)
+    service = fields.Nested(lambda: ServiceSchema())
 
 
 class ServiceAreaSchema(HsdsSchema):
@@ -162,6 +178,17 @@ class ServiceSchema(ServiceListSchema):
     attributes = fields.List(fields.Nested(AttributeSchema))
 
 
+class ServiceAtLocationListSchema(HsdsSchema):
+    """A service at a location as listed: its location and its service with their
+    one-to-one fields only (`service_at_location_list.json`)."""
+
+    id = fields.String(required=True)
+    service_id = fields.String()
+    location_id = fields.String()
+    location = fields.Nested(LocationSchema(exclude=("addresses",)))
+    service = fields.Nested(ServiceListSchema)
+
+
 class OrganizationSchema(OrganizationListSchema):
     """A fully nested organisation (`organization.json`) with its services listed."""
 
@@ -209,13 +236,50 @@ class PagingQuerySchema(Schema):
     lang = fields.String(validate=validate.OneOf(LANGUAGES))
 
 
-class ServicesQuerySchema(PagingQuerySchema):
-    """Parameters of `GET /hsds/services`."""
+class ServiceFiltersSchema(PagingQuerySchema):
+    """The filters of every list of services."""
 
     taxonomy_term_id = fields.UUID()
+    taxonomy_id = fields.UUID()
     organization_id = fields.UUID()
     modified_after = ModifiedAfter()
+
+
+class ServicesQuerySchema(ServiceFiltersSchema):
+    """Parameters of `GET /hsds/services`."""
+
     minimal = fields.Boolean(load_default=False)
+
+
+class ServiceAtLocationsQuerySchema(ServiceFiltersSchema):
+    """Parameters of `GET /hsds/service_at_locations`.
+
+    `postcode` alone keeps the places in that postcode area; with `proximity` (metres), the
+    places within that distance of the postcode's centre, nearest first. `country` (not an
+    HSDS parameter) says where the postcode is: Belgium unless told.
+    """
+
+    full = fields.Boolean(load_default=False)
+    postcode = fields.String(validate=validate.Length(min=1, max=12))
+    country = fields.String(load_default="BE", validate=validate.OneOf(postcodes.COUNTRIES))
+    proximity = fields.Float(
+        allow_nan=False,
+        validate=validate.Range(min=0, min_inclusive=False, max=HSDS_MAX_PROXIMITY),
+    )
+
+    @validates_schema
+    def known_place(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "proximity" in data and "postcode" not in data:
+            raise ValidationError("Give the postcode to measure the proximity from.", "proximity")
+        if "postcode" in data and postcodes.lookup(data["postcode"], data["country"]) is None:
+            raise ValidationError("Unknown postcode.", "postcode")
+
+    @post_load
+    def resolve_place(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """`place`: the `postcodes.Place` of the postcode, if one was given."""
+        if "postcode" in data:
+            data["place"] = postcodes.lookup(data["postcode"], data["country"])
+        return data
 
 
 class TaxonomyTermsQuerySchema(PagingQuerySchema):

@@ -24,6 +24,7 @@ SCHEMA_FILES = (
     "service_list.json",
     "organization_list.json",
     "service_with_definitions.json",
+    "service_at_location.json",
 )
 
 
