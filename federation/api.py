@@ -416,4 +416,4 @@ def init_api(app: Flask) -> None:
     connect_signals()
     outbox.watch(WebhookDelivery)
     worker.register_job("webhook-deliveries", deliver_due, interval=5.0)
-    worker.register_job("idempotency-purge", purge_expired, interval=3600.0)
+    worker.register_job("idempotency-purge", purge_expired, interval=3600.0, on_wake=False)

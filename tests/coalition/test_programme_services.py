@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -217,6 +218,7 @@ def test_the_worker_is_woken_after_a_commit_that_wrote_the_outbox(
 ):
     ran = threading.Event()
     probe = worker.Job("probe", lambda: ran.set() or 0, interval=1e12)
+    probe.last_run = time.monotonic()  # it just ran: not due again before a wake
     monkeypatch.setattr(worker, "_jobs", {"probe": probe})
     worker._wake.clear()
     stop = threading.Event()

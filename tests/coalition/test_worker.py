@@ -119,6 +119,7 @@ def test_a_listening_worker_is_woken_by_another_connections_commit(
 ):
     ran = threading.Event()
     probe = worker.Job("probe", lambda: ran.set() or 0, interval=1e12)
+    probe.last_run = time.monotonic()  # it just ran: not due again before a wake
     monkeypatch.setattr(worker, "_jobs", {"probe": probe})
     woken_by: list[str] = []
     real_wake = worker.wake
@@ -214,3 +215,20 @@ def test_flask_worker_listens_on_postgresql_only(app, monkeypatch):
     on_postgresql = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     assert isinstance(listener, worker.Listener) == on_postgresql
     assert ("notifications on platform_worker" in result.output) == on_postgresql
+
+
+def test_a_wake_runs_the_queue_jobs_and_housekeeping_keeps_its_interval(app, monkeypatch):
+    ran: list[str] = []
+    jobs = {
+        name: worker.Job(name, lambda name=name: ran.append(name) or 0, 3600.0, on_wake)
+        for name, on_wake in (("queue", True), ("purge", False))
+    }
+    monkeypatch.setattr(worker, "_jobs", jobs)
+    worker.run_due_jobs(app)  # first run: both are due
+    assert ran == ["queue", "purge"]
+    ran.clear()
+    worker.run_due_jobs(app, force=True)  # a commit wrote outbox rows
+    assert ran == ["queue"]
+    ran.clear()
+    worker.run_due_jobs(app, every_job=True)  # `flask worker --once`
+    assert ran == ["queue", "purge"]
