@@ -52,7 +52,7 @@ CHECK_SILENCE = 60.0
 
 
 #: after a wake, the worker waits this long so that a burst of commits makes one batch
-WAKE_GATHER = 0.05
+WAKE_GATHER = 0.2
 
 
 def register_job(

@@ -1,5 +1,10 @@
 """Federation rows: token issuance (`token`) and the machine API (`programme_put`).
 
+Both rows send `Connection: close`, as a reverse proxy in front of gunicorn does by default:
+with keep-alive, wrk's eight connections are split between the two gunicorn workers once,
+at random, and a 6:2 split leaves one worker's GIL as the limit — runs then differed by a
+factor of two. A new connection per request goes to whichever worker accepts first.
+
 `token` loads `POST /oauth/token` with `private_key_jwt`. Every assertion must be used once
 (a replayed `jti` is refused), and wrk cannot sign JWTs, so the bench signs a batch of
 assertions beforehand and the Lua script hands each thread its own share of them. The
@@ -113,6 +118,7 @@ def token_lua(bodies: list[str]) -> str:
 local bodies = {{
 {table}
 }}
+local headers = {{["Content-Type"] = "application/x-www-form-urlencoded", ["Connection"] = "close"}}
 local threads = 0
 setup = function(thread)
   thread:set("offset", threads)
@@ -124,7 +130,7 @@ end
 request = function()
   local body = bodies[(position % #bodies) + 1]
   position = position + {WRK_THREADS}
-  return wrk.format("POST", nil, {{["Content-Type"] = "application/x-www-form-urlencoded"}}, body)
+  return wrk.format("POST", nil, headers, body)
 end
 """
 
@@ -183,7 +189,11 @@ def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
 
     token = bench_token(ctx, "bench programme_put", "programmes:write")
     body = json.dumps(PROGRAMME_BODY)
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {token}",
+        "Connection": "close",
+    }
     header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
     # Create them all first, so that the measurement is of updates (the steady state of a sync).
     for n in range(1, PUT_PROGRAMMES + 1):
