@@ -379,6 +379,7 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
         measured.pop("errors", None)
     row.update(measured)
     row["database"] = ctx.database_url.split(":", 1)[0].split("+", 1)[0]
+    row["server"] = ctx.app_server.settings
     row["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     # Wall-clock seconds of the whole row, setup included: `make bench` must stay short.
     row["took_s"] = round(time.monotonic() - started, 1)
