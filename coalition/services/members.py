@@ -212,15 +212,30 @@ def submit_application(
 
 def _acknowledge(application: MembershipApplication) -> None:
     """Tell the contact person the application arrived and what happens next."""
+    _mail_applicant(
+        application,
+        "application_received",
+        _("We received your application to the mentoring coalition"),
+        enterprise_number=format_enterprise_number(application.enterprise_number),
+    )
+
+
+def _mail_applicant(
+    application: MembershipApplication, template: str, subject: Any, **context: Any
+) -> None:
+    """Mail the application's contact person, in the application's language.
+
+    :param subject: a lazy message, translated into that language here.
+    """
     language = application.language
     with force_locale(language):
-        subject = str(_("We received your application to the mentoring coalition"))
+        subject = str(subject)
     body = render_mail(
-        "application_received",
+        template,
         language,
         name=application.contact_name,
         organisation=application.organisation_name,
-        enterprise_number=format_enterprise_number(application.enterprise_number),
+        **context,
     )
     send_mail(application.contact_email, subject, body, language)
 
@@ -307,17 +322,12 @@ def reject_application(application: MembershipApplication, admin: User, reason: 
     application.decided_at = utcnow()
     application.decided_by_id = admin.id
     db.session.flush()
-    language = application.language
-    with force_locale(language):
-        subject = str(_("Your application to the mentoring coalition"))
-    body = render_mail(
+    _mail_applicant(
+        application,
         "application_rejected",
-        language,
-        name=application.contact_name,
-        organisation=application.organisation_name,
+        _("Your application to the mentoring coalition"),
         reason=reason,
     )
-    send_mail(application.contact_email, subject, body, language)
     audit.record("application.reject", actor=admin, target=application, reason=reason)
 
 
