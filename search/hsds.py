@@ -773,9 +773,7 @@ def taxonomy_terms():
 def taxonomy_by_id(taxonomy_id: str):
     """One of the vocabularies that classify the services."""
     lang = _load_args(PagingQuerySchema())["lang"]
-    vocabulary = TAXONOMIES_BY_UUID.get(_uuid_or_404(taxonomy_id))
-    if vocabulary is None:
-        abort(404)
+    vocabulary = _known_or_404(TAXONOMIES_BY_UUID, taxonomy_id)
     return TaxonomySchema().dump(taxonomy_document(vocabulary, lang))
 
 
@@ -783,10 +781,16 @@ def taxonomy_by_id(taxonomy_id: str):
 def taxonomy_term(term_id: str):
     """One term of a vocabulary, with its taxonomy."""
     lang = _load_args(PagingQuerySchema())["lang"]
-    term = TERMS_BY_UUID.get(_uuid_or_404(term_id))
-    if term is None:
-        abort(404)
+    term = _known_or_404(TERMS_BY_UUID, term_id)
     return TaxonomyTermSchema().dump(term_document(*term, lang))
+
+
+def _known_or_404(known: dict[uuid.UUID, Any], text: str) -> Any:
+    """What `known` holds under the UUID `text`; 404 for another or a malformed id."""
+    found = known.get(_uuid_or_404(text))
+    if found is None:
+        abort(404)
+    return found
 
 
 def _uuid_or_404(text: str) -> uuid.UUID:
