@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from coalition.extensions import csrf, db, limiter, migrate
     from coalition.i18n import init_i18n
     from coalition.security import init_security_headers
+    from coalition.slots import init_slots
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_security_headers(app)
     auth.init_auth(app)
+    init_slots(app)
 
 
 def register_blueprints(app: Flask) -> None:

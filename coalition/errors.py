@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
 
-#: path prefixes answered with application/problem+json instead of HTML
-API_PREFIXES = ("/api/", "/federation/", "/oauth/", "/hsds", "/.well-known/")
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -45,8 +43,37 @@ def problem(
     return response
 
 
+def answer_with_problems(app: Flask, blueprint: Blueprint) -> None:
+    """Have every error under `blueprint` (and under its URLs, matched or not) be a problem."""
+    app.extensions.setdefault("problem_blueprints", set()).add(blueprint.name)
+    app.extensions.pop("problem_prefixes", None)
+
+
+def _problem_prefixes() -> tuple[str, ...]:
+    """The URL folders of the problem blueprints' routes, read once from the URL map.
+
+    A request that no blueprint's route matched is a problem when its path lies in a folder
+    where a problem blueprint has a route (`/federation/v1/nothing-here`).
+    """
+    app = current_app
+    prefixes = app.extensions.get("problem_prefixes")
+    if prefixes is None:
+        names = app.extensions.get("problem_blueprints", set())
+        folders = {
+            rule.rule.split("<", 1)[0].rsplit("/", 1)[0] + "/"
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.rpartition(".")[0] in names
+        }
+        prefixes = app.extensions["problem_prefixes"] = tuple(f for f in folders if f != "/")
+    return prefixes
+
+
 def wants_problem_json() -> bool:
-    return request.path.startswith(API_PREFIXES)
+    """True where errors are answered as `application/problem+json` rather than HTML."""
+    names = current_app.extensions.get("problem_blueprints", set())
+    if request.blueprint is not None:
+        return any(name in names for name in request.blueprints)
+    return request.path.startswith(_problem_prefixes())
 
 
 def _page_titles() -> dict[int, tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
@@ -33,6 +35,25 @@ def current_language() -> str:
         return lang
     first = request.path.strip("/").split("/", 1)[0] if request else ""
     return first if first in LANGUAGES else browser_language()
+
+
+def text_in(texts: Mapping[str, str] | None, lang: str) -> str:
+    """A per-language text in `lang`, else in the first language that has one, else ""."""
+    return text_and_language(texts, lang)[0]
+
+
+def text_and_language(texts: Mapping[str, str] | None, lang: str) -> tuple[str, str]:
+    """A per-language text in `lang` if it has one, else another, with the language it is in.
+
+    Pages mark a text shown in another language than the visitor's with its `lang`.
+    """
+    texts = texts or {}
+    if texts.get(lang):
+        return texts[lang], lang
+    for other, text in texts.items():
+        if text:
+            return text, other
+    return "", lang
 
 
 def switch_language_url(lang: str) -> str:

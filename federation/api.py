@@ -408,11 +408,13 @@ def docs():
 def init_api(app: Flask) -> None:
     """Mount the machine API, subscribe the event feed to the core, register the jobs."""
     from coalition import outbox, worker
+    from coalition.errors import answer_with_problems
     from federation.events import connect_signals
     from federation.idempotency import purge_expired
     from federation.webhooks import WebhookDelivery, deliver_due
 
     app.register_blueprint(bp, url_prefix="/federation/v1")
+    answer_with_problems(app, bp)
     connect_signals()
     outbox.watch(WebhookDelivery)
     worker.register_job("webhook-deliveries", deliver_due, interval=5.0)

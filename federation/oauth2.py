@@ -46,7 +46,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from coalition.errors import problem
+from coalition.errors import answer_with_problems, problem
 from coalition.extensions import csrf, db, limiter
 from coalition.models import Organisation
 from coalition.models.base import utcnow
@@ -812,3 +812,4 @@ def init_oauth(app: Flask) -> None:
     _init_authorization_server(app)
     csrf.exempt(oauth_bp)
     app.register_blueprint(oauth_bp)
+    answer_with_problems(app, oauth_bp)

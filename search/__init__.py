@@ -3,6 +3,8 @@ public search and programme pages, and the Open Referral (HSDS 3.0) feed."""
 
 from flask import Flask
 
+from coalition.errors import answer_with_problems
+
 
 def register(app: Flask) -> None:
     """Mount the search part's blueprints and commands."""
@@ -13,6 +15,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>")
     app.register_blueprint(hsds_bp, url_prefix="/hsds")
+    answer_with_problems(app, hsds_bp)
     app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
     register_index(app)
 
@@ -25,5 +28,6 @@ def register_index(app: Flask) -> None:
     from search.indexer import run_job
 
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    answer_with_problems(app, api_bp)
     register_commands(app)
     register_job("search-indexer", run_job, interval=2.0)

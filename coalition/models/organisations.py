@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, LargeBinary, String, Text, Uuid
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from coalition.extensions import db
@@ -49,6 +50,16 @@ class Organisation(Timestamped, db.Model):
     branches: Mapped[list[Branch]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan", order_by="Branch.city"
     )
+
+    @hybrid_property
+    def is_admitted(self) -> bool:
+        """A current member: admitted and not suspended (usable in queries too)."""
+        return self.admitted_at is not None
+
+    @is_admitted.inplace.expression
+    @classmethod
+    def _is_admitted_expression(cls):
+        return cls.admitted_at.is_not(None)
 
     def display_name(self, lang: str) -> str:
         """The organisation's name in `lang`, or its main name."""

@@ -1,0 +1,65 @@
+"""One way to page through anything: a SQL statement or a list, always the same `Page`."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+
+from coalition.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of `total` items; pages count from 1."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one, even when empty)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def paginate(stmt: Select, page: int, per_page: int, *, unique: bool = False) -> Page[Any]:
+    """Count `stmt`'s rows, then load page `page` of its first column (scalars).
+
+    :param unique: de-duplicate rows (statements with joined eager loads need it)
+    """
+    page = max(1, page)
+    total = db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    if unique:
+        result = result.unique()
+    return Page(items=list(result.scalars()), total=total, page=page, per_page=per_page)
+
+
+def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    """Page `page` of an already loaded sequence."""
+    page = max(1, page)
+    start = (page - 1) * per_page
+    return Page(
+        items=list(items[start : start + per_page]), total=len(items), page=page, per_page=per_page
+    )

@@ -1,0 +1,49 @@
+"""Named places in the core's pages that the other parts fill in their `register(app)`.
+
+The core never names another part's endpoints or templates. Where one of its pages shows
+something of a part (the programmes on a member's page, links on the staff dashboard), the
+template calls ``{{ slot("members.page", organisation=organisation) }}`` and each part that
+wants to show something there has registered a filler:
+
+    add_to_slot(app, "members.page", render_member_programmes)
+
+A filler takes the slot's context as keyword arguments and returns HTML (`Markup`) or
+None; the slot shows the fillers' output in the order the parts registered them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+Filler = Callable[..., Markup | str | None]
+
+#: the slots the core's templates offer, and what each receives
+SLOTS = {
+    "home.links": "the home page's list of paths (no context)",
+    "members.page": "a member's public page, below its profile (organisation)",
+    "staff.admin_links": "the coalition admin's workspace links (no context)",
+    "staff.org_links": "an organisation's workspace links (org, user)",
+}
+
+
+def add_to_slot(app: Flask, name: str, filler: Filler) -> None:
+    """Have `filler` render into the slot `name` of the core's pages."""
+    if name not in SLOTS:
+        raise KeyError(f"no slot named {name!r}; the core offers {sorted(SLOTS)}")
+    app.extensions.setdefault("slots", {}).setdefault(name, []).append(filler)
+
+
+def render_slot(name: str, **context) -> Markup:
+    """What the parts put into the slot `name`, given the page's `context`."""
+    fillers = current_app.extensions.get("slots", {}).get(name, ())
+    return Markup("").join(
+        Markup(out) for out in (fill(**context) for fill in fillers) if out is not None
+    )
+
+
+def init_slots(app: Flask) -> None:
+    """Offer `slot(name, **context)` to every template."""
+    app.jinja_env.globals["slot"] = render_slot
