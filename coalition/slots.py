@@ -5,34 +5,42 @@ something of a part (the programmes on a member's page, links on the staff dashb
 template calls ``{{ slot("members.page", organisation=organisation) }}`` and each part that
 wants to show something there has registered a filler:
 
-    add_to_slot(app, "members.page", render_member_programmes)
+    add_to_slot(app, "members.page", "search/_organisation_programmes.html")
 
-A filler takes the slot's context as keyword arguments and returns HTML (`Markup`) or
-None; the slot shows the fillers' output in the order the parts registered them.
+A filler is a template, rendered with the slot's context, or a function that takes the
+context as keyword arguments and returns HTML or None; the slot shows the fillers' output
+in the order the parts registered them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
 Filler = Callable[..., Markup | str | None]
 
 #: the slots the core's templates offer, and what each receives
 SLOTS = {
-    "home.links": "the home page's list of paths (no context)",
-    "members.page": "a member's public page, below its profile (organisation)",
-    "staff.admin_links": "the coalition admin's workspace links (no context)",
-    "staff.org_links": "an organisation's workspace links (org, user)",
+    "nav.links": "the main navigation, before the core's own items: <li> elements",
+    "home.search": "the home page's hero, below its lead text",
+    "members.page": "a member's public page, below its branches (organisation)",
+    "staff.admin_links": "the coalition office's workspace links: <li> elements (user)",
+    "staff.org_links": "an organisation's workspace links: <li> elements (org, user)",
 }
 
 
-def add_to_slot(app: Flask, name: str, filler: Filler) -> None:
-    """Have `filler` render into the slot `name` of the core's pages."""
+def add_to_slot(app: Flask, name: str, filler: Filler | str) -> None:
+    """Have `filler` (a function, or a template's name) render into the slot `name`."""
     if name not in SLOTS:
         raise KeyError(f"no slot named {name!r}; the core offers {sorted(SLOTS)}")
+    if isinstance(filler, str):
+        template = filler
+
+        def filler(**context):
+            return render_template(template, **context)
+
     app.extensions.setdefault("slots", {}).setdefault(name, []).append(filler)
 
 

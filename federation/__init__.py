@@ -3,6 +3,8 @@ API under /federation/v1, anonymised referrals and events."""
 
 from flask import Flask
 
+from coalition.slots import add_to_slot
+
 
 def register(app: Flask) -> None:
     """Mount the federation part's blueprints and commands."""
@@ -13,6 +15,7 @@ def register(app: Flask) -> None:
     from federation.views import bp
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>/federation")
+    add_to_slot(app, "staff.org_links", "federation/_staff_links.html")
     from federation.oauth2 import init_oauth
 
     init_oauth(app)

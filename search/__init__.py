@@ -4,6 +4,7 @@ public search and programme pages, and the Open Referral (HSDS 3.0) feed."""
 from flask import Flask
 
 from coalition.errors import answer_with_problems
+from coalition.slots import add_to_slot
 
 
 def register(app: Flask) -> None:
@@ -18,6 +19,14 @@ def register(app: Flask) -> None:
     answer_with_problems(app, hsds_bp)
     app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
     register_index(app)
+    register_slots(app)
+
+
+def register_slots(app: Flask) -> None:
+    """The directory's places in the core's pages: navigation, home search, member page."""
+    add_to_slot(app, "nav.links", "search/_nav.html")
+    add_to_slot(app, "home.search", "search/_home_search.html")
+    add_to_slot(app, "members.page", "search/_organisation_programmes.html")
 
 
 def register_index(app: Flask) -> None:

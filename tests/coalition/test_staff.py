@@ -26,7 +26,7 @@ def test_an_org_admin_sees_the_people_link(client, make_org, make_user, login):
     html = client.get("/en/staff/").get_data(as_text=True)
     assert f"/en/staff/{org.id}/people" in html
     # Each workspace link once (the webhooks link was listed twice).
-    assert html.count(f"/en/federation/{org.id}/webhooks\"") == 1
+    assert html.count(f'/en/federation/{org.id}/webhooks"') == 1
 
 
 def test_the_dashboard_needs_a_login(client):
