@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
 from marshmallow import Schema, ValidationError
@@ -74,6 +74,7 @@ NDJSON_BATCH = 200
 PAGE = PageSchema()
 
 Dump = Callable[[Any], dict[str, Any]]
+T = TypeVar("T")
 
 
 # --- responses --------------------------------------------------------------------------
@@ -98,7 +99,15 @@ def _envelope(page: Page[Any], dump: Dump) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 
 
-def _page(stmt: Select, args: dict[str, Any], dump: Dump) -> Response:
+def _dumper(schema: Schema, build: Callable[[Any, str], dict[str, Any]], lang: str) -> Dump:
+    """Build an item's document in `lang` and dump it through `schema`."""
+    return lambda item: schema.dump(build(item, lang))
+
+
+def _listing(stmt: Select, args: dict[str, Any], dump: Dump, id_column=Programme.id) -> Response:
+    """What `stmt` selects (ordered by `id_column`): a `Page` of it, or all of it as NDJSON."""
+    if args["format"] == "ndjson":
+        return _ndjson(stmt, dump, id_column)
     return _envelope(paginate(stmt, args["page"], args["per_page"], unique=True), dump)
 
 
@@ -147,12 +156,16 @@ def _uuid_or_404(text: str) -> uuid.UUID:
         abort(404)
 
 
-def _known_or_404(known: dict[uuid.UUID, Any], text: str) -> Any:
-    """What `known` holds under the UUID `text`; 404 for another or a malformed id."""
-    found = known.get(_uuid_or_404(text))
+def _found_or_404(found: T | None) -> T:
+    """What a lookup found; 404 when it found nothing."""
     if found is None:
         abort(404)
     return found
+
+
+def _known_or_404(known: dict[uuid.UUID, Any], text: str) -> Any:
+    """What `known` holds under the UUID `text`; 404 for another or a malformed id."""
+    return _found_or_404(known.get(_uuid_or_404(text)))
 
 
 @bp.after_request
@@ -206,29 +219,20 @@ def services():
     args = _load_args(ServicesQuerySchema())
     check_taxonomy_filters(args)
     stmt = filter_services(published_programmes(), args)
-    lang = args["lang"]
     if args["minimal"]:
         schema, build = MinimalServiceSchema(), service_list_document
     elif args["format"] == "ndjson":
         schema, build = ServiceSchema(), service_document
     else:
         schema, build = ServiceListSchema(), service_list_document
-
-    def dump(programme: Programme) -> dict[str, Any]:
-        return schema.dump(build(programme, lang))
-
-    if args["format"] == "ndjson":
-        return _ndjson(stmt, dump)
-    return _page(stmt, args, dump)
+    return _listing(stmt, args, _dumper(schema, build, args["lang"]))
 
 
 @bp.get("/services/<service_id>")
 def service(service_id: str):
     """One published programme as a fully nested HSDS service."""
     lang = _language()
-    programme = find_service(service_id)
-    if programme is None:
-        abort(404)
+    programme = _found_or_404(find_service(service_id))
     return ServiceSchema().dump(service_document(programme, lang))
 
 
@@ -237,21 +241,14 @@ def service_at_locations():
     """Published programmes at each of their places: a `Page`, or every one as NDJSON."""
     args = _load_args(ServiceAtLocationsQuerySchema())
     check_taxonomy_filters(args)
-    lang = args["lang"]
     if args["full"] or args["format"] == "ndjson":
         schema, build = ServiceAtLocationSchema(), service_at_location_document
     else:
         schema, build = ServiceAtLocationListSchema(), service_at_location_list_document
-
-    def dump(location: ProgrammeLocation) -> dict[str, Any]:
-        return schema.dump(build(location, lang))
-
+    dump = _dumper(schema, build, args["lang"])
     stmt = filter_places(published_places(), args)
     if args.get("proximity") is None:
-        stmt = stmt.options(*PLACE_LOADING)
-        if args["format"] == "ndjson":
-            return _ndjson(stmt, dump, ProgrammeLocation.id)
-        return _page(stmt, args, dump)
+        return _listing(stmt.options(*PLACE_LOADING), args, dump, ProgrammeLocation.id)
     ids = nearest_places(stmt, args["place"], args["proximity"])
     if args["format"] == "ndjson":
         batches = (
@@ -266,9 +263,7 @@ def service_at_locations():
 def service_at_location(sal_id: str):
     """One published programme at one of its places, fully nested."""
     lang = _language()
-    place = find_service_at_location(_uuid_or_404(sal_id))
-    if place is None:
-        abort(404)
+    place = _found_or_404(find_service_at_location(_uuid_or_404(sal_id)))
     return ServiceAtLocationSchema().dump(service_at_location_document(place, lang))
 
 
@@ -277,24 +272,15 @@ def organizations():
     """Admitted member organisations, as a `Page`."""
     args = _load_args(PagingQuerySchema())
     stmt = search_organisations(feed_organisations(), args.get("search"))
-    schema = OrganizationListSchema()
-
-    def dump(org: Organisation) -> dict[str, Any]:
-        return schema.dump(organization_list_document(org, args["lang"]))
-
-    if args["format"] == "ndjson":
-        return _ndjson(stmt, dump, Organisation.id)
-    return _page(stmt, args, dump)
+    dump = _dumper(OrganizationListSchema(), organization_list_document, args["lang"])
+    return _listing(stmt, args, dump, Organisation.id)
 
 
 @bp.get("/organizations/<organization_id>")
 def organization(organization_id: str):
     """One member organisation with its branches and published programmes."""
     lang = _language()
-    found = find_organization(organization_id)
-    if found is None:
-        abort(404)
-    org, programmes = found
+    org, programmes = _found_or_404(find_organization(organization_id))
     return OrganizationSchema().dump(organization_document(org, programmes, lang))
 
 

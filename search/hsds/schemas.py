@@ -45,9 +45,7 @@ class HsdsSchema(Schema):
         return {key: value for key, value in data.items() if value is not None}
 
 
-def hsds_object(
-    name: str, spec: str, base: type[Schema] = HsdsSchema, **typed: fields.Field
-) -> type[Schema]:
+def hsds_object(name: str, spec: str, **typed: fields.Field) -> type[Schema]:
     """The schema of an HSDS object: its fields in the order `spec` names them, strings
     unless `typed` says otherwise; "name!" marks a field the HSDS schema requires."""
     declared: dict[str, fields.Field] = {}
@@ -57,7 +55,7 @@ def hsds_object(
             declared[field_name] = typed.pop(field_name)
         else:
             declared[field_name] = fields.String(required=word.endswith("!"))
-    return base.from_dict({**declared, **typed}, name=name)
+    return HsdsSchema.from_dict({**declared, **typed}, name=name)
 
 
 def _many(schema: type[Schema] | Schema) -> fields.List:
@@ -113,17 +111,18 @@ ServiceListSchema = hsds_object(
 )
 #: what `minimal=true` returns: enough to decide what to harvest again
 MinimalServiceSchema = hsds_object("MinimalServiceSchema", "id! name! status! last_modified")
-#: a fully nested service (`service.json`)
-ServiceSchema = hsds_object(
-    "ServiceSchema",
-    "",
-    base=ServiceListSchema,
-    phones=_many(PhoneSchema),
-    service_areas=_many(ServiceAreaSchema),
-    service_at_locations=_many(ServiceAtLocationSchema),
-    languages=_many(LanguageSchema),
-    attributes=_many(AttributeSchema),
-)
+
+
+class ServiceSchema(ServiceListSchema):
+    """A fully nested service (`service.json`)."""
+
+    phones = _many(PhoneSchema)
+    service_areas = _many(ServiceAreaSchema)
+    service_at_locations = _many(ServiceAtLocationSchema)
+    languages = _many(LanguageSchema)
+    attributes = _many(AttributeSchema)
+
+
 #: a service at a location as listed: its location and its service with their one-to-one
 #: fields only (`service_at_location_list.json`)
 ServiceAtLocationListSchema = hsds_object(
@@ -132,14 +131,13 @@ ServiceAtLocationListSchema = hsds_object(
     location=fields.Nested(LocationSchema(exclude=("addresses",))),
     service=fields.Nested(ServiceListSchema),
 )
-#: a fully nested organisation (`organization.json`) with its services listed
-OrganizationSchema = hsds_object(
-    "OrganizationSchema",
-    "",
-    base=OrganizationListSchema,
-    locations=_many(LocationSchema),
-    services=_many(ServiceListSchema),
-)
+
+
+class OrganizationSchema(OrganizationListSchema):
+    """A fully nested organisation (`organization.json`) with its services listed."""
+
+    locations = _many(LocationSchema)
+    services = _many(ServiceListSchema)
 
 
 def _total_pages(page: Page) -> int:
