@@ -1,5 +1,13 @@
 """Finding programmes: index documents, the two search backends, the outbox indexer,
-public search and programme pages, and the Open Referral (HSDS 3.0) feed."""
+public search and programme pages, the JSON search API, the counts of searches that found
+nothing, and the Open Referral (HSDS 3.0) feed (`search.hsds`).
+
+The layout: `query` (what a search asks and answers), `schemas` (parameters in, API
+answers out), `services` (searching, and what the public may see), `views` (pages),
+`api` (JSON), `cli` (`flask search …`), `jobs` (the indexer), `models` (zero-result
+counts); named concerns `documents`, `analysis`, `highlight`, `geo`, `search_page`,
+`json_ld`, `answer_cache`, `zero_results`; `backends/` (tantivy, Elasticsearch).
+"""
 
 from flask import Flask
 
@@ -8,35 +16,32 @@ from coalition.slots import add_to_slot
 
 
 def register(app: Flask) -> None:
-    """Mount the search part's blueprints and commands."""
-    from search import models  # noqa: F401 - registers the tables
-    from search.admin import bp as admin_bp
-    from search.hsds import bp as hsds_bp
-    from search.views import bp
+    """Mount everything of the search part: its pages, API and feed, `flask search …`, the
+    indexer job, the zero-result counts, the template globals and the core's slots."""
+    # Imported here, not above: importing one module of the part (the documents, a
+    # backend, the indexer) must not load its web side.
+    from coalition.worker import register_job
+    from search import (
+        hsds,
+        models,  # noqa: F401 - registers the tables
+    )
+    from search.api import bp as api_bp
+    from search.cli import register_commands
+    from search.jobs import run_job
+    from search.services import published_programmes_of
+    from search.views import admin_bp, bp, programme_text
+    from search.zero_results import write_pending_counts
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>")
-    app.register_blueprint(hsds_bp, url_prefix="/hsds")
-    answer_with_problems(app, hsds_bp)
     app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
-    register_index(app)
-    register_slots(app)
-
-
-def register_slots(app: Flask) -> None:
-    """The directory's places in the core's pages: navigation, home search, member page."""
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    answer_with_problems(app, api_bp)
+    hsds.register(app)
+    register_commands(app)
+    register_job("search-indexer", run_job, interval=2.0)
+    app.after_request(write_pending_counts)
+    app.add_template_global(published_programmes_of)
+    app.add_template_global(programme_text)
     add_to_slot(app, "nav.links", "search/_nav.html")
     add_to_slot(app, "home.search", "search/_home_search.html")
     add_to_slot(app, "members.page", "search/_organisation_programmes.html")
-
-
-def register_index(app: Flask) -> None:
-    """The JSON search API, `flask search …` and the outbox indexer job."""
-    from coalition.worker import register_job
-    from search.api import bp as api_bp
-    from search.cli import register_commands
-    from search.indexer import run_job
-
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    answer_with_problems(app, api_bp)
-    register_commands(app)
-    register_job("search-indexer", run_job, interval=2.0)

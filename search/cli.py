@@ -8,7 +8,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from search.backends import SearchUnavailable
+from search.backends.interface import SearchUnavailable
+from search.documents import published_count
+from search.jobs import drain, outbox_length, reindex_all
+from search.services import get_backend
 
 search_cli = AppGroup("search", help="The programme search index.")
 
@@ -17,8 +20,6 @@ search_cli = AppGroup("search", help="The programme search index.")
 @click.option("--all", "ignore_backoff", is_flag=True, help="Retry rows that are backing off.")
 def sync_command(ignore_backoff: bool) -> None:
     """Send the waiting changes (the outbox) to the search index."""
-    from search.indexer import drain, outbox_length
-
     done = drain(max_batches=10_000, ignore_backoff=ignore_backoff)
     left = outbox_length()
     click.echo(f"indexed {done} change(s); {left} waiting")
@@ -29,10 +30,6 @@ def sync_command(ignore_backoff: bool) -> None:
 @search_cli.command("status")
 def status_command() -> None:
     """Outbox length, and documents in the index against published programmes."""
-    from search.documents import published_count
-    from search.indexer import outbox_length
-    from search.services import get_backend
-
     backend = get_backend()
     click.echo(f"backend: {type(backend).__name__}")
     click.echo(f"outbox: {outbox_length()}")
@@ -47,8 +44,6 @@ def status_command() -> None:
 @search_cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the index beside the live one, then switch (searches keep working)."""
-    from search.indexer import reindex_all
-
     started = time.monotonic()
     count = reindex_all()
     elapsed = time.monotonic() - started

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from coalition import postcodes, taxonomy
@@ -19,9 +19,50 @@ from search.analysis import LANGS
 
 #: stand-ins for an open age range, so that "age_min ≤ age ≤ age_max" is two range filters
 AGE_FLOOR, AGE_CEILING = 0, 200
-#: programmes not confirmed for this many days rank lower
+#: programmes not confirmed for this many days rank lower (the core's reminder rule,
+#: `coalition.services.programmes.STALE_AFTER`, says the same: one day they share it)
 STALE_AFTER_DAYS = 90
 EPOCH = date(1970, 1, 1)
+#: exact-match fields of the document (filters and facets), in both engines
+KEYWORDS = (
+    "theme",
+    "audience",
+    "format",
+    "language",
+    "cost",
+    "capacity",
+    "city",
+    "city_key",
+    "province",
+    "org_slug",
+)
+#: full-text fields of the document → (analyzer: a language of `LANGS` or "plain", boost)
+TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
+for _lang in LANGS:
+    TEXT_FIELDS.update(
+        {
+            f"title_{_lang}": (_lang, 3.0),
+            f"summary_{_lang}": (_lang, 2.0),
+            f"description_{_lang}": (_lang, 1.0),
+            f"tags_{_lang}": (_lang, 1.5),
+        }
+    )
+
+
+def fresh_since(today: date | None = None) -> int:
+    """The `confirmed_days` from which a programme counts as fresh (ranks higher)."""
+    return ((today or date.today()) - EPOCH).days - STALE_AFTER_DAYS
+
+
+def document_text(doc: Mapping[str, Any], name: str, lang: str) -> tuple[str, str]:
+    """A text field of an index document (`title`, `summary`, …) in `lang`, else in the
+    first of `LANGS` that has it, with the language it is in; ("", lang) if none has."""
+    if doc.get(f"{name}_{lang}"):
+        return doc[f"{name}_{lang}"], lang
+    for other in LANGS:
+        if doc.get(f"{name}_{other}"):
+            return doc[f"{name}_{other}"], other
+    return "", lang
 
 
 def _labels(vocabulary: dict[str, dict[str, str]], codes: list[str], lang: str) -> list[str]:
@@ -86,17 +127,17 @@ def _query():
 
 def is_searchable(programme: Programme) -> bool:
     """Published, by an organisation the coalition admits (a suspended member's are hidden)."""
-    return (
-        programme.status == ProgrammeStatus.published
-        and programme.organisation.admitted_at is not None
-    )
+    return programme.status == ProgrammeStatus.published and programme.organisation.is_admitted
 
 
 def searchable_clause() -> ColumnElement[bool]:
     """`is_searchable` in SQL, for a query that joins the programme's organisation."""
-    return and_(
-        Programme.status == ProgrammeStatus.published, Organisation.admitted_at.is_not(None)
-    )
+    return and_(Programme.status == ProgrammeStatus.published, Organisation.is_admitted)
+
+
+def searchable_programmes() -> Select:
+    """The programmes `is_searchable` admits, as a statement to narrow, load and order."""
+    return select(Programme).join(Programme.organisation).where(searchable_clause())
 
 
 def documents_for(ids: list[int]) -> tuple[list[dict[str, Any]], list[int]]:
@@ -115,9 +156,7 @@ def all_documents(batch: int = 2000) -> Iterator[dict[str, Any]]:
     """
     organisations = {
         o.id: o
-        for o in db.session.execute(
-            select(Organisation).where(Organisation.admitted_at.is_not(None))
-        ).scalars()
+        for o in db.session.execute(select(Organisation).where(Organisation.is_admitted)).scalars()
     }
     programmes, locations = Programme.__table__, ProgrammeLocation.__table__
     last = 0
@@ -153,11 +192,6 @@ def all_documents(batch: int = 2000) -> Iterator[dict[str, Any]]:
 
 def published_count() -> int:
     """How many programmes are published (what the index should hold)."""
-    from sqlalchemy import func
-
     return db.session.execute(
-        select(func.count())
-        .select_from(Programme)
-        .join(Organisation, Organisation.id == Programme.organisation_id)
-        .where(searchable_clause())
+        select(func.count()).select_from(searchable_programmes().subquery())
     ).scalar_one()

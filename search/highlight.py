@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from markupsafe import escape
 
-from search.analysis import _WORD, LANGS, analyze, edit_distance, fold, fuzzy_distance, query_words
+from search.analysis import _WORD, analyze, edit_distance, fold, fuzzy_distance, query_words
+from search.documents import document_text
 
 SNIPPET_CHARS = 220
 FIELDS = ("title", "summary", "description")
@@ -60,14 +61,9 @@ def highlight_document(doc: dict, q: str, lang: str) -> dict[str, str]:
     if not q:
         return {}
     snippets: dict[str, str] = {}
-    order = [lang, *(x for x in LANGS if x != lang)]
     for name in FIELDS:
-        for text_lang in order:
-            text = doc.get(f"{name}_{text_lang}")
-            if text:
-                window = None if name == "title" else SNIPPET_CHARS
-                snippet = highlight_text(text, q, text_lang, window)
-                if snippet:
-                    snippets[name] = snippet
-                break
+        text, text_lang = document_text(doc, name, lang)
+        snippet = highlight_text(text, q, text_lang, None if name == "title" else SNIPPET_CHARS)
+        if snippet:
+            snippets[name] = snippet
     return snippets

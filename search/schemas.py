@@ -1,288 +1,378 @@
-"""Marshmallow schemas of the search part's JSON boundary: the Open Referral HSDS 3.0 objects
-and the feed's query parameters.
+"""Marshmallow schemas of the search's JSON boundary: the search parameters (the page's and
+the API's query string) in, the answers of `GET /api/v1/programmes` and of its
+autocomplete out. The HSDS feed has its own, in `search.hsds.schemas`.
 
-The HSDS documents are built by `search.hsds` as plain mappings and dumped through these
-schemas, which fix their shape; absent values are left out (HSDS types are not nullable).
+A wrong parameter is reported by `search_params`/`language` as a `SearchParamError`
+naming the first wrong parameter (in `PARAMETER_ORDER`), with the message users see.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
-from marshmallow import (
-    EXCLUDE,
-    Schema,
-    ValidationError,
-    fields,
-    post_dump,
-    post_load,
-    validate,
-    validates_schema,
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_dump, pre_load
+
+from coalition import postcodes, taxonomy
+from search.analysis import LANGS
+from search.documents import document_text
+from search.query import (
+    COUNTRIES,
+    DEFAULT_PER_PAGE,
+    DEFAULT_RADIUS_KM,
+    LIST_FILTERS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS_KM,
+    SORTS,
+    SearchParamError,
+    SearchParams,
+    SearchResults,
+    clean_text,
+    facet_label,
 )
 
-from coalition import postcodes
-from coalition.config import LANGUAGES
-
-#: the most items one page of the HSDS feed returns
-HSDS_MAX_PER_PAGE = 100
-HSDS_DEFAULT_PER_PAGE = 25
-#: the widest `proximity` (metres) the feed accepts, as the search pages' widest radius
-HSDS_MAX_PROXIMITY = 500_000
-
-
-class HsdsSchema(Schema):
-    """Drops absent values: HSDS fields are optional but never null."""
-
-    class Meta:
-        ordered = True
-
-    @post_dump
-    def drop_absent(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        return {key: value for key, value in data.items() if value is not None}
-
-
-class TaxonomySchema(HsdsSchema):
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    description = fields.String(required=True)
-    uri = fields.String()
-    version = fields.String()
+#: the order in which parameters are checked: the first wrong one is reported
+PARAMETER_ORDER = (
+    "lang",
+    "q",
+    *LIST_FILTERS,
+    "city",
+    "province",
+    "org",
+    "age",
+    "open",
+    "page",
+    "per_page",
+    "sort",
+    "country",
+    "radius_km",
+    "near",
+)
+#: stands for a programme's UUID in `SearchAnswer.programme_url` (one `url_for` an answer)
+PROGRAMME_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
-class TaxonomyTermSchema(HsdsSchema):
-    id = fields.String(required=True)
-    code = fields.String()
-    name = fields.String(required=True)
-    description = fields.String(required=True)
-    taxonomy = fields.String()
-    taxonomy_id = fields.String()
-    taxonomy_detail = fields.Nested(TaxonomySchema)
-    language = fields.String()
+# --- parameters in -----------------------------------------------------------------------
 
 
-class AttributeSchema(HsdsSchema):
-    id = fields.String(required=True)
-    link_id = fields.String()
-    link_type = fields.String()
-    link_entity = fields.String()
-    taxonomy_term_id = fields.String()
-    taxonomy_term = fields.Nested(TaxonomyTermSchema)
+class Text(fields.Field):
+    """User text, cleaned (`clean_text`) and capped; `empty` when nothing is left."""
+
+    def __init__(self, limit: int, empty: str | None = None, **kwargs: Any) -> None:
+        super().__init__(load_default=empty, **kwargs)
+        self.limit, self.empty = limit, empty
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        return clean_text(str(value), self.limit) or self.empty
 
 
-class LanguageSchema(HsdsSchema):
-    id = fields.String(required=True)
-    service_id = fields.String()
-    name = fields.String()
-    code = fields.String()
+class Codes(fields.Field):
+    """Codes of a vocabulary, repeated or comma-separated; each once, in the order given."""
+
+    def __init__(self, vocabulary: str, **kwargs: Any) -> None:
+        super().__init__(load_default=list, **kwargs)
+        self.vocabulary = vocabulary
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        known = taxonomy.VOCABULARIES[self.vocabulary]
+        codes: list[str] = []
+        for raw in [value] if isinstance(value, str) else value:
+            for code in raw.split(","):
+                code = clean_text(code, 40)
+                if not code:
+                    continue
+                if code not in known:
+                    raise ValidationError(f"unknown value {code!r}")
+                if code not in codes:
+                    codes.append(code)
+        return codes
 
 
-class PhoneSchema(HsdsSchema):
-    id = fields.String(required=True)
-    service_id = fields.String()
-    number = fields.String(required=True)
-    type = fields.String()
-    description = fields.String()
+class WholeNumber(fields.Field):
+    """A whole number from `low` to `high` (None: no upper bound); `default` when empty."""
 
+    def __init__(
+        self, low: int, high: int | None, default: int | None, message: str, **kwargs: Any
+    ) -> None:
+        super().__init__(load_default=default, **kwargs)
+        self.low, self.high, self.default, self.message = low, high, default, message
 
-class AddressSchema(HsdsSchema):
-    id = fields.String(required=True)
-    location_id = fields.String()
-    address_1 = fields.String(required=True)
-    city = fields.String(required=True)
-    state_province = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    country = fields.String(required=True)
-    address_type = fields.String(required=True)
-
-
-class LocationSchema(HsdsSchema):
-    id = fields.String(required=True)
-    location_type = fields.String(required=True)
-    organization_id = fields.String()
-    name = fields.String()
-    latitude = fields.Float()
-    longitude = fields.Float()
-    addresses = fields.List(fields.Nested(AddressSchema))
-
-
-class ServiceAtLocationSchema(HsdsSchema):
-    """A service at a location: within a service, or on its own (`service_at_location.json`)
-    with its fully nested service."""
-
-    id = fields.String(required=True)
-    service_id = fields.String()
-    location_id = fields.String()
-    location = fields.Nested(LocationSchema)
-    service = fields.Nested(lambda: ServiceSchema())
-
-
-class ServiceAreaSchema(HsdsSchema):
-    id = fields.String(required=True)
-    service_id = fields.String()
-    name = fields.String()
-    description = fields.String()
-    extent_type = fields.String()
-
-
-class OrganizationListSchema(HsdsSchema):
-    """An organisation as listed (`organization_list.json`)."""
-
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    alternate_name = fields.String()
-    description = fields.String(required=True)
-    email = fields.String()
-    website = fields.String()
-    uri = fields.String()
-
-
-class ServiceListSchema(HsdsSchema):
-    """A service with its one-to-one fields (`service_list.json`)."""
-
-    id = fields.String(required=True)
-    organization_id = fields.String()
-    name = fields.String(required=True)
-    alternate_name = fields.String()
-    description = fields.String()
-    url = fields.String()
-    email = fields.String()
-    status = fields.String(required=True)
-    application_process = fields.String()
-    fees_description = fields.String()
-    wait_time = fields.String()
-    eligibility_description = fields.String()
-    minimum_age = fields.Integer()
-    maximum_age = fields.Integer()
-    assured_date = fields.String()
-    last_modified = fields.String()
-    organization = fields.Nested(OrganizationListSchema)
-
-
-class MinimalServiceSchema(HsdsSchema):
-    """What `minimal=true` returns: enough to decide what to harvest again."""
-
-    id = fields.String(required=True)
-    name = fields.String(required=True)
-    status = fields.String(required=True)
-    last_modified = fields.String()
-
-
-class ServiceSchema(ServiceListSchema):
-    """A fully nested service (`service.json`)."""
-
-    phones = fields.List(fields.Nested(PhoneSchema))
-    service_areas = fields.List(fields.Nested(ServiceAreaSchema))
-    service_at_locations = fields.List(fields.Nested(ServiceAtLocationSchema))
-    languages = fields.List(fields.Nested(LanguageSchema))
-    attributes = fields.List(fields.Nested(AttributeSchema))
-
-
-class ServiceAtLocationListSchema(HsdsSchema):
-    """A service at a location as listed: its location and its service with their
-    one-to-one fields only (`service_at_location_list.json`)."""
-
-    id = fields.String(required=True)
-    service_id = fields.String()
-    location_id = fields.String()
-    location = fields.Nested(LocationSchema(exclude=("addresses",)))
-    service = fields.Nested(ServiceListSchema)
-
-
-class OrganizationSchema(OrganizationListSchema):
-    """A fully nested organisation (`organization.json`) with its services listed."""
-
-    locations = fields.List(fields.Nested(LocationSchema))
-    services = fields.List(fields.Nested(ServiceListSchema))
-
-
-class PageSchema(Schema):
-    """The HSDS `Page` envelope."""
-
-    class Meta:
-        ordered = True
-
-    total_items = fields.Integer()
-    total_pages = fields.Integer()
-    page_number = fields.Integer()
-    size = fields.Integer()
-    first_page = fields.Boolean()
-    last_page = fields.Boolean()
-    empty = fields.Boolean()
-    contents = fields.List(fields.Raw())
-
-
-class ModifiedAfter(fields.Field):
-    """An ISO 8601 date or date-time; a naive value is read as UTC."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int | None:
+        raw = str(value).strip()
+        if not raw:
+            return self.default
         try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError as error:
-            raise ValidationError("Not an ISO 8601 date or date-time.") from error
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+            number = int(raw)
+        except ValueError:
+            raise ValidationError("must be a whole number") from None
+        if number < self.low or (self.high is not None and number > self.high):
+            raise ValidationError(self.message)
+        return number
 
 
-class PagingQuerySchema(Schema):
-    """Parameters common to every HSDS list."""
+class Radius(fields.Field):
+    """Kilometres, more than 0 and at most `MAX_RADIUS_KM`; None when empty."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float | None:
+        raw = str(value).strip()
+        if not raw:
+            return None
+        try:
+            km = float(raw)
+        except ValueError:
+            raise ValidationError("must be a number") from None
+        if not (0 < km <= MAX_RADIUS_KM) or math.isnan(km):
+            raise ValidationError(f"must be more than 0 and at most {MAX_RADIUS_KM} km")
+        return km
+
+
+class Choice(fields.Field):
+    """One of `choices`, stripped and `normalise`d (case); `default` when empty (with
+    `blank_is_empty`, also when only spaces were given)."""
+
+    def __init__(
+        self,
+        choices: tuple[str, ...],
+        normalise: Callable[[str], str],
+        default: str | None,
+        *,
+        blank_is_empty: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(load_default=default, **kwargs)
+        self.choices, self.normalise, self.default = choices, normalise, default
+        self.blank_is_empty = blank_is_empty
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        text = str(value).strip() if self.blank_is_empty else str(value)
+        if not text:
+            return self.default
+        choice = self.normalise(text.strip())
+        if choice not in self.choices:
+            raise ValidationError("must be one of " + ", ".join(self.choices))
+        return choice
+
+
+class Flag(fields.Field):
+    """On for 1, true, on or yes (any case); off otherwise."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        return str(value).lower() in {"1", "true", "on", "yes"}
+
+
+class QueryStringSchema(Schema):
+    """Reads a query string (a MultiDict): the first value of each parameter, every value of
+    the list filters; other parameters are ignored."""
 
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=HSDS_DEFAULT_PER_PAGE, validate=validate.Range(min=1))
-    search = fields.String(validate=validate.Length(max=200))
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "ndjson"]))
-    lang = fields.String(validate=validate.OneOf(LANGUAGES))
+    @pre_load
+    def values(self, data: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
+        values = dict(data)  # a MultiDict gives the first value of each parameter
+        if hasattr(data, "getlist"):
+            values.update({name: data.getlist(name) for name in LIST_FILTERS if name in data})
+        return values
 
 
-class ServiceFiltersSchema(PagingQuerySchema):
-    """The filters of every list of services."""
+class SearchQuerySchema(QueryStringSchema):
+    """The search parameters of the search page, the widget and the API → `SearchParams`."""
 
-    taxonomy_term_id = fields.UUID()
-    taxonomy_id = fields.UUID()
-    organization_id = fields.UUID()
-    modified_after = ModifiedAfter()
-
-
-class ServicesQuerySchema(ServiceFiltersSchema):
-    """Parameters of `GET /hsds/services`."""
-
-    minimal = fields.Boolean(load_default=False)
-
-
-class ServiceAtLocationsQuerySchema(ServiceFiltersSchema):
-    """Parameters of `GET /hsds/service_at_locations`.
-
-    `postcode` alone keeps the places in that postcode area; with `proximity` (metres), the
-    places within that distance of the postcode's centre, nearest first. `country` (not an
-    HSDS parameter) says where the postcode is: Belgium unless told.
-    """
-
-    full = fields.Boolean(load_default=False)
-    postcode = fields.String(validate=validate.Length(min=1, max=12))
-    country = fields.String(load_default="BE", validate=validate.OneOf(postcodes.COUNTRIES))
-    proximity = fields.Float(
-        allow_nan=False,
-        validate=validate.Range(min=0, min_inclusive=False, max=HSDS_MAX_PROXIMITY),
-    )
-
-    @validates_schema
-    def known_place(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if "proximity" in data and "postcode" not in data:
-            raise ValidationError("Give the postcode to measure the proximity from.", "proximity")
-        if "postcode" in data and postcodes.lookup(data["postcode"], data["country"]) is None:
-            raise ValidationError("Unknown postcode.", "postcode")
+    q = Text(MAX_QUERY_LENGTH, empty="")
+    themes = Codes("theme", data_key="theme")
+    audiences = Codes("audience", data_key="audience")
+    formats = Codes("format", data_key="format")
+    languages = Codes("language", data_key="language")
+    cost = Codes("cost")
+    city = Text(120)
+    province = Text(120)
+    organisation = Text(80, data_key="org")
+    age = WholeNumber(0, 120, None, "must be between 0 and 120")
+    open_only = Flag(data_key="open", load_default=False)
+    page = WholeNumber(1, MAX_PAGE, 1, f"must be between 1 and {MAX_PAGE}")
+    per_page = WholeNumber(1, None, DEFAULT_PER_PAGE, "must be at least 1")
+    sort = Choice(SORTS, str.lower, "relevance")
+    near_country = Choice(COUNTRIES, str.upper, "BE", data_key="country")
+    radius_km = Radius(load_default=None)
+    near = Text(60)
 
     @post_load
-    def resolve_place(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        """`place`: the `postcodes.Place` of the postcode, if one was given."""
-        if "postcode" in data:
-            data["place"] = postcodes.lookup(data["postcode"], data["country"])
+    def place(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """`near` resolved to a place and its coordinates; `per_page` capped; no "distance"
+        order without a place."""
+        data["per_page"] = min(data["per_page"], MAX_PER_PAGE)
+        if data["near"]:
+            place = resolve_place(data["near"], data["near_country"])
+            if place is None:
+                raise ValidationError("unknown postcode", "near")
+            data["near_place"], data["origin"] = place, (place.latitude, place.longitude)
+            data["radius_km"] = data["radius_km"] or DEFAULT_RADIUS_KM
+        if data["sort"] == "distance" and not data.get("origin"):
+            data["sort"] = "relevance"
         return data
 
 
-class TaxonomyTermsQuerySchema(PagingQuerySchema):
-    """Parameters of `GET /hsds/taxonomy_terms`."""
+class LanguageQuerySchema(QueryStringSchema):
+    """The API's `lang` parameter (None when absent: the browser's language is used)."""
 
-    taxonomy_id = fields.UUID()
+    lang = Choice(LANGS, str.lower, None, blank_is_empty=True)
+
+
+SEARCH_QUERY = SearchQuerySchema()
+LANGUAGE_QUERY = LanguageQuerySchema()
+
+
+def resolve_place(text: str, country: str = "BE") -> postcodes.Place | None:
+    """The place of a postcode (or else of a city name), or None."""
+    if any(c.isdigit() for c in text):
+        return postcodes.lookup(text, country=country)
+    return postcodes.find_city(text, country=country) or postcodes.find_city(text)
+
+
+def _load(schema: Schema, args: Mapping[str, Any]) -> dict[str, Any]:
+    """:raise SearchParamError: naming the first wrong parameter, with its message."""
+    try:
+        return schema.load(args)
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        name = next(p for p in (*PARAMETER_ORDER, *messages) if p in messages)
+        detail = messages[name]
+        raise SearchParamError(name, detail[0] if isinstance(detail, list) else detail) from None
+
+
+def search_params(args: Mapping[str, Any], lang: str) -> SearchParams:
+    """Validate a query string into `SearchParams` whose texts and labels are in `lang`.
+
+    :raise SearchParamError: naming the first invalid parameter.
+    """
+    return SearchParams(lang=lang, **_load(SEARCH_QUERY, args))
+
+
+def language(args: Mapping[str, Any]) -> str | None:
+    """The `lang` parameter of the API, if given.
+
+    :raise SearchParamError: an unknown language.
+    """
+    return _load(LANGUAGE_QUERY, args)["lang"]
+
+
+# --- answers out -------------------------------------------------------------------------
+
+
+class LabelledSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+
+
+class FacetValueSchema(LabelledSchema):
+    count = fields.Integer()
+
+
+class OrganisationNameSchema(Schema):
+    name = fields.String()
+    slug = fields.String(allow_none=True)
+
+
+class HitSchema(Schema):
+    """One programme found: its texts in the answer's language, where, how far, snippets."""
+
+    id = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    organisation = fields.Nested(OrganisationNameSchema)
+    themes = fields.List(fields.Nested(LabelledSchema))
+    cities = fields.List(fields.String())
+    distance_km = fields.Float(allow_none=True)
+    highlight = fields.Dict(keys=fields.String(), values=fields.String())
+    url = fields.String()
+
+
+class RelaxedFilterSchema(Schema):
+    parameter = fields.String()
+    total = fields.Integer()
+
+
+class SearchAnswer(NamedTuple):
+    """What `SearchAnswerSchema` dumps: the results, their language, and the address of a
+    programme's page with `PROGRAMME_PLACEHOLDER` for its UUID."""
+
+    results: SearchResults
+    lang: str
+    programme_url: str
+
+
+class SearchAnswerSchema(Schema):
+    """The answer of `GET /api/v1/programmes`."""
+
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    hits = fields.List(fields.Nested(HitSchema))
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)))
+    suggestion = fields.String(allow_none=True)
+    relaxed_filter = fields.Nested(RelaxedFilterSchema, allow_none=True)
+
+    @pre_dump
+    def in_language(self, answer: SearchAnswer, **kwargs: Any) -> dict[str, Any]:
+        """The results with each text and label in the answer's language."""
+        results, lang, url = answer
+        return {
+            "total": results.total,
+            "page": results.page,
+            "per_page": results.per_page,
+            "hits": [
+                {
+                    "id": hit.uuid,
+                    "title": document_text(hit.document, "title", lang)[0],
+                    "summary": document_text(hit.document, "summary", lang)[0],
+                    "organisation": {
+                        "name": (hit.document.get("org") or "").split(" / ")[0],
+                        "slug": hit.document.get("org_slug"),
+                    },
+                    "themes": [
+                        {"value": code, "label": taxonomy.label("theme", code, lang)}
+                        for code in hit.document.get("theme", [])
+                    ],
+                    "cities": hit.document.get("city", []),
+                    "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
+                    "highlight": hit.highlight,
+                    "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),
+                }
+                for hit in results.hits
+            ],
+            "facets": {
+                name: [
+                    {"value": value, "label": facet_label(name, value, lang), "count": count}
+                    for value, count in values
+                ]
+                for name, values in results.facets.items()
+            },
+            "suggestion": results.suggestion,
+            "relaxed_filter": (
+                {"parameter": results.relaxed_filter, "total": results.relaxed_total}
+                if results.relaxed_filter
+                else None
+            ),
+        }
+
+
+class SuggestionSchema(Schema):
+    text = fields.String()
+    #: "title", "organisation" or "theme"
+    kind = fields.String()
+    #: the theme's code (themes only)
+    value = fields.String()
+
+
+class SuggestAnswerSchema(Schema):
+    """The answer of `GET /api/v1/programmes/suggest`."""
+
+    q = fields.String()
+    suggestions = fields.List(fields.Nested(SuggestionSchema))
+
+
+SEARCH_ANSWER = SearchAnswerSchema()
+SUGGEST_ANSWER = SuggestAnswerSchema()

@@ -1,47 +1,67 @@
-"""Counting the searches that found nothing, so the coalition sees what is missing."""
+"""Counting the searches that found nothing, so the coalition sees what is missing.
+
+A page or the API says that a search found nothing (`count_if_none_found`); the count is
+written once the request has its answer (`write_pending_counts`, run after each request),
+in a short transaction of its own, so that a view never commits and a count that cannot be
+written never fails the search.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from datetime import date, timedelta
 
+from flask import Response, g
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
-from coalition.extensions import db
+from coalition.extensions import db, writing
 from coalition.models.base import utcnow
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
+from search.query import clean_text
 
 log = logging.getLogger(__name__)
 
 #: the most distinct texts counted per day and language
 MAX_QUERIES_PER_DAY = 2000
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+#: where a request keeps the (query, lang) of its searches that found nothing
+_PENDING = "search_zero_results"
 
 
 def normalise_query(query: str) -> str:
     """The query as counted: NFC, no control characters, lower-case, squeezed, capped."""
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub(" ", query or "")).lower()
-    return " ".join(text.split())[:ZERO_RESULT_QUERY_LENGTH].strip()
+    return clean_text(query or "", ZERO_RESULT_QUERY_LENGTH, lower=True)
 
 
-def count_zero_result(query: str, lang: str) -> None:
-    """Count a search that found nothing and commit, without ever failing the search.
+def count_if_none_found(query: str, lang: str, total: int) -> None:
+    """Count a search for `query` in `lang` if it found nothing (`total` 0), once the
+    request has answered (a search without text is not counted)."""
+    if total == 0 and query:
+        g.setdefault(_PENDING, []).append((query, lang))
 
-    The search's reading transaction ends first: the count is a short transaction of its
-    own, which on SQLite waits for a concurrent writer instead of being refused. A count
-    that still cannot be written (the database busy for seconds) is given up and logged.
+
+def write_pending_counts(response: Response) -> Response:
+    """After a request: write the counts it asked for (`count_if_none_found`), if any.
+
+    The request's reading transaction ends first: the counts are a short write transaction
+    of their own, which on SQLite waits for a concurrent writer instead of being refused.
+    Counts that still cannot be written (the database busy for seconds) are given up and
+    logged; the answer is never changed.
     """
-    db.session.commit()
+    pending = g.pop(_PENDING, None)
+    if not pending:
+        return response
     try:
-        record_zero_result(query, lang)
-        db.session.commit()
+        db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
+        with writing():
+            for query, lang in pending:
+                record_zero_result(query, lang)
+            db.session.commit()
     except OperationalError:
         db.session.rollback()
         log.warning("zero-result search not counted: the database is busy")
+    return response
 
 
 def record_zero_result(query: str, lang: str) -> None:

@@ -206,7 +206,7 @@ def measure_reindex(ctx) -> dict[str, Any]:
 
 PUBLISH_LATENCY = """
 import time
-from search.indexer import drain
+from search.jobs import drain
 from coalition.extensions import db
 from coalition.models import Organisation, Programme, ProgrammeLocation
 from coalition.models.programmes import ProgrammeStatus

@@ -2,8 +2,8 @@
 
 The live index is reached through an alias (`SEARCH_INDEX_PREFIX`); a reindex creates a
 new concrete index beside it and moves the alias in one `update_aliases` call, then
-drops the old index. User text only ever goes into `match`/`multi_match` values, never
-into a `query_string`.
+drops the old index. The settings and mappings are in `elasticsearch_mappings`, the
+request bodies in `elasticsearch_queries`.
 """
 
 from __future__ import annotations
@@ -13,122 +13,17 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from coalition.postcodes import distance_km
-from search.analysis import (
-    LANGS,
-    SYNONYM_BOOST,
-    query_words,
-    required_matches,
-    starts_like,
-    variants,
-)
-from search.backends import BackendResults, DocHit, SearchUnavailable
-from search.documents import EPOCH, STALE_AFTER_DAYS
-
-if TYPE_CHECKING:
-    from search.services import SearchParams
-
-FACET_FIELDS = ("theme", "audience", "format", "language", "cost", "province", "city")
-FACET_SIZE = 50
-KEYWORDS = (
-    "uuid",
-    "theme",
-    "audience",
-    "format",
-    "language",
-    "cost",
-    "capacity",
-    "city",
-    "city_key",
-    "province",
-    "org_slug",
-)
-TEXT_BOOSTS: dict[str, float] = {"org": 2.0}
-for _lang in LANGS:
-    TEXT_BOOSTS.update(
-        {
-            f"title_{_lang}": 3.0,
-            f"summary_{_lang}": 2.0,
-            f"description_{_lang}": 1.0,
-            f"tags_{_lang}": 1.5,
-        }
-    )
-MAX_SUGGEST_WORDS = 10
-
-SETTINGS: dict[str, Any] = {
-    "number_of_shards": 1,
-    "analysis": {
-        "filter": {
-            "fr_elision": {
-                "type": "elision",
-                "articles_case": True,
-                "articles": [
-                    "l",
-                    "m",
-                    "t",
-                    "qu",
-                    "n",
-                    "s",
-                    "j",
-                    "d",
-                    "c",
-                    "jusqu",
-                    "quoiqu",
-                    "lorsqu",
-                    "puisqu",
-                ],
-            },
-            # The light French stemmer folds plurals ("emplois" → "emploi").
-            "fr_stemmer": {"type": "stemmer", "language": "light_french"},
-            "nl_stemmer": {"type": "stemmer", "language": "dutch"},
-            "en_stemmer": {"type": "stemmer", "language": "english"},
-        },
-        "analyzer": {
-            "fr": {
-                "tokenizer": "standard",
-                "filter": ["fr_elision", "lowercase", "asciifolding", "fr_stemmer"],
-            },
-            "nl": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding", "nl_stemmer"]},
-            "en": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding", "en_stemmer"]},
-            "plain": {"tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
-        },
-    },
-}
-
-
-def _mappings() -> dict[str, Any]:
-    properties: dict[str, Any] = {
-        "id": {"type": "integer"},
-        "age_min": {"type": "integer"},
-        "age_max": {"type": "integer"},
-        "confirmed_days": {"type": "integer"},
-        "published_ts": {"type": "long"},
-        "locations": {"type": "geo_point"},
-        "org": {"type": "text", "analyzer": "plain", "copy_to": "vocab"},
-        "vocab": {"type": "text", "analyzer": "plain"},
-        "suggest_input": {"type": "completion", "analyzer": "plain"},
-        "suggest": {"type": "keyword", "index": False},
-    }
-    for name in KEYWORDS:
-        properties[name] = {"type": "keyword"}
-    for lang in LANGS:
-        for name in ("title", "summary", "description", "tags"):
-            properties[f"{name}_{lang}"] = {"type": "text", "analyzer": lang, "copy_to": "vocab"}
-    return {"dynamic": "false", "properties": properties}
-
-
-def _suggest_inputs(doc: dict[str, Any]) -> list[str]:
-    """Every word-suffix of the titles and the organisation name (completion is prefix-only)."""
-    inputs: list[str] = []
-    for text in doc["suggest"]:
-        words = text.split()[:MAX_SUGGEST_WORDS]
-        inputs.extend(" ".join(words[i:]) for i in range(len(words)))
-    return list(dict.fromkeys(i for i in inputs if i))
+from search.analysis import query_words
+from search.backends import elasticsearch_queries as queries
+from search.backends import interface
+from search.backends.elasticsearch_mappings import SETTINGS, mappings, suggest_inputs
+from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
+from search.geo import nearest_km
+from search.query import FACETS, SearchParams
 
 
 class ElasticsearchBackend:
@@ -157,7 +52,7 @@ class ElasticsearchBackend:
 
     def _create_index(self) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=_mappings())
+        self._call(self.client.indices.create, index=name, settings=SETTINGS, mappings=mappings())
         return name
 
     def _ensure(self) -> None:
@@ -194,7 +89,7 @@ class ElasticsearchBackend:
         operations: list[dict[str, Any]] = []
         for doc in docs:
             operations.append({"index": {"_id": str(doc["id"])}})
-            operations.append({**doc, "suggest_input": _suggest_inputs(doc)})
+            operations.append({**doc, "suggest_input": suggest_inputs(doc)})
         return operations
 
     def index(self, docs: list[dict[str, Any]]) -> set[int]:
@@ -212,13 +107,9 @@ class ElasticsearchBackend:
         """Fill a new index, then move the alias to it atomically and drop the old one."""
         self._ensure()
         name = self._create_index()
-        count, batch = 0, []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= 500:
-                count += len(self._bulk(name, self._index_operations(batch), False))
-                batch = []
-        count += len(self._bulk(name, self._index_operations(batch), False))
+        count = 0
+        for batch in interface.batched(docs, 500):
+            count += len(self._bulk(name, self._index_operations(batch), False))
         self._call(self.client.indices.refresh, index=name)
         old = list(self._call(self.client.indices.get_alias, name=self.alias).keys())
         actions = [{"remove": {"index": o, "alias": self.alias}} for o in old]
@@ -242,160 +133,23 @@ class ElasticsearchBackend:
         self._ensure()
         return int(self._call(self.client.count, index=self.alias)["count"])
 
-    @staticmethod
-    def _text_query(q: str) -> dict[str, Any] | None:
-        words = query_words(q)
-        if not words:
-            return None
-        fields = [f"{name}^{boost}" for name, boost in TEXT_BOOSTS.items()]
-        groups = []
-        for word in words:
-            groups.append(
-                {
-                    "bool": {
-                        "should": [
-                            {
-                                # the best-matching synonym counts, not their sum
-                                "dis_max": {
-                                    "queries": [
-                                        {
-                                            "multi_match": {
-                                                "query": variant,
-                                                "fields": fields,
-                                                "type": "best_fields",
-                                                # the word as typed ranks above its synonyms
-                                                "boost": 1.0 if variant == word else SYNONYM_BOOST,
-                                            }
-                                        }
-                                        for variant in variants(word)
-                                    ]
-                                }
-                            },
-                            {
-                                "multi_match": {
-                                    "query": word,
-                                    "fields": fields,
-                                    "type": "best_fields",
-                                    "fuzziness": "AUTO",
-                                    "boost": 0.5,
-                                }
-                            },
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                }
-            )
-        return {"bool": {"should": groups, "minimum_should_match": required_matches(len(groups))}}
-
-    @staticmethod
-    def _filters(params: SearchParams) -> dict[str, dict[str, Any]]:
-        from search.services import fold_city
-
-        filters: dict[str, dict[str, Any]] = {}
-        for name, attr in (
-            ("theme", "themes"),
-            ("audience", "audiences"),
-            ("format", "formats"),
-            ("language", "languages"),
-            ("cost", "cost"),
-        ):
-            values = getattr(params, attr)
-            if values:
-                filters[name] = {"terms": {name: list(values)}}
-        if params.city:
-            filters["city"] = {"term": {"city_key": fold_city(params.city)}}
-        if params.province:
-            filters["province"] = {"term": {"province": params.province}}
-        if params.organisation:
-            filters["organisation"] = {"term": {"org_slug": params.organisation}}
-        if params.age is not None:
-            filters["age"] = {
-                "bool": {
-                    "filter": [
-                        {"range": {"age_min": {"lte": params.age}}},
-                        {"range": {"age_max": {"gte": params.age}}},
-                    ]
-                }
-            }
-        if params.open_only:
-            filters["open"] = {"term": {"capacity": "open"}}
-        if params.origin:
-            lat, lon = params.origin
-            filters["near"] = {
-                "geo_distance": {
-                    "distance": f"{params.radius_km or 25}km",
-                    "locations": {"lat": lat, "lon": lon},
-                }
-            }
-        return filters
-
     def search(self, params: SearchParams) -> BackendResults:
-        """One request: text in `query`, filters in `post_filter`, facets without their own."""
+        """Text, filters, facets (each without its own filter), geo, sort and one page."""
         self._ensure()
-        text = self._text_query(params.q)
-        filters = self._filters(params)
-        fresh_since = (date.today() - EPOCH).days - STALE_AFTER_DAYS
-        query = {
-            "bool": {
-                "must": [text or {"match_all": {}}],
-                "should": [
-                    {
-                        "constant_score": {
-                            "filter": {"range": {"confirmed_days": {"gte": fresh_since}}},
-                            "boost": 0.5,
-                        }
-                    }
-                ],
-            }
-        }
-        aggs = {}
-        for name in FACET_FIELDS:
-            others = [f for key, f in filters.items() if key != name]
-            aggs[name] = {
-                "filter": {"bool": {"filter": others}},
-                "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
-            }
-        if params.sort == "distance" and params.origin:
-            lat, lon = params.origin
-            sort: list[Any] = [
-                {
-                    "_geo_distance": {
-                        "locations": {"lat": lat, "lon": lon},
-                        "order": "asc",
-                        "unit": "km",
-                    }
-                },
-                {"id": "asc"},
-            ]
-        elif params.sort == "newest":
-            sort = [{"published_ts": "desc"}, {"id": "asc"}]
-        else:
-            sort = [{"_score": "desc"}, {"id": "asc"}]
-        body = {
-            "query": query,
-            "post_filter": {"bool": {"filter": list(filters.values())}},
-            "aggs": aggs,
-            "sort": sort,
-            "from": (params.page - 1) * params.per_page,
-            "size": params.per_page,
-            "track_total_hits": True,
-            "_source": {"excludes": ["suggest_input"]},
-        }
+        conditions = interface.index_filters(params)
+        body = queries.search_body(params, conditions)
         answer = self._call(self.client.search, index=self.alias, **body)
+        near = conditions.get("near")
         results = BackendResults(total=int(answer["hits"]["total"]["value"]))
         for hit in answer["hits"]["hits"]:
             doc = hit["_source"]
             distance = None
-            if params.origin:
-                lat, lon = params.origin
-                distance = min(
-                    (distance_km(lat, lon, p["lat"], p["lon"]) for p in doc.get("locations", [])),
-                    default=None,
-                )
+            if isinstance(near, Near):
+                distance = nearest_km(*near.origin, doc.get("locations", []))
             results.hits.append(
                 DocHit(doc=doc, score=float(hit.get("_score") or 0.0), distance_km=distance)
             )
-        for name in FACET_FIELDS:
+        for name in FACETS:
             buckets = answer.get("aggregations", {}).get(name, {}).get("values", {})
             results.facets[name] = [
                 (b["key"], int(b["doc_count"])) for b in buckets.get("buckets", [])
@@ -417,25 +171,9 @@ class ElasticsearchBackend:
                 }
             }
         }
-        try:
-            answer = self._call(self.client.search, index=self.alias, **body)
-        except NotFoundError:
-            return []
-        items: list[dict[str, str]] = []
-        seen: set[str] = set()
-        for option in answer.get("suggest", {}).get("s", [{}])[0].get("options", []):
-            doc = option.get("_source", {})
-            candidates = [
-                (doc.get(f"title_{lang}"), "title"),
-                *((doc.get(f"title_{x}"), "title") for x in LANGS),
-                ((doc.get("suggest") or [""])[-1], "organisation"),
-            ]
-            for text, kind in candidates:
-                if text and text not in seen and starts_like(text, prefix):
-                    seen.add(text)
-                    items.append({"text": text, "kind": kind})
-                    break
-        return items[:limit]
+        answer = self._call(self.client.search, index=self.alias, **body)
+        options = answer.get("suggest", {}).get("s", [{}])[0].get("options", [])
+        return interface.suggestions((o.get("_source", {}) for o in options), prefix, lang, limit)
 
     def correct(self, text: str, lang: str) -> str | None:
         """The term suggester's closest words from the index's vocabulary, if any."""

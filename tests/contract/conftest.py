@@ -22,7 +22,8 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from coalition.app import create_app
-from search.services import SearchResults, get_backend, parse_search_params, search_programmes
+from search.query import SearchResults
+from search.services import get_backend, parse_search_params, search_programmes
 from tests.conftest import config_for_tests
 from tests.contract.corpus import corpus_documents
 

@@ -258,7 +258,7 @@ def _publish(db, programme: Programme) -> None:
 
 
 def test_publishing_while_the_engine_is_down_loses_nothing(db, make_org, make_app, backend_config):
-    from search.indexer import drain, outbox_length
+    from search.jobs import drain, outbox_length
 
     down, up = make_app(**backend_config(down=True)), make_app(**backend_config())
     with down.app_context():
@@ -281,7 +281,7 @@ def test_publishing_while_the_engine_is_down_loses_nothing(db, make_org, make_ap
 
 
 def test_unpublishing_removes_from_the_index(db, make_org, make_app, backend_config):
-    from search.indexer import drain
+    from search.jobs import drain
 
     app = make_app(**backend_config())
     with app.app_context():
@@ -363,6 +363,6 @@ def test_search_commands(db, make_org, make_app, backend_config):
 
 def test_the_indexer_runs_as_a_background_job(app):
     from coalition.worker import _jobs
-    from search.indexer import run_job
+    from search.jobs import run_job
 
     assert _jobs["search-indexer"].run is run_job

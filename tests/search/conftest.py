@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -15,39 +16,40 @@ from search.backends import make_backend
 from search.documents import documents_for
 
 
+@contextmanager
+def _backend_of(app: Flask, **config: Any) -> Iterator[Any]:
+    """The app searches a backend of this configuration, then its own again."""
+    previous = app.extensions.get("search_backend")
+    backend = make_backend({**app.config, **config})
+    app.extensions["search_backend"] = backend
+    try:
+        yield backend
+    finally:
+        if previous is None:
+            app.extensions.pop("search_backend", None)
+        else:
+            app.extensions["search_backend"] = previous
+
+
 @pytest.fixture
 def search_backend(app: Flask, tmp_path) -> Iterator[Any]:
     """A fresh tantivy index for this test only (the app's backend is swapped back after)."""
-    previous = app.extensions.get("search_backend")
-    backend = make_backend(
-        {**app.config, "SEARCH_BACKEND": "tantivy", "SEARCH_INDEX_PATH": str(tmp_path / "index")}
-    )
-    app.extensions["search_backend"] = backend
-    yield backend
-    if previous is None:
-        app.extensions.pop("search_backend", None)
-    else:
-        app.extensions["search_backend"] = previous
+    with _backend_of(
+        app, SEARCH_BACKEND="tantivy", SEARCH_INDEX_PATH=str(tmp_path / "index")
+    ) as backend:
+        yield backend
 
 
 @pytest.fixture
 def engine_down(app: Flask) -> Iterator[Any]:
     """An Elasticsearch backend whose server does not answer (nothing listens on port 9)."""
-    previous = app.extensions.get("search_backend")
-    backend = make_backend(
-        {
-            **app.config,
-            "SEARCH_BACKEND": "elasticsearch",
-            "ELASTICSEARCH_URL": "http://127.0.0.1:9",
-            "SEARCH_INDEX_PREFIX": "down",
-        }
-    )
-    app.extensions["search_backend"] = backend
-    yield backend
-    if previous is None:
-        app.extensions.pop("search_backend", None)
-    else:
-        app.extensions["search_backend"] = previous
+    with _backend_of(
+        app,
+        SEARCH_BACKEND="elasticsearch",
+        ELASTICSEARCH_URL="http://127.0.0.1:9",
+        SEARCH_INDEX_PREFIX="down",
+    ) as backend:
+        yield backend
 
 
 @pytest.fixture

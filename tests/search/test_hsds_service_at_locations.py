@@ -13,7 +13,7 @@ from coalition.models import ProgrammeLocation
 from coalition.models.base import utcnow
 from coalition.services.members import suspend_organisation
 from coalition.taxonomy import term_uuid
-from search.hsds import service_at_location_id, taxonomy_uuid
+from search.hsds.ids import service_at_location_id, taxonomy_uuid
 from tests.search.test_hsds import assert_page, assert_valid
 
 HIDDEN = {"Brouillon secret", "Ancien programme", "Retiré", "Pas encore membre"}

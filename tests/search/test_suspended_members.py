@@ -4,7 +4,7 @@ from werkzeug.datastructures import MultiDict
 
 from coalition.services.members import readmit_organisation, suspend_organisation
 from search.documents import all_documents, published_count
-from search.indexer import drain
+from search.jobs import drain
 from search.services import parse_search_params, search_programmes
 
 

@@ -1,4 +1,5 @@
-"""The outbox indexer: brings the search index in line with the database.
+"""Background jobs: the outbox indexer, which brings the search index in line with the
+database (`run_job`, registered with the core's worker as "search-indexer").
 
 It reads outbox rows in batches, re-reads each programme (a stale row is harmless),
 indexes the published ones and deletes the others, and removes an outbox row only once
@@ -17,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from coalition.extensions import db
 from coalition.models import OutboxEntry, Programme
 from coalition.models.base import utcnow
-from search.backends import SearchUnavailable
+from search.backends.interface import SearchUnavailable
 from search.documents import all_documents, documents_for
 from search.services import get_backend
 

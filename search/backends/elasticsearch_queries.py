@@ -1,0 +1,120 @@
+"""Elasticsearch request bodies: the query text, the filters, freshness, facets and sort.
+
+User text only ever goes into `match`/`multi_match` values, never into a `query_string`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.analysis import SYNONYM_BOOST, query_words, required_matches, variants
+from search.backends.interface import AgeWithin, AnyTerm, Condition, Near, Term
+from search.documents import TEXT_FIELDS, fresh_since
+from search.query import FACETS, SearchParams
+
+FACET_SIZE = 50
+#: the score a programme confirmed recently adds (it ranks above a stale one)
+FRESHNESS_BOOST = 0.5
+_FIELDS = [f"{name}^{boost}" for name, (_analyzer, boost) in TEXT_FIELDS.items()]
+
+
+def _word_query(word: str) -> dict[str, Any]:
+    """A word or one of its synonyms in any text field, or the word with a typo."""
+    synonyms = [
+        {
+            "multi_match": {
+                "query": variant,
+                "fields": _FIELDS,
+                "type": "best_fields",
+                # the word as typed ranks above its synonyms
+                "boost": 1.0 if variant == word else SYNONYM_BOOST,
+            }
+        }
+        for variant in variants(word)
+    ]
+    typo = {
+        "multi_match": {
+            "query": word,
+            "fields": _FIELDS,
+            "type": "best_fields",
+            "fuzziness": "AUTO",
+            "boost": 0.5,
+        }
+    }
+    # the best-matching synonym counts, not their sum
+    return {
+        "bool": {"should": [{"dis_max": {"queries": synonyms}}, typo], "minimum_should_match": 1}
+    }
+
+
+def text_query(q: str) -> dict[str, Any] | None:
+    """Enough words must match some field (`required_matches`); typos match fuzzily."""
+    groups = [_word_query(word) for word in query_words(q)]
+    if not groups:
+        return None
+    return {"bool": {"should": groups, "minimum_should_match": required_matches(len(groups))}}
+
+
+def filter_clause(condition: Condition) -> dict[str, Any]:
+    """One filter of the search as a query clause."""
+    match condition:
+        case Term(field, value):
+            return {"term": {field: value}}
+        case AnyTerm(field, values):
+            return {"terms": {field: list(values)}}
+        case AgeWithin(age):
+            return {
+                "bool": {
+                    "filter": [
+                        {"range": {"age_min": {"lte": age}}},
+                        {"range": {"age_max": {"gte": age}}},
+                    ]
+                }
+            }
+        case Near((lat, lon), radius_km):
+            return {
+                "geo_distance": {
+                    "distance": f"{radius_km}km",
+                    "locations": {"lat": lat, "lon": lon},
+                }
+            }
+    raise TypeError(f"unknown filter {condition!r}")
+
+
+def _sort(params: SearchParams, near: Condition | None) -> list[Any]:
+    if params.sort == "distance" and isinstance(near, Near):
+        lat, lon = near.origin
+        distance = {"locations": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}
+        return [{"_geo_distance": distance}, {"id": "asc"}]
+    if params.sort == "newest":
+        return [{"published_ts": "desc"}, {"id": "asc"}]
+    return [{"_score": "desc"}, {"id": "asc"}]
+
+
+def search_body(params: SearchParams, conditions: dict[str, Condition]) -> dict[str, Any]:
+    """One request: text in `query`, filters in `post_filter`, facets without their own."""
+    filters = {name: filter_clause(condition) for name, condition in conditions.items()}
+    fresh = {"range": {"confirmed_days": {"gte": fresh_since()}}}
+    query = {
+        "bool": {
+            "must": [text_query(params.q) or {"match_all": {}}],
+            "should": [{"constant_score": {"filter": fresh, "boost": FRESHNESS_BOOST}}],
+        }
+    }
+    aggs = {}
+    for name in FACETS:
+        others = [f for key, f in filters.items() if key != name]
+        aggs[name] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": name, "size": FACET_SIZE}}},
+        }
+    return {
+        "query": query,
+        "post_filter": {"bool": {"filter": list(filters.values())}},
+        "aggs": aggs,
+        "sort": _sort(params, conditions.get("near")),
+        "from": (params.page - 1) * params.per_page,
+        "size": params.per_page,
+        "track_total_hits": True,
+        "_source": {"excludes": ["suggest_input"]},
+    }

@@ -1,0 +1,174 @@
+"""tantivy queries: the query text, the filters, distances, freshness and facets.
+
+Functions of a searcher and the engine-neutral parts of a search (`search.backends.interface`);
+`TantivyBackend.search` puts them together.
+"""
+
+from __future__ import annotations
+
+import math
+
+import tantivy
+from tantivy import Occur, Query
+
+from coalition.postcodes import distance_km
+from search.analysis import (
+    SYNONYM_BOOST,
+    analyze_word,
+    fold,
+    fuzzy_distance,
+    query_words,
+    required_matches,
+    variants,
+)
+from search.backends.interface import AgeWithin, AnyTerm, Condition, Near, Term
+from search.backends.tantivy_schema import SCHEMA, stored_document
+from search.documents import TEXT_FIELDS, fresh_since
+from search.geo import bounding_box, nearest_km
+from search.query import FACETS
+
+FACET_SIZE = 50
+#: the score a programme confirmed recently adds (it ranks above a stale one)
+FRESHNESS_BOOST = 0.5
+
+
+def every_hit(searcher: tantivy.Searcher) -> int:
+    """A limit that collects every hit (tantivy's top-docs collector needs a number)."""
+    return max(1, searcher.num_docs)
+
+
+def all_of(parts: list[Query]) -> Query:
+    """Documents matching every query of `parts` (every document if there is none)."""
+    if not parts:
+        return Query.all_query()
+    return Query.boolean_query([(Occur.Must, p) for p in parts])
+
+
+def _term_clauses(searcher: tantivy.Searcher, word: str) -> tuple[list, bool]:
+    """A word's term queries on every text field, and whether any field holds the word."""
+    clauses, known = [], False
+    for name, (lang, boost) in TEXT_FIELDS.items():
+        for term in analyze_word(word, lang):
+            known = known or searcher.doc_freq(name, term) > 0
+            query = Query.boost_query(Query.term_query(SCHEMA, name, term), boost)
+            clauses.append((Occur.Should, query))
+    return clauses, known
+
+
+def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
+    """Enough words must match some field (`required_matches`); typos match fuzzily.
+
+    Each word also matches its synonyms (`variants`). Fuzzy automata are costly in
+    tantivy, so a word found as such in any field is matched exactly (stemmed, accents
+    folded), and only an unknown word (a typo) gets one fuzzy query, on the unstemmed
+    `vocab` field that holds every text.
+    """
+    groups = []
+    for word in query_words(q):
+        alternatives, known = [], False
+        for variant in variants(word):
+            clauses, found = _term_clauses(searcher, variant)
+            known = known or found
+            if clauses:
+                query = Query.boolean_query(clauses)
+                # the word as typed ranks above its synonyms
+                alternatives.append(
+                    query if variant == word else Query.boost_query(query, SYNONYM_BOOST)
+                )
+        distance = fuzzy_distance(fold(word))
+        if not known and distance:
+            alternatives += [
+                Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False)
+                for term in analyze_word(word, "plain")
+            ]
+        if len(alternatives) == 1:
+            groups.append(alternatives[0])
+        elif alternatives:
+            # the best-matching synonym counts, not their sum
+            groups.append(Query.disjunction_max_query(alternatives))
+    if not groups:
+        return None
+    every = all_of(groups)
+    if required_matches(len(groups)) == len(groups):
+        return every
+    # tantivy has no minimum_should_match: any programme matching all words but one
+    # is found, and one matching every word scores on more clauses, so ranks first.
+    options = [every] + [
+        all_of([g for j, g in enumerate(groups) if j != i]) for i in range(len(groups))
+    ]
+    return Query.boolean_query([(Occur.Should, option) for option in options])
+
+
+def _integer_range(name: str, low: int | None, high: int | None) -> Query:
+    return Query.range_query(SCHEMA, name, tantivy.FieldType.Integer, low, high)
+
+
+def _float_range(name: str, low: float, high: float) -> Query:
+    return Query.range_query(SCHEMA, name, tantivy.FieldType.Float, low, high)
+
+
+def filter_query(condition: Condition, near_ids: list[int] | None) -> Query:
+    """One filter as a query; `Near` as the ids `distances` found within its radius."""
+    match condition:
+        case Term(field, value):
+            return Query.term_query(SCHEMA, field, value)
+        case AnyTerm(field, values):
+            return Query.term_set_query(SCHEMA, field, list(values))
+        case AgeWithin(age):
+            return all_of(
+                [_integer_range("age_min", None, age), _integer_range("age_max", age, None)]
+            )
+        case Near():
+            return Query.term_set_query(SCHEMA, "id", near_ids) if near_ids else Query.empty_query()
+    raise TypeError(f"unknown filter {condition!r}")
+
+
+def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float]:
+    """Programme id → distance of its nearest location within the radius of `near`."""
+    lat, lon = near.origin
+    south, north, west, east = bounding_box(lat, lon, near.radius_km)
+    box = all_of([_float_range("lat", south, north), _float_range("lon", west, east)])
+    addresses = [a for _s, a in searcher.search(box, limit=every_hit(searcher), count=False).hits]
+    columns = [
+        searcher.fast_field_values(name, addresses) for name in ("id", "nloc", "lat0", "lon0")
+    ]
+    found: dict[int, float] = {}
+    for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
+        if nloc == 1:
+            nearest = distance_km(lat, lon, lat0, lon0)
+        else:  # several places: read them from the document
+            locations = stored_document(searcher, address)["locations"]
+            nearest = nearest_km(lat, lon, locations, default=math.inf)
+        if nearest <= near.radius_km:
+            found[int(doc_id)] = nearest
+    return found
+
+
+def ranked_by_freshness(query: Query) -> Query:
+    """`query`, with programmes confirmed within the staleness period scored higher."""
+    fresh = _integer_range("confirmed_days", fresh_since(), None)
+    return Query.boolean_query(
+        [(Occur.Must, query), (Occur.Should, Query.const_score_query(fresh, FRESHNESS_BOOST))]
+    )
+
+
+def facets(
+    searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
+) -> dict[str, list[tuple[str, int]]]:
+    """Facet counts; a facet's own filter is left out of its counts (post_filter style)."""
+    counts: dict[str, list[tuple[str, int]]] = {}
+    shared = [name for name in FACETS if name not in filters]
+    groups = [(shared, all_of(base + list(filters.values())))]
+    for name in FACETS:
+        if name in filters:
+            others = [q for key, q in filters.items() if key != name]
+            groups.append(([name], all_of(base + others)))
+    for names, query in groups:
+        if not names:
+            continue
+        aggs = {n: {"terms": {"field": n, "size": FACET_SIZE}} for n in names}
+        answer = searcher.aggregate(query, aggs)
+        for n in names:
+            buckets = answer.get(n, {}).get("buckets", [])
+            counts[n] = [(b["key"], int(b["doc_count"])) for b in buckets]
+    return counts
