@@ -50,9 +50,11 @@ def text_and_language(texts: Mapping[str, str] | None, lang: str) -> tuple[str, 
     texts = texts or {}
     if texts.get(lang):
         return texts[lang], lang
-    for other, text in texts.items():
-        if text:
-            return text, other
+    # the platform's languages in their fixed order first, so that every page, feed and
+    # API shows the same fallback whatever order the texts were saved in
+    for other in (*LANGUAGES, *texts):
+        if texts.get(other):
+            return texts[other], other
     return "", lang
 
 
