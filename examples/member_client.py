@@ -7,7 +7,10 @@ platform knows only the public half, uploaded once by the organisation's admin.
     python examples/member_client.py generate-key member-key.pem > member-key.pub.jwk
     # 2. fetch a token and upsert a programme by the member's own id
     python examples/member_client.py --base-url http://127.0.0.1:5000 \\
-        --client-id <client id> --key member-key.pem upsert demo-duo-1
+        --client-id=<client id> --key member-key.pem upsert demo-duo-1
+
+(`--client-id=…` with "=": a client id may start with "-", which argparse would take for
+an option.)
 
 Only Authlib and requests are needed. Nothing here is specific to this repository.
 """

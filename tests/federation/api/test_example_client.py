@@ -85,7 +85,7 @@ def test_example_client_fetches_a_token_and_upserts_a_programme(served, tmp_path
     public_jwk = generated.stdout
     assert '"d"' not in public_jwk  # only the public half leaves the member's system
     client_id = register_member(app, "Duo Brussels", "duo-brussels", ["fr", "nl"], public_jwk)
-    common = ("--base-url", url, "--client-id", client_id, "--key", str(key_path))
+    common = ("--base-url", url, f"--client-id={client_id}", "--key", str(key_path))
 
     token = run_example(*common, "token")
     assert token.returncode == 0, token.stderr
@@ -109,6 +109,8 @@ def test_a_wrong_key_gets_no_token(served, tmp_path):
     run_example("generate-key", str(stolen))
     registered_public = run_example("generate-key", str(tmp_path / "registered.pem")).stdout
     client_id = register_member(app, "Other", "other-org", ["fr"], registered_public)
-    result = run_example("--base-url", url, "--client-id", client_id, "--key", str(stolen), "token")
+    result = run_example(
+        "--base-url", url, f"--client-id={client_id}", "--key", str(stolen), "token"
+    )
     assert result.returncode != 0
     assert "invalid_client" in result.stderr
