@@ -64,7 +64,6 @@ class OutcomesSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
     job = _count("Found a job.", load_default=0)
     training = _count("Started a training or went back to school.", load_default=0)
@@ -78,7 +77,6 @@ class ReportSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
     year = fields.Integer(
         strict=True, required=True, validate=validate.Range(min=FIRST_YEAR, max=2100)
@@ -117,9 +115,6 @@ class BranchSummarySchema(Schema):
 class ReportReceiptSchema(Schema):
     """The stored report, as the API confirms it (a `ReportReceipt`)."""
 
-    class Meta:
-        ordered = True
-
     id = fields.Integer()
     year = fields.Integer()
     quarter = fields.Integer()
@@ -150,9 +145,6 @@ class ReportReceiptSchema(Schema):
 
 class ProgrammePageSchema(Schema):
     """A page of the organisation's programmes."""
-
-    class Meta:
-        ordered = True
 
     items = fields.List(fields.Nested(ProgrammeSchema))
     page = fields.Integer()

@@ -12,9 +12,6 @@ from federation.events.models import offered_event_types
 class EventSchema(Schema):
     """One event of the organisation's feed (also the body of a webhook delivery)."""
 
-    class Meta:
-        ordered = True
-
     id = fields.UUID(attribute="uuid", metadata={"description": "Unique: de-duplicate on it."})
     type = fields.String(validate=validate.OneOf(offered_event_types()))
     created_at = fields.AwareDateTime()
@@ -30,9 +27,6 @@ class EventSchema(Schema):
 
 class EventPageSchema(Schema):
     """A page of the event feed (a `FeedPage`)."""
-
-    class Meta:
-        ordered = True
 
     events = fields.List(fields.Nested(EventSchema))
     next_cursor = fields.String(

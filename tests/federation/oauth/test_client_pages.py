@@ -27,6 +27,11 @@ def _public_pem(key) -> str:
     return key.as_pem(private=False).decode()
 
 
+def _post_new_client(client, org, **kwargs):
+    """Submit the new-client form of `org`."""
+    return client.post(f"/en/federation/{org.id}/clients/new", **kwargs)
+
+
 def _client_count(db, org) -> int:
     return db.session.scalar(
         _db.select(_db.func.count())
@@ -43,8 +48,9 @@ def _basic(client_id: str, secret: str) -> dict:
 def test_admin_creates_a_key_client_that_can_get_a_token(client, db, make_org, make_user, login):
     org, _user = _admin(make_org, make_user, login)
     key = ec_private_key()
-    response = client.post(
-        f"/en/federation/{org.id}/clients/new",
+    response = _post_new_client(
+        client,
+        org,
         data={
             "name": "CRM production",
             "scopes": ["programmes:write", "events:read"],
@@ -74,8 +80,9 @@ def test_a_key_file_can_be_uploaded(client, db, make_org, make_user, login):
     org, _user = _admin(make_org, make_user, login)
     key = RSAKey.generate_key(2048, private=True)
     jwks = json.dumps({"keys": [key.as_dict(private=False)]}).encode()
-    response = client.post(
-        f"/en/federation/{org.id}/clients/new",
+    response = _post_new_client(
+        client,
+        org,
         data={
             "name": "Uploaded",
             "scopes": ["events:read"],
@@ -91,8 +98,9 @@ def test_a_key_file_can_be_uploaded(client, db, make_org, make_user, login):
 
 def test_the_secret_is_shown_once_and_works(client, db, make_org, make_user, login):
     org, _user = _admin(make_org, make_user, login)
-    response = client.post(
-        f"/en/federation/{org.id}/clients/new",
+    response = _post_new_client(
+        client,
+        org,
         data={"name": "Legacy", "scopes": ["events:read"], "method": "client_secret_basic"},
     )
     assert response.status_code == 200
@@ -131,8 +139,9 @@ def test_bad_keys_get_a_message_beside_the_field(client, db, make_org, make_user
         json.dumps(ec_private_key().as_dict(private=True)): "private key",
     }
     for text, message in cases.items():
-        response = client.post(
-            f"/en/federation/{org.id}/clients/new",
+        response = _post_new_client(
+            client,
+            org,
             data={
                 "name": "X",
                 "scopes": ["events:read"],
