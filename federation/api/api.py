@@ -101,12 +101,12 @@ def _own_programme(external_id: str) -> Programme:
     return programme
 
 
-def _page_links(page: Page, endpoint: str, **params: str) -> dict[str, str | None]:
+def _page_links(page: Page, view: str, **params: str) -> dict[str, str | None]:
     """URLs of the next and previous pages (None where there is none)."""
 
     def link(number: int) -> str:
         query = {"page": number, "per_page": page.per_page, **params}
-        return url_for(endpoint, _external=True, **query)
+        return url_for(view, _external=True, **query)
 
     return {
         "next": link(page.page + 1) if page.has_next else None,
