@@ -7,7 +7,10 @@ platform knows only the public half, uploaded once by the organisation's admin.
     python examples/member_client.py generate-key member-key.pem > member-key.pub.jwk
     # 2. fetch a token and upsert a programme by the member's own id
     python examples/member_client.py --base-url http://127.0.0.1:5000 \\
-        --client-id <client id> --key member-key.pem upsert demo-duo-1
+        --client-id=<client id> --key member-key.pem upsert demo-duo-1
+
+(`--client-id=…` with "=": a client id may start with "-", which argparse would take for
+an option.)
 
 Only Authlib and requests are needed. Nothing here is specific to this repository.
 """
@@ -26,25 +29,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, RSAKey
 
 #: a programme as the member's CRM would describe it (the platform's field names)
-EXAMPLE_PROGRAMME = {
-    "title": {"fr": "Duo pour l'emploi", "nl": "Duo naar werk", "en": "Duo to work"},
-    "summary": {
-        "fr": "Un mentor de plus de 50 ans accompagne un jeune pendant six mois.",
-        "nl": "Een mentor van 50+ begeleidt een jongere zes maanden lang.",
-    },
-    "description": {},
-    "themes": ["employment"],
-    "audiences": ["newcomers", "neet"],
-    "age_min": 18,
-    "age_max": 30,
-    "formats": ["one_to_one"],
-    "languages": ["fr", "ar"],
-    "locations": [{"postcode": "1080", "country": "BE"}],
-    "capacity": {"status": "open", "places": 12},
-    "cost": "free",
-    "apply": {"url": "https://example.org/apply", "email": "intake@example.org"},
-    "status": "published",
-}
+EXAMPLE_PROGRAMME = json.loads(
+    Path(__file__).with_name("programme.json").read_text(encoding="utf-8")
+)
 
 
 class ShortLivedPrivateKeyJWT(PrivateKeyJWT):

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from coalition.models import AuditLogEntry, Branch, Programme, Role
 from coalition.services.accounts import invite_user
 from coalition.services.programmes import create_programme
-from federation.clients import register_client
-from federation.webhooks import create_webhook
+from federation.events.services import create_webhook
+from federation.oauth.services import register_client
 from tests.coalition._programmes import body
 
 ALL_ROLES = tuple(Role)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from bench.scenarios import Scenario, register
+from examples.member_client import EXAMPLE_PROGRAMME as PROGRAMME_BODY
 
 if TYPE_CHECKING:
     from bench.run import BenchContext
@@ -37,7 +38,7 @@ from sqlalchemy import select
 from coalition.extensions import db
 from coalition.models import Organisation
 from coalition.models.base import utcnow
-from federation.clients import register_client
+from federation.oauth.services import register_client
 org = db.session.scalar(select(Organisation).where(Organisation.slug == {slug!r}))
 if org is None:
     org = Organisation(name="Bench federation", slug={slug!r}, admitted_at=utcnow(),
@@ -166,21 +167,6 @@ register(
 
 #: how many programmes the row spreads its writes over (one row would serialise on its lock)
 PUT_PROGRAMMES = 200
-PROGRAMME_BODY = {
-    "title": {"fr": "Duo pour l'emploi", "nl": "Duo naar werk", "en": "Duo to work"},
-    "summary": {"en": "A mentor aged 50+ and a young job seeker meet for six months."},
-    "themes": ["employment"],
-    "audiences": ["newcomers", "neet"],
-    "age_min": 18,
-    "age_max": 30,
-    "formats": ["one_to_one"],
-    "languages": ["fr", "ar"],
-    "locations": [{"postcode": "1080", "country": "BE"}],
-    "capacity": {"status": "open", "places": 12},
-    "cost": "free",
-    "apply": {"url": "https://example.org/apply", "email": "intake@example.org"},
-    "status": "published",
-}
 
 
 def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:

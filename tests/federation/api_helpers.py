@@ -5,28 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from examples.member_client import EXAMPLE_PROGRAMME
+
 API = "/federation/v1"
 
 
 def programme_body(**changes: Any) -> dict[str, Any]:
-    """A valid programme body as a member system would send it."""
-    body: dict[str, Any] = {
-        "title": {"fr": "Duo pour l'emploi", "nl": "Duo naar werk", "en": "Duo to work"},
-        "summary": {"fr": "Un mentor de plus de 50 ans accompagne un jeune pendant six mois."},
-        "description": {},
-        "themes": ["employment"],
-        "audiences": ["newcomers", "neet"],
-        "age_min": 18,
-        "age_max": 30,
-        "formats": ["one_to_one"],
-        "languages": ["fr", "ar"],
-        "locations": [{"postcode": "1080", "country": "BE"}],
-        "capacity": {"status": "open", "places": 12},
-        "cost": "free",
-        "apply": {"url": "https://example.org/apply", "email": "intake@example.org"},
-        "status": "published",
-    }
-    body = copy.deepcopy(body)
+    """A valid programme body as a member system would send it (the example client's)."""
+    body = copy.deepcopy(EXAMPLE_PROGRAMME)
     body.update(changes)
     return body
 

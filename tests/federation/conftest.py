@@ -20,9 +20,9 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
 from coalition.models import Organisation
-from federation.clients import register_client
-from federation.models import OAuthClient
-from federation.oauth2 import issue_access_token
+from federation.oauth.models import OAuthClient
+from federation.oauth.services import register_client
+from federation.oauth.tokens import issue_access_token
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 

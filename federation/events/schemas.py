@@ -1,0 +1,52 @@
+"""Marshmallow schemas of the event feed: an event (also the body of a webhook delivery),
+a page of the feed and its query parameters."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from federation.events.feed import MAX_PAGE, encode_cursor
+from federation.events.models import offered_event_types
+
+
+class EventSchema(Schema):
+    """One event of the organisation's feed (also the body of a webhook delivery)."""
+
+    id = fields.UUID(attribute="uuid", metadata={"description": "Unique: de-duplicate on it."})
+    type = fields.String(validate=validate.OneOf(offered_event_types()))
+    created_at = fields.AwareDateTime()
+    data = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Ids of the objects concerned; never personal data."},
+    )
+    cursor = fields.Function(
+        encode_cursor,
+        metadata={"description": "Resume the feed just after this event."},
+    )
+
+
+class EventPageSchema(Schema):
+    """A page of the event feed (a `FeedPage`)."""
+
+    events = fields.List(fields.Nested(EventSchema))
+    next_cursor = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Pass as `after` to get the next events; the same cursor "
+            "again when there are none yet."
+        },
+    )
+    has_more = fields.Boolean()
+
+
+class EventQuerySchema(Schema):
+    """Query parameters of `GET /events`."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    after = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "A cursor from an earlier page."},
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))

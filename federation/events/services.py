@@ -1,0 +1,207 @@
+"""Event services: record events (also from the core's signals), read the feed, and manage
+an organisation's webhooks. Verbs that flush at most, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coalition.extensions import db
+from coalition.models import Organisation, User
+from coalition.models.base import utcnow
+from coalition.services.audit import record
+from coalition.signals import programme_changed, programme_unpublished_by_coalition
+from federation.events.feed import (
+    START,
+    decode_cursor,
+    encode_cursor,
+    list_events,
+    resolve_position,
+    writing_transaction,
+)
+from federation.events.models import EVENT_TYPES, Event, Webhook, WebhookDelivery
+from federation.events.signing import ROTATION_OVERLAP, encrypt, new_secret
+from federation.events.urls import check_url
+
+# --- the feed ---------------------------------------------------------------------------------
+
+
+def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Event:
+    """Add an event to the organisation's feed and queue its webhook deliveries (written at
+    the transaction's next flush, with the rest of its work)."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+    event = Event(organisation_id=organisation_id, type=type_, data=data)
+    event.txid = writing_transaction()
+    db.session.add(event)
+    queue_deliveries(event)
+    return event
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """A page of the feed: its events, where to resume, and whether more are waiting."""
+
+    events: list[Event]
+    next_cursor: str | None
+    has_more: bool
+
+
+def read_feed(organisation_id: int, after: str | None, limit: int) -> FeedPage:
+    """At most `limit` of the organisation's events after the cursor `after` (from the start
+    without one); with no new event, the page resumes at the same cursor.
+
+    :raise ValueError: `after` is not a cursor of this feed.
+    """
+    position = resolve_position(organisation_id, decode_cursor(after)) if after else START
+    events = list_events(organisation_id, position, limit + 1)
+    page = events[:limit]
+    next_cursor = encode_cursor(page[-1]) if page else after or None
+    return FeedPage(page, next_cursor, has_more=len(events) > limit)
+
+
+# --- what the core tells us -------------------------------------------------------------------
+
+#: the core's programme actions and the event each becomes ("moderate" has its own signal)
+PROGRAMME_ACTIONS = {
+    "create": "programme.created",
+    "update": "programme.updated",
+    "publish": "programme.updated",
+    "unpublish": "programme.updated",
+    "confirm": "programme.updated",
+    "archive": "programme.archived",
+}
+_SEEN = "federation_programme_events"
+
+
+def _programme_data(programme: Any) -> dict[str, Any]:
+    return {
+        "programme_id": str(programme.uuid),
+        "external_id": programme.external_id,
+        "status": str(programme.status),
+    }
+
+
+def on_programme_changed(programme: Any, action: str = "update", **kwargs: Any) -> None:
+    """One event per programme and kind per transaction (an upsert that publishes is one)."""
+    type_ = PROGRAMME_ACTIONS.get(action)
+    if type_ is None:
+        return
+    seen: set = db.session.info.setdefault(_SEEN, set())
+    if (programme.id, "programme.created") in seen and type_ == "programme.updated":
+        return
+    if (programme.id, type_) in seen:
+        return
+    seen.add((programme.id, type_))
+    record_event(programme.organisation_id, type_, _programme_data(programme))
+
+
+def on_programme_unpublished_by_coalition(programme: Any, **kwargs: Any) -> None:
+    """The coalition took the programme out of the directory (its reason stays in the UI)."""
+    record_event(
+        programme.organisation_id, "programme.unpublished_by_coalition", _programme_data(programme)
+    )
+
+
+def _forget_seen(session: Any, *args: Any) -> None:
+    session.info.pop(_SEEN, None)
+
+
+def connect_signals() -> None:
+    """Subscribe to the core's signals (idempotent)."""
+    programme_changed.connect(on_programme_changed)
+    programme_unpublished_by_coalition.connect(on_programme_unpublished_by_coalition)
+    for name in ("after_commit", "after_rollback"):
+        if not sa_event.contains(Session, name, _forget_seen):
+            sa_event.listen(Session, name, _forget_seen)
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def organisation_webhooks(organisation: Organisation) -> list[Webhook]:
+    """The organisation's webhooks, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Webhook)
+            .where(Webhook.organisation_id == organisation.id)
+            .order_by(Webhook.created_at)
+        )
+    )
+
+
+def create_webhook(
+    organisation: Organisation, url: str, *, actor: User | None = None
+) -> tuple[Webhook, str]:
+    """Register a webhook; return it and its secret (shown once, never again).
+
+    :raise InvalidWebhookURL: the URL is refused.
+    """
+    check_url(url)
+    secret = new_secret()
+    webhook = Webhook(
+        organisation_id=organisation.id,
+        url=url,
+        secret_encrypted=encrypt(secret),
+        created_by_user_id=actor.id if actor else None,
+    )
+    db.session.add(webhook)
+    db.session.flush()
+    record("webhook.create", actor=actor, organisation=organisation, target=webhook)
+    return webhook, secret
+
+
+def rotate_secret(webhook: Webhook, *, actor: User | None = None) -> str:
+    """Give the webhook a new secret; the old one keeps signing for a day. Return the new one."""
+    secret = new_secret()
+    webhook.previous_secret_encrypted = webhook.secret_encrypted
+    webhook.previous_secret_expires_at = utcnow() + ROTATION_OVERLAP
+    webhook.secret_encrypted = encrypt(secret)
+    db.session.flush()
+    record(
+        "webhook.rotate_secret", actor=actor, organisation=webhook.organisation_id, target=webhook
+    )
+    return secret
+
+
+def delete_webhook(webhook: Webhook, *, actor: User | None = None) -> None:
+    """Remove a webhook and its delivery log."""
+    record("webhook.delete", actor=actor, organisation=webhook.organisation_id, target=webhook)
+    for delivery in db.session.execute(
+        select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id)
+    ).scalars():
+        db.session.delete(delivery)
+    db.session.delete(webhook)
+    db.session.flush()
+
+
+def queue_deliveries(event: Event) -> int:
+    """Queue the event for every active webhook of its organisation; count them.
+
+    The deliveries are written with the event, at the session's next flush.
+    """
+    with db.session.no_autoflush:  # the transaction's work is written once, at its end
+        webhooks = db.session.scalars(
+            select(Webhook.id).where(
+                Webhook.organisation_id == event.organisation_id, Webhook.active.is_(True)
+            )
+        ).all()
+    for webhook_id in webhooks:
+        db.session.add(WebhookDelivery(webhook_id=webhook_id, event=event))
+    return len(webhooks)
+
+
+def recent_deliveries(webhook: Webhook, limit: int = 50) -> list[WebhookDelivery]:
+    """The webhook's latest deliveries, newest first (the delivery log)."""
+    return list(
+        db.session.execute(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == webhook.id)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
