@@ -179,6 +179,11 @@ def configure_logging(log_format: str, level: str, *, stream: Any = None) -> log
     return handler
 
 
+def configured_by_platform() -> bool:
+    """`configure_logging` installed the platform's handler (Alembic then keeps it)."""
+    return any(h.get_name() == _HANDLER_NAME for h in logging.getLogger().handlers)
+
+
 def gunicorn_logconfig(log_format: str) -> dict[str, Any]:
     """gunicorn's `logconfig_dict`: its own lines in the platform's format.
 

@@ -50,6 +50,8 @@ def served(app, database_url, tmp_path):
         "WORKER_THREAD": "0",
         "LOG_FORMAT": "json",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        # https without TRUSTED_PROXIES: gunicorn.conf.py warns at start
+        "PUBLIC_URL": "https://mentoring.example.be",
     }
     server = Gunicorn("platform", "wsgi:app", env, tmp_path, workers=2, threads=2)
     server.start("/healthz")
@@ -89,5 +91,6 @@ def test_counts_add_up_across_workers_outlive_a_killed_one_and_lines_are_json(se
     records = [json.loads(line) for line in lines if line.strip()]
     by_gunicorn = [r for r in records if r["logger"] == "gunicorn.error"]
     assert any("SIGKILL" in r["message"] for r in by_gunicorn)
+    assert any("TRUSTED_PROXIES is 0" in r["message"] for r in by_gunicorn)
     assert any(r["logger"] == "coalition.requests" for r in records)
     assert all({"timestamp", "level", "message"} <= set(record) for record in records)
