@@ -153,8 +153,9 @@ def _families(app: Flask) -> Iterable[GaugeMetricFamily]:
             continue
         family = GaugeMetricFamily(f"{PREFIX}_{name}", figure.help, labels=figure.labels)
         if figure.labels:
-            for key, number in sorted(value.items()):
-                family.add_metric(key if isinstance(key, tuple) else (key,), number)
+            for key, number in value.items():
+                labels = key if isinstance(key, tuple) else (key,)
+                family.add_metric([str(label) for label in labels], number)
         else:
             family.add_metric((), value)
         yield family

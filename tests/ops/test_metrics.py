@@ -148,11 +148,16 @@ def test_the_parts_metric_objects_reach_the_scrape(client):
 
 def test_a_part_registers_a_figure_read_at_scrape_time(make_app):
     app = make_app()
-    counts = {"requested": 4, "accepted": 2}
+    import enum
+
+    class Status(enum.StrEnum):  # what a part's GROUP BY gives: its model's status enum
+        requested = "requested"
+
+    counts = {Status.requested: 4, "accepted": 2}
     add_figure(app, "referrals_by_status", lambda: counts)
     client = app.test_client()
     assert value(scrape(client), "bmp_referrals_by_status", status="requested") == 4
-    counts["requested"] = 3  # read again at the next scrape
+    counts[Status.requested] = 3  # read again at the next scrape
     samples = scrape(client)
     assert value(samples, "bmp_referrals_by_status", status="requested") == 3
     assert value(samples, "bmp_referrals_by_status", status="accepted") == 2
