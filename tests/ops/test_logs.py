@@ -170,19 +170,19 @@ def test_token_requests_leave_no_secret_assertion_or_token_in_the_logs(
 ):
     org = make_org()
     basic = oauth_client(org, "events:read", method="client_secret_basic")
-    raw = base64.b64encode(f"{basic.client_id}:{basic.secret}".encode()).decode()
-    by_secret = client.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {raw}"},
-    )
+
+    def by_basic(secret: str):
+        raw = base64.b64encode(f"{basic.client_id}:{secret}".encode()).decode()
+        answer = client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {raw}"},
+        )
+        return answer, raw
+
+    by_secret, raw = by_basic(basic.secret)
     assert by_secret.status_code == 200
-    wrong = base64.b64encode(f"{basic.client_id}:{basic.secret}x".encode()).decode()
-    refused = client.post(
-        "/oauth/token",
-        data={"grant_type": "client_credentials"},
-        headers={"Authorization": f"Basic {wrong}"},
-    )
+    refused, wrong = by_basic(basic.secret + "x")
     assert refused.status_code == 401
     signed = oauth_client(org, "programmes:write")
     form = signed.token_form("programmes:write")
