@@ -9,8 +9,27 @@ from collections.abc import Iterator
 
 import pytest
 
+from coalition.extensions import db
 from coalition.observability import logs
 from tests.federation.conftest import access_token, bearer, oauth_client  # noqa: F401
+
+
+@pytest.fixture
+def make_app(make_app):
+    """The shared `make_app`, whose apps' connection pools are closed after the test
+    (here scrapes and probes query through them; on PostgreSQL an open connection left to
+    the garbage collector warns in whichever test runs then)."""
+    made = []
+
+    def make(**overrides):
+        app = make_app(**overrides)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 class CapturedLogs:
