@@ -158,6 +158,8 @@ class Gunicorn:
         return f"gunicorn gthread, {self.workers} worker(s) x {self.threads} threads"
 
     def start(self, probe: str) -> None:
+        """Serve under gunicorn.conf.py (the container's settings); the bench's own
+        address, workers and threads through the variables the file reads."""
         log = self.workdir / f"{self.name}.log"
         output = log.open("ab")  # the app's own log (stderr) beside gunicorn's
         self.process = subprocess.Popen(
@@ -165,24 +167,20 @@ class Gunicorn:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(self.threads),
+                "--config",
+                str(PROJECT_ROOT / "gunicorn.conf.py"),
                 "--pythonpath",
                 self.pythonpath,
-                "--log-level",
-                "warning",
-                "--error-logfile",
-                str(log),
                 self.app,
             ],
             cwd=PROJECT_ROOT,
-            env=self.env,
+            env={
+                **self.env,
+                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                "WEB_CONCURRENCY": str(self.workers),
+                "GUNICORN_THREADS": str(self.threads),
+                "GUNICORN_LOG_LEVEL": "warning",
+            },
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -491,6 +489,8 @@ def platform_environment(instance: Path, database_url: str) -> dict[str, str]:
             "REDIS_URL",
             "DEMO_MODE",
             "SEARCH_BACKEND",
+            # each gunicorn server makes its own metrics folder (gunicorn.conf.py)
+            "PROMETHEUS_MULTIPROC_DIR",
         }
     }
     env.update(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(Path(__file__).parent / "static"),
     )
     app.config.update(settings)
-    configure_logging(app)
+    register_observability(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -32,12 +31,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def configure_logging(app: Flask) -> None:
-    """Log to standard error at INFO; never bodies, tokens or personal data."""
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+def register_observability(app: Flask) -> None:
+    """Logs with request ids (never bodies, tokens or personal data), /metrics, /readyz's
+    checks, and the reverse proxy's forwarded headers; first, so that every hook is seen."""
+    from coalition.observability import init_observability
+    from coalition.proxy import init_proxy
+
+    init_observability(app)
+    init_proxy(app)
 
 
 def register_extensions(app: Flask) -> None:

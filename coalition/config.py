@@ -14,6 +14,8 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
 LANGUAGES = ("fr", "nl", "en")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigurationError(RuntimeError):
@@ -57,7 +59,9 @@ def load_config(
         "SQLALCHEMY_DATABASE_URI": database_url(
             env.get("DATABASE_URL") or f"sqlite:///{instance / 'platform.db'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's error (and its log line) never shows the
+        # values it carried (e-mail addresses, hashes, bodies).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "INSTANCE_PATH": str(instance),
         # Search: tantivy folder by default, Elasticsearch when a URL is given.
         "SEARCH_BACKEND": env.get(
@@ -123,13 +127,51 @@ def load_config(
         "OAUTH_TOKEN_RATE_LIMIT": env.get("OAUTH_TOKEN_RATE_LIMIT", "1200 per minute"),
         #: algorithm of newly created signing keys: ES256 (default, fast) or RS256
         "OAUTH_SIGNING_ALG": env.get("OAUTH_SIGNING_ALG", "ES256"),
+        # Observability (coalition/observability/).
+        #: "text" (one readable line per record) or "json" (one JSON object per line)
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text").strip().lower(),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
+        #: the bearer token /metrics asks for; without one it answers loopback callers only
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        #: prometheus-client's multi-process folder (gunicorn.conf.py sets it for its workers)
+        "PROMETHEUS_MULTIPROC_DIR": env.get("PROMETHEUS_MULTIPROC_DIR", ""),
+        #: `flask worker` serves its own /metrics and /healthz on this port (0: it does not)
+        "WORKER_METRICS_PORT": _int(env.get("WORKER_METRICS_PORT"), 0),
+        "WORKER_METRICS_HOST": env.get("WORKER_METRICS_HOST", "127.0.0.1"),
+        #: seconds a readiness check (search engine, Redis) may take before it counts as down
+        "READINESS_TIMEOUT_SECONDS": float(env.get("READINESS_TIMEOUT_SECONDS") or 2),
+        #: reverse proxies in front of the platform whose X-Forwarded-For/-Proto/-Host it
+        #: trusts (0: none; the headers are ignored)
+        "TRUSTED_PROXIES": _int(env.get("TRUSTED_PROXIES"), 0),
+    }
+
+
+def server_settings(env: dict[str, str] | None = None) -> dict[str, Any]:
+    """The gunicorn settings that gunicorn.conf.py applies (it explains each one), and the
+    platform's settings its hooks look at."""
+    env = dict(os.environ if env is None else env)
+    platform = load_config(env)
+    return {
+        "bind": env.get("GUNICORN_BIND", "127.0.0.1:8000"),
+        "workers": _int(env.get("WEB_CONCURRENCY"), 2),
+        "threads": _int(env.get("GUNICORN_THREADS"), 4),
+        "timeout": _int(env.get("GUNICORN_TIMEOUT"), 30),
+        "graceful_timeout": _int(env.get("GUNICORN_GRACEFUL_TIMEOUT"), 30),
+        "keepalive": _int(env.get("GUNICORN_KEEPALIVE"), 5),
+        "forwarded_allow_ips": env.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        "loglevel": env.get("GUNICORN_LOG_LEVEL", "info"),
+        **{
+            key: platform[key]
+            for key in ("PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "PUBLIC_URL", "TRUSTED_PROXIES")
+        },
     }
 
 
 def check_config(config: dict[str, Any]) -> None:
     """Refuse a configuration that is unsafe for production.
 
-    :raise ConfigurationError: production mode with the development secret key.
+    :raise ConfigurationError: production mode with the development secret key; an
+        unknown log format or level.
     """
     if config.get("PLATFORM_ENV") == "production":
         secret = config.get("SECRET_KEY") or ""
@@ -144,3 +186,7 @@ def check_config(config: dict[str, Any]) -> None:
             raise ConfigurationError("ADMIN_TOTP_REQUIRED cannot be turned off in production.")
         if config.get("WEBHOOK_ALLOW_PRIVATE"):
             raise ConfigurationError("WEBHOOK_ALLOW_PRIVATE cannot be enabled in production.")
+    if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
+        raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    if config.get("LOG_LEVEL", "INFO") not in LOG_LEVELS:
+        raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")

@@ -139,7 +139,9 @@ def init_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The route's rule, not the path: a path may hold a token (invitation links).
+        rule = request.url_rule.rule if request.url_rule else "-"
+        log.exception("Unhandled error on %s %s", request.method, rule)
         if wants_problem_json():
             return problem(500, InternalServerError().name)
         return render_error(500)

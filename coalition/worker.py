@@ -23,6 +23,7 @@ import click
 from flask import Flask
 
 from coalition.extensions import writing
+from coalition.observability import job_context, start_worker_server
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,11 @@ def run_due_jobs(app: Flask, force: bool = False, *, every_job: bool = False) ->
         if not (every_job or due or (force and job.on_wake)):
             continue
         job.last_run = now
-        with app.app_context(), writing():
+        with app.app_context(), writing(), job_context(job.name) as run:
             try:
                 done += job.run() or 0
             except Exception:
+                run.failed = True
                 log.exception("background job %s failed", job.name)
             finally:
                 from coalition.extensions import db
@@ -234,6 +236,7 @@ def init_worker(app: Flask) -> None:
             click.echo(f"handled {run_due_jobs(app, every_job=True)} item(s)")
             return
         click.echo(f"worker running jobs: {', '.join(sorted(_jobs)) or 'none'}")
+        start_worker_server(app)
         listener = Listener.for_app(app)
         if listener is not None:
             click.echo(f"worker woken by PostgreSQL notifications on {CHANNEL}")

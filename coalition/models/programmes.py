@@ -141,3 +141,5 @@ class OutboxEntry(db.Model):
     available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: the X-Request-ID of the request that wrote the row (logged when it is indexed)
+    request_id: Mapped[str | None] = mapped_column(String(128))

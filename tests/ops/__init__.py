@@ -1,0 +1,1 @@
+"""Tests of running the platform: deployment files, metrics, logs, readiness."""

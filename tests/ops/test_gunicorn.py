@@ -1,0 +1,96 @@
+"""gunicorn.conf.py under a real gunicorn (as `make bench` starts it): its workers' counts
+add up in /metrics, survive a killed worker, and every line it writes is JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import urllib.request
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bench.run import Gunicorn, child_pids
+
+HEALTHZ = 'bmp_http_requests_total{endpoint="root.healthz",method="GET",status="200"}'
+
+
+def get(url: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Connection": "close"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        return response.status, response.read().decode()
+
+
+def healthz_count(base: str) -> float:
+    _, body = get(f"{base}/metrics")
+    for family in text_string_to_metric_families(body):
+        for sample in family.samples:
+            if (
+                sample.name == "bmp_http_requests_total"
+                and sample.labels.get("endpoint") == "root.healthz"
+            ):
+                return sample.value
+    return 0.0
+
+
+@pytest.fixture
+def served(app, database_url, tmp_path):
+    """The platform under gunicorn.conf.py: 2 workers, JSON logs, the test database."""
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier server")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("PROMETHEUS", "GUNICORN"))},
+        "PLATFORM_ENV": "production",
+        "SECRET_KEY": "s" * 48,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "WORKER_THREAD": "0",
+        "LOG_FORMAT": "json",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        # https without TRUSTED_PROXIES: gunicorn.conf.py warns at start
+        "PUBLIC_URL": "https://mentoring.example.be",
+    }
+    server = Gunicorn("platform", "wsgi:app", env, tmp_path, workers=2, threads=2)
+    server.start("/healthz")
+    yield server, metrics_dir
+    server.stop()
+
+
+def test_counts_add_up_across_workers_outlive_a_killed_one_and_lines_are_json(served):
+    server, metrics_dir = served
+    assert not (metrics_dir / "counter_999999.db").exists()  # emptied at start
+    start = healthz_count(server.url)
+    for _ in range(20):
+        assert get(f"{server.url}/healthz")[0] == 200
+    assert healthz_count(server.url) == start + 20
+    workers = child_pids(server.process.pid)
+    assert len(workers) == 2
+    files = {p.name for p in metrics_dir.iterdir()}
+    [counted] = [pid for pid in workers if f"counter_{pid}.db" in files][:1]
+
+    os.kill(counted, signal.SIGKILL)  # a worker that had counted requests
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now = child_pids(server.process.pid)
+        if len(now) == 2 and counted not in now:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("gunicorn did not replace the killed worker")
+    for _ in range(5):
+        assert get(f"{server.url}/healthz")[0] == 200
+    # Whichever worker answers a scrape, it reports every worker's requests, the dead
+    # one's included (in-process counts would differ from one scrape to the next).
+    assert {healthz_count(server.url) for _ in range(10)} == {start + 25}
+
+    server.stop()
+    lines = (server.workdir / "platform.log").read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    by_gunicorn = [r for r in records if r["logger"] == "gunicorn.error"]
+    assert any("SIGKILL" in r["message"] for r in by_gunicorn)
+    assert any("TRUSTED_PROXIES is 0" in r["message"] for r in by_gunicorn)
+    assert any(r["logger"] == "coalition.requests" for r in records)
+    assert all({"timestamp", "level", "message"} <= set(record) for record in records)
