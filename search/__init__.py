@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     indexer job, the zero-result counts, the template globals and the core's slots."""
     # Imported here, not above: importing one module of the part (the documents, a
     # backend, the indexer) must not load its web side.
+    from coalition.observability import add_readiness_check
     from coalition.worker import register_job
     from search import (
         hsds,
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
     from search.api import bp as api_bp
     from search.cli import register_commands
     from search.jobs import run_job
-    from search.services import published_programmes_of
+    from search.services import get_backend, published_programmes_of
     from search.views import admin_bp, bp, programme_text
     from search.zero_results import write_pending_counts
 
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     hsds.register(app)
     register_commands(app)
     register_job("search-indexer", run_job, interval=2.0)
+    add_readiness_check(app, "search", lambda: get_backend().ping())
     app.after_request(write_pending_counts)
     app.add_template_global(published_programmes_of)
     app.add_template_global(programme_text)

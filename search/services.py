@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -23,6 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from coalition import taxonomy
 from coalition.extensions import db
 from coalition.models import Organisation, Programme, ProgrammeLocation, ProgrammeStatus
+from coalition.observability import search_latency
 from search.analysis import fold
 from search.backends import make_backend
 from search.backends.interface import BackendResults, SearchBackend, SearchUnavailable
@@ -54,12 +56,25 @@ def get_backend() -> SearchBackend:
     return backend
 
 
+@contextlib.contextmanager
+def timed_search(kind: str):
+    """Observe how long the engine took for one `kind` of call (`search`, `suggest`)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        search_latency.labels(backend=current_app.config["SEARCH_BACKEND"], kind=kind).observe(
+            time.perf_counter() - started
+        )
+
+
 def search_programmes(params: SearchParams) -> SearchResults:
     """Search published programmes; never raises because of the engine."""
     results = SearchResults(page=params.page, per_page=params.per_page)
     backend = get_backend()
     try:
-        found: BackendResults = backend.search(params)
+        with timed_search("search"):
+            found: BackendResults = backend.search(params)
         results.total = found.total
         results.facets = found.facets
         for doc_hit in found.hits:
@@ -119,7 +134,7 @@ def suggest(prefix: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
         text = labels.get(lang) or labels["en"]
         if any(fold(word).startswith(folded) for word in [text, *text.split()]):
             items.append({"text": text, "kind": "theme", "value": code})
-    with contextlib.suppress(SearchUnavailable):
+    with contextlib.suppress(SearchUnavailable), timed_search("suggest"):
         items.extend(get_backend().suggest(prefix, lang, limit))
     seen: set[tuple[str, str]] = set()
     unique = []

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from flask import Response, g
+from flask import Response, current_app, g
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from coalition.extensions import db, writing
 from coalition.models.base import utcnow
+from coalition.observability import search_queries
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
 from search.query import clean_text
 
@@ -37,7 +38,12 @@ def normalise_query(query: str) -> str:
 def count_if_none_found(query: str, lang: str, total: int) -> None:
     """Count a search for `query` in `lang` if it found nothing (`total` 0), once the
     request has answered (a search without text is not counted)."""
-    if total == 0 and query:
+    if not query:
+        return
+    search_queries.labels(
+        backend=current_app.config["SEARCH_BACKEND"], result="hits" if total else "zero_hits"
+    ).inc()
+    if total == 0:
         g.setdefault(_PENDING, []).append((query, lang))
 
 

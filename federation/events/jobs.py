@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from coalition.extensions import db
 from coalition.models.base import utcnow
+from coalition.observability import webhook_delivery_failures
 from federation.events.models import DeliveryState, Event, WebhookDelivery
 from federation.events.schemas import EventSchema
 from federation.events.signing import signature_header
@@ -75,6 +76,8 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
         error = type(failure).__name__
     delivery.last_status_code = status
     delivery.last_error = error[:300] if error else None
+    if error is not None:
+        webhook_delivery_failures.labels(reason="http_error" if status else "unreachable").inc()
     if error is None:
         delivery.state = DeliveryState.succeeded
         delivery.delivered_at = utcnow()

@@ -30,6 +30,7 @@ from coalition.errors import problem
 from coalition.extensions import db
 from coalition.models import Organisation
 from coalition.models.base import utcnow
+from coalition.observability import token_issued
 from federation.oauth.issuer import api_audience, issuer, token_lifetime
 from federation.oauth.models import OAuthClient, RevokedToken, digest
 from federation.oauth.scopes import SCOPES
@@ -73,6 +74,7 @@ def issue_access_token(client: OAuthClient, scope: str | None = None) -> dict:
     header = {"alg": alg, "typ": "at+jwt", "kid": kid}
     token = jwt.encode(header, claims, private_key, algorithms=[alg])
     _touch(client)
+    token_issued.labels(auth_method=client.token_endpoint_auth_method.value).inc()
     return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime, "scope": granted}
 
 

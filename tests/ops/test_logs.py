@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from coalition import worker
 from coalition.models import OutboxEntry
-from search import indexer
+from search import jobs as indexer
 from search.backends import make_backend
 from tests.federation.api_helpers import API, programme_body
 
@@ -121,7 +121,7 @@ def test_a_deferred_row_is_logged_with_its_request_id_too(
     assert deferred and all(r["request_id"] == "put-while-down" for r in deferred)
     assert all("after attempt 1" in r["message"] for r in deferred)
     # The indexer's own warning belongs to the same job run.
-    [warning] = [r for r in lines if r["logger"] == "search.indexer"]
+    [warning] = [r for r in lines if r["logger"] == "search.jobs"]
     assert {r["job_id"] for r in deferred} == {warning["job_id"]}
     assert db.session.execute(select(OutboxEntry.attempts)).scalars().all() == [1] * len(deferred)
 

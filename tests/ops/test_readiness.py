@@ -9,7 +9,6 @@ import threading
 import pytest
 
 from coalition.observability import add_readiness_check
-from search.services import get_backend
 
 REDIS = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
@@ -17,14 +16,19 @@ REDIS = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 def test_redis_is_reported_when_configured(make_app):
     response = make_app(REDIS_URL=REDIS).test_client().get("/readyz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "ok", "search": "ok"}
 
 
 def test_redis_down_degrades_but_keeps_the_server_in_the_balancer(make_app):
     app = make_app(REDIS_URL="redis://127.0.0.1:9/0", READINESS_TIMEOUT_SECONDS=1)
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
-    assert response.json == {"status": "degraded", "database": "ok", "redis": "unreachable"}
+    assert response.json == {
+        "status": "degraded",
+        "database": "ok",
+        "redis": "unreachable",
+        "search": "ok",
+    }
 
 
 def test_without_redis_url_redis_is_not_reported(client):
@@ -32,10 +36,9 @@ def test_without_redis_url_redis_is_not_reported(client):
 
 
 @pytest.mark.parametrize(("url", "expected"), [(None, "ok"), ("http://127.0.0.1:9", "unreachable")])
-def test_the_search_engine_as_the_search_part_will_register_it(make_app, tmp_path, url, expected):
+def test_the_search_engine_is_reported(make_app, tmp_path, url, expected):
     engine = {"SEARCH_BACKEND": "elasticsearch", "ELASTICSEARCH_URL": url} if url else {}
     app = make_app(SEARCH_INDEX_PATH=str(tmp_path / "index"), **engine)
-    add_readiness_check(app, "search", lambda: get_backend().ping())  # search's register line
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.json["search"] == expected
@@ -50,6 +53,7 @@ def test_a_required_check_that_fails_makes_the_server_unready(make_app):
     assert response.json == {
         "status": "unavailable",
         "database": "ok",
+        "search": "ok",
         "queue": "unreachable",
         "mail": "ok",
     }
