@@ -1,17 +1,51 @@
-"""Wake the background worker once a commit has written outbox rows.
+"""The search outbox: programme changes the search index has not acknowledged yet.
 
-The outbox is read by the worker; waking it on commit (and not on flush) means it never
-looks for rows that are not visible yet, and a rolled-back change wakes nobody. Parts
-with an outbox of their own register its model with `watch`.
+Every change to a programme (and to what decides whether it is shown: its organisation's
+membership, its branches) adds a row here in the same transaction, with `queue`; the search
+part drains it. A commit that wrote rows wakes the background worker; waking it on commit
+(and not on flush) means it never looks for rows that are not visible yet, and a
+rolled-back change wakes nobody. Parts with an outbox of their own register its model with
+`watch`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from datetime import datetime
+
+from sqlalchemy import Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coalition import worker
-from coalition.models import OutboxEntry
+from coalition.database import UTCDateTime, utcnow
+from coalition.extensions import db
+
+
+class OutboxEntry(db.Model):
+    """A change the search index has not acknowledged yet.
+
+    Written in the same transaction as the change; deleted by the indexer only after
+    the search backend acknowledged it. It names the object, not its content: the
+    indexer re-reads the row, so a stale entry is harmless.
+    """
+
+    __tablename__ = "search_outbox"
+    __table_args__ = (Index("ix_search_outbox_available", "available_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the kind of object, e.g. "programme"
+    kind: Mapped[str] = mapped_column(String(30), default="programme")
+    object_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: not retried before this time (back-off after a failure)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def queue(programme_id: int) -> None:
+    """Have the search index read the programme again (in this transaction)."""
+    db.session.add(OutboxEntry(kind="programme", object_id=programme_id))
+
 
 #: models whose inserts mean "there is work for the worker"
 WATCHED: set[type] = {OutboxEntry}

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import click
 from flask import Flask
 
-from coalition.extensions import writing
+from coalition.database import writing
+from coalition.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,6 @@ def run_due_jobs(app: Flask, force: bool = False, *, every_job: bool = False) ->
             except Exception:
                 log.exception("background job %s failed", job.name)
             finally:
-                from coalition.extensions import db
-
                 db.session.remove()
     return done
 
@@ -114,8 +113,6 @@ class Listener:
     @classmethod
     def for_app(cls, app: Flask, **kwargs) -> Listener | None:
         """A listener on the app's database, or None unless it is PostgreSQL."""
-        from coalition.extensions import db
-
         with app.app_context():
             url = db.engine.url
         if url.get_backend_name() != "postgresql":
@@ -135,7 +132,7 @@ class Listener:
 
     def run(self, stop: threading.Event) -> None:
         """Listen, and reconnect after a lost connection, until `stop` is set."""
-        import psycopg
+        import psycopg  # only PostgreSQL deployments listen: SQLite ones never load the driver
 
         delay = RECONNECT_MIN
         while not stop.is_set():
@@ -161,7 +158,7 @@ class Listener:
             delay = min(2 * delay, RECONNECT_MAX)
 
     def _listen(self, stop: threading.Event) -> None:
-        import psycopg
+        import psycopg  # see `run`
         from psycopg import sql
 
         with psycopg.connect(

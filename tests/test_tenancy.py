@@ -11,9 +11,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coalition.models import AuditLogEntry, Branch, Programme, Role
-from coalition.services.accounts import invite_user
-from coalition.services.programmes import create_programme
+from coalition.access import Role
+from coalition.accounts.invitations import invite_user
+from coalition.audit.models import AuditLogEntry
+from coalition.branches.models import Branch
+from coalition.programmes.models import Programme
+from coalition.programmes.services import create_programme
 from federation.clients import register_client
 from federation.webhooks import create_webhook
 from tests.coalition._programmes import body
@@ -137,8 +140,8 @@ def test_no_staff_route_of_a_suspended_organisation_opens_or_changes_anything(
     app, client, db, login, two_organisations
 ):
     """A suspended member's staff route answers 403 with the reason, even to its own admin."""
-    from coalition.models import OrganisationRole, User
-    from coalition.services.members import suspend_organisation
+    from coalition.accounts.models import OrganisationRole, User
+    from coalition.members.services import suspend_organisation
 
     a, b = two_organisations["a"], two_organisations["b"]
     office = User(email="office-tenancy@example.org", name="Office", is_coalition_admin=True)

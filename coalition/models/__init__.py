@@ -1,17 +1,15 @@
-"""The core's SQLAlchemy models; importing this package registers them all."""
+"""Transitional: re-exports for search/ and federation/ until they import the domain modules;
+removed when the branches merge (see notes/coalition-moves.txt)."""
 
-from coalition.models.accounts import Invitation, OrganisationRole, PasswordResetToken, Role, User
-from coalition.models.audit import AuditLogEntry
-from coalition.models.impact import ImpactReport
-from coalition.models.organisations import (
-    ApplicationStatus,
-    Branch,
-    MembershipApplication,
-    Organisation,
-)
-from coalition.models.programmes import (
+from coalition.access import Role
+from coalition.accounts.models import Invitation, OrganisationRole, PasswordResetToken, User
+from coalition.audit.models import AuditLogEntry
+from coalition.branches.models import Branch
+from coalition.impact.models import ImpactReport
+from coalition.members.models import ApplicationStatus, MembershipApplication, Organisation
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import (
     CapacityStatus,
-    OutboxEntry,
     Programme,
     ProgrammeLocation,
     ProgrammeStatus,

@@ -1,1 +1,2 @@
-"""The core's services: plain functions named by verbs that flush and log, never commit."""
+"""Transitional: re-exports for search/ and federation/ until they import the domain modules;
+removed when the branches merge (see notes/coalition-moves.txt)."""

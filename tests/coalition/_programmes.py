@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from coalition.models import Branch
+from coalition.branches.models import Branch
 
 VALID_BODY: dict[str, Any] = {
     "title": {"fr": "Mentorat vers l'emploi", "nl": "Mentoring naar werk"},
