@@ -306,9 +306,10 @@ def create_programme(
         status=ProgrammeStatus.draft,
     )
     _fill(programme, loaded, locations)
+    _enter(programme, target)
     db.session.add(programme)
-    record_change(programme, "create", actor, client_id)
-    _transition(programme, target, actor, client_id)
+    started = {} if target == ProgrammeStatus.draft else {"status": target.value}
+    record_change(programme, "create", actor, client_id, **started)
     return programme
 
 

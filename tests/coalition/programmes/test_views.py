@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from coalition.access import Role
+from coalition.audit.models import AuditLogEntry
 from coalition.outbox import OutboxEntry
 from coalition.programmes import services
 from coalition.programmes.models import Programme, ProgrammeStatus
+from coalition.signals import programme_changed
 from tests.coalition._programmes import body, org_with_branch  # noqa: F401 - fixture
 
 
@@ -159,7 +161,32 @@ def test_save_and_publish_then_unpublish_archive_confirm(
     outbox = db.session.execute(
         select(func.count()).select_from(OutboxEntry).where(OutboxEntry.object_id == programme.id)
     ).scalar_one()
-    assert outbox == 6  # create, publish, unpublish, publish, confirm, archive
+    assert outbox == 5  # create (published at once), unpublish, publish, confirm, archive
+
+
+def test_save_and_publish_of_a_new_programme_records_one_change(
+    client, login, db, editor, org_with_branch
+):
+    login(editor)
+    announced = []
+    with programme_changed.connected_to(lambda sender, **kw: announced.append(kw["action"])):
+        response = client.post(
+            f"/en/staff/programmes/{org_with_branch.id}/new",
+            data=form_data(save=None, save_publish="Save and publish"),
+        )
+    assert response.status_code == 302
+    (programme,) = programmes_of(db, org_with_branch)
+    assert programme.status == ProgrammeStatus.published and programme.published_at
+    outbox = db.session.scalar(
+        select(func.count()).select_from(OutboxEntry).where(OutboxEntry.object_id == programme.id)
+    )
+    audited = db.session.scalars(
+        select(AuditLogEntry.action).where(
+            AuditLogEntry.target_type == "Programme", AuditLogEntry.target_id == str(programme.id)
+        )
+    ).all()
+    # one click, one change: one row for the indexer, one audit entry, one signal
+    assert (outbox, audited, announced) == (1, ["programme.create"], ["create"])
 
 
 def test_an_illegal_action_is_a_message_not_an_error(client, login, db, editor, org_with_branch):
