@@ -14,12 +14,11 @@ from sqlalchemy import func, select
 from coalition.access import Role
 from coalition.accounts.invitations import invite_user
 from coalition.audit.models import AuditLogEntry
-from coalition.branches.models import Branch
 from coalition.programmes.models import Programme
 from coalition.programmes.services import create_programme
 from federation.clients import register_client
 from federation.webhooks import create_webhook
-from tests.coalition._programmes import body
+from tests.coalition._programmes import add_molenbeek_branch, body
 
 ALL_ROLES = tuple(Role)
 
@@ -30,18 +29,7 @@ def two_organisations(make_org, make_user, db):
     orgs = {}
     for key in ("a", "b"):
         org = make_org(f"Tenant {key.upper()}")
-        db.session.add(
-            Branch(
-                organisation=org,
-                name="Molenbeek",
-                postcode="1080",
-                city="Molenbeek-Saint-Jean",
-                country="BE",
-                latitude=50.855,
-                longitude=4.32,
-            )
-        )
-        db.session.flush()
+        add_molenbeek_branch(db, org)
         admin = make_user(org, roles=ALL_ROLES)
         colleague = make_user(org, roles=(Role.editor,))
         programme = create_programme(org, body(), actor=admin)

@@ -142,13 +142,7 @@ def revoke_invitation(invitation: Invitation, actor: User | None) -> None:
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = utcnow()
         db.session.flush()
-        record(
-            "invitation.revoke",
-            actor=actor,
-            organisation=invitation.organisation_id,
-            target=invitation,
-            email=invitation.email,
-        )
+        _record("invitation.revoke", invitation, actor, email=invitation.email)
 
 
 def accept_invitation(token: str, name: str | None, password: str | None) -> User:
@@ -182,11 +176,11 @@ def accept_invitation(token: str, name: str | None, password: str | None) -> Use
             add_role(user, invitation.organisation_id, Role(role))
     invitation.accepted_at = utcnow()
     db.session.flush()
-    record(
-        "invitation.accept",
-        actor=user,
-        organisation=invitation.organisation_id,
-        target=invitation,
-        roles=list(invitation.roles),
-    )
+    _record("invitation.accept", invitation, user, roles=list(invitation.roles))
     return user
+
+
+def _record(action: str, invitation: Invitation, actor: User | None, **details) -> None:
+    record(
+        action, actor=actor, organisation=invitation.organisation_id, target=invitation, **details
+    )

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class User(Timestamped, db.Model):
+    """A staff member of one or more organisations, or of the coalition's office."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,8 @@ class User(Timestamped, db.Model):
 
 
 class OrganisationRole(db.Model):
+    """One role a user holds in one organisation."""
+
     __tablename__ = "organisation_roles"
     __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
 
@@ -60,6 +64,8 @@ class OrganisationRole(db.Model):
 
 
 class Invitation(Timestamped, db.Model):
+    """A link by mail to join an organisation's staff (or the office) with roles."""
+
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +89,8 @@ class Invitation(Timestamped, db.Model):
 
 
 class PasswordResetToken(Timestamped, db.Model):
+    """A link by mail to choose a new password, usable once."""
+
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

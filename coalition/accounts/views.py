@@ -49,6 +49,18 @@ def _answer(template: str, **context):
     return render_template(template, **context), 400 if request.method == "POST" else 200
 
 
+def _done(message: str, endpoint: str):
+    """Commit the request's work, say it is done, and go on to `endpoint`."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint))
+
+
+def _link_invalid(error: TokenInvalid, retry: str | None):
+    """The page of a link that does not work any more (404), with where to ask a new one."""
+    return render_template("coalition/auth/link_invalid.html", message=str(error), retry=retry), 404
+
+
 def _problems(error: AccountError) -> list[str]:
     """What to show beside the password fields for a refused request."""
     return error.problems if isinstance(error, PasswordRejected) else [str(error)]
@@ -172,11 +184,7 @@ def reset_password(token: str):
     try:
         reset = services.valid_reset_token(token)
     except TokenInvalid as error:
-        return render_template(
-            "coalition/auth/link_invalid.html",
-            message=str(error),
-            retry=url_for("auth.forgot_password"),
-        ), 404
+        return _link_invalid(error, retry=url_for("auth.forgot_password"))
     form = NewPasswordForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -202,9 +210,7 @@ def accept_invitation(token: str):
     try:
         invitation = invitations.pending_invitation(token)
     except TokenInvalid as error:
-        return render_template(
-            "coalition/auth/link_invalid.html", message=str(error), retry=None
-        ), 404
+        return _link_invalid(error, retry=None)
     existing = services.find_user(invitation.email)
     form = (
         AcceptForExistingUserForm()
@@ -223,13 +229,11 @@ def accept_invitation(token: str):
             problems = _problems(error)
         else:
             if existing:
-                db.session.commit()
-                flash(_("The invitation is accepted. Log in to use your new roles."), "success")
-                return redirect(url_for("auth.login"))
+                return _done(
+                    _("The invitation is accepted. Log in to use your new roles."), "auth.login"
+                )
             start_session(user)
-            db.session.commit()
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("staff.dashboard"))
+            return _done(_("Welcome! Your account is ready."), "staff.dashboard")
     return _answer(
         "coalition/auth/invitation.html",
         form=form,
@@ -259,9 +263,9 @@ def account():
         else:
             # This session continues; the user's other sessions end.
             session["session_version"] = user.session_version
-            db.session.commit()
-            flash(_("Your password was changed. Your other sessions have ended."), "success")
-            return redirect(url_for("auth.account"))
+            return _done(
+                _("Your password was changed. Your other sessions have ended."), "auth.account"
+            )
     return _answer(
         "coalition/auth/account.html",
         form=form,
@@ -299,11 +303,10 @@ def enrol_totp():
             )
         elif second_factor.enable_totp(user, secret, form.code.data):
             session.pop("totp_enrolment", None)
-            db.session.commit()
-            flash(
-                _("The second factor is on. You will be asked for a code at each login."), "success"
+            return _done(
+                _("The second factor is on. You will be asked for a code at each login."),
+                "staff.dashboard",
             )
-            return redirect(url_for("staff.dashboard"))
         else:
             error = _("This code is not correct. Check the time on your phone and try again.")
     return _answer(

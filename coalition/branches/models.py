@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class Branch(Timestamped, db.Model):
+    """A place where a member organisation works, located by its postcode."""
+
     __tablename__ = "branches"
 
     id: Mapped[int] = mapped_column(primary_key=True)

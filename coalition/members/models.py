@@ -16,13 +16,9 @@ from coalition.extensions import db
 from coalition.i18n import text_in
 
 
-class ApplicationStatus(enum.StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-
-
 class Organisation(Timestamped, db.Model):
+    """A member organisation of the coalition (admitted, or suspended)."""
+
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +71,18 @@ class Organisation(Timestamped, db.Model):
         return f"<Organisation {self.slug}>"
 
 
+class ApplicationStatus(enum.StrEnum):
+    """Where an application to join stands."""
+
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
 class MembershipApplication(Timestamped, db.Model):
+    """An organisation's application to join. The office approves it (the organisation is
+    admitted, its contact person invited as its administrator) or rejects it with a reason."""
+
     __tablename__ = "membership_applications"
 
     id: Mapped[int] = mapped_column(primary_key=True)

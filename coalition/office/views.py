@@ -9,13 +9,8 @@ from coalition.access import coalition_admin_required, current_user
 from coalition.extensions import db
 from coalition.forms import ButtonForm
 from coalition.members import applications as membership
+from coalition.members import services as members
 from coalition.members.models import MembershipApplication, Organisation
-from coalition.members.services import (
-    MembershipError,
-    format_enterprise_number,
-    readmit_organisation,
-    suspend_organisation,
-)
 from coalition.office import services
 from coalition.office.forms import MembershipForm, RejectForm
 from coalition.paging import requested_page
@@ -38,7 +33,7 @@ def _render_application(application, approve_form=None, reject_form=None, status
     return render_template(
         "coalition/admin/application.html",
         application=application,
-        enterprise_number=format_enterprise_number(application.enterprise_number),
+        enterprise_number=members.format_enterprise_number(application.enterprise_number),
         approve_form=approve_form or ButtonForm(prefix="approve"),
         reject_form=reject_form or RejectForm(prefix="reject"),
     ), status
@@ -61,7 +56,7 @@ def approve(application_id: int):
         return _render_application(application, approve_form=form, status=400)
     try:
         organisation = membership.approve_application(application, current_user())
-    except MembershipError as error:
+    except members.MembershipError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("admin.application", application_id=application_id))
@@ -85,7 +80,7 @@ def reject(application_id: int):
     if form.validate_on_submit():
         try:
             membership.reject_application(application, current_user(), form.reason.data)
-        except MembershipError as error:
+        except members.MembershipError as error:
             form.reason.errors.append(error.message)
         else:
             db.session.commit()
@@ -103,7 +98,7 @@ def organisations():
         organisations=services.all_organisations(),
         decided=membership.recent_decisions(),
         form=MembershipForm(),
-        format_number=format_enterprise_number,
+        format_number=members.format_enterprise_number,
     )
 
 
@@ -114,7 +109,7 @@ def suspend(org_id: int):
     organisation = db.get_or_404(Organisation, org_id)
     form = MembershipForm()
     if form.validate_on_submit():
-        suspend_organisation(organisation, current_user(), form.reason.data or "")
+        members.suspend_organisation(organisation, current_user(), form.reason.data or "")
         db.session.commit()
         flash(_("%(name)s is suspended.", name=organisation.name), "success")
     return redirect(url_for("admin.organisations"))
@@ -126,7 +121,7 @@ def readmit(org_id: int):
     """Admit a suspended member again."""
     organisation = db.get_or_404(Organisation, org_id)
     if MembershipForm().validate_on_submit():
-        readmit_organisation(organisation, current_user())
+        members.readmit_organisation(organisation, current_user())
         db.session.commit()
         flash(_("%(name)s is a member again.", name=organisation.name), "success")
     return redirect(url_for("admin.organisations"))

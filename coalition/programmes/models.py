@@ -43,6 +43,8 @@ def stale_cutoff(today: date | None = None) -> date:
 
 
 class ProgrammeStatus(enum.StrEnum):
+    """Where a programme stands: only a published one is in the directory."""
+
     draft = "draft"
     published = "published"
     unpublished = "unpublished"
@@ -50,12 +52,16 @@ class ProgrammeStatus(enum.StrEnum):
 
 
 class CapacityStatus(enum.StrEnum):
+    """Whether a programme takes young people now."""
+
     open = "open"
     waiting_list = "waiting_list"
     full = "full"
 
 
 class Programme(Timestamped, db.Model):
+    """A mentoring programme of a member organisation, with its texts per language."""
+
     __tablename__ = "programmes"
     __table_args__ = (UniqueConstraint("organisation_id", "external_id"),)
 

@@ -20,7 +20,7 @@ from coalition.accounts.models import OrganisationRole, User
 from coalition.accounts.services import mail_language
 from coalition.extensions import db
 from coalition.mail import public_url, send_mail
-from coalition.programmes.models import Programme
+from coalition.programmes.models import STALE_AFTER_DAYS, Programme
 
 if TYPE_CHECKING:
     from coalition.members.models import Organisation
@@ -63,10 +63,11 @@ def stale_reminder(
             _("Hello %(name)s,", name=name),
             "",
             _(
-                "These programmes of %(organisation)s have not been confirmed for more than 90 "
-                "days. Young people see them lower in the search results until someone confirms "
-                "they are still up to date:",
+                "These programmes of %(organisation)s have not been confirmed for more than "
+                "%(days)d days. Young people see them lower in the search results until someone "
+                "confirms they are still up to date:",
                 organisation=organisation.display_name(language),
+                days=STALE_AFTER_DAYS,
             ),
             "",
             *(

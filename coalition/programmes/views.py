@@ -15,7 +15,7 @@ from coalition.i18n import current_language
 from coalition.paging import requested_page
 from coalition.programmes import services
 from coalition.programmes.forms import ModerationForm, ProgrammeForm
-from coalition.programmes.models import Programme
+from coalition.programmes.models import STALE_AFTER_DAYS, Programme
 from coalition.programmes.moderation import (
     ModerationRefused,
     moderation_list,
@@ -63,6 +63,7 @@ def index(org_id: int):
         organisation=organisation,
         programmes=programmes,
         stale_ids={p.id for p in programmes if p.is_stale()},
+        stale_after_days=STALE_AFTER_DAYS,
     )
 
 
