@@ -25,7 +25,7 @@ from coalition.accounts.models import User
 from coalition.audit.services import record
 from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.postcodes import clean_postcode, lookup
+from coalition.programmes.locations import place_of, resolve_locations
 from coalition.programmes.models import (
     CapacityStatus,
     Programme,
@@ -72,52 +72,11 @@ def validate_programme(organisation: Organisation, data: Any) -> tuple[dict, lis
         if isinstance(data, dict) and isinstance(messages, dict) and "locations" not in messages:
             try:
                 places = LocationSchema(many=True).load(data.get("locations") or [])
-                _resolve_locations(organisation, places)
+                resolve_locations(organisation, places)
             except ValidationError as more:
                 messages = {**messages, **more.messages}
         raise ValidationError(messages) from None
-    return loaded, _resolve_locations(organisation, loaded["locations"])
-
-
-def _resolve_locations(organisation: Organisation, locations: list[dict]) -> list:
-    """Each postcode as the organisation's branch there, else as the postcode's place."""
-    branches = {
-        (b.country, clean_postcode(b.postcode, b.country)): b for b in organisation.branches
-    }
-    resolved: list[ProgrammeLocation] = []
-    seen: set[tuple[str, str]] = set()
-    errors: dict[int, dict[str, list[str]]] = {}
-    for index, location in enumerate(locations):
-        country = location["country"]
-        key = (country, clean_postcode(location["postcode"], country))
-        if key in seen:
-            continue
-        seen.add(key)
-        branch = branches.get(key)
-        place = lookup(location["postcode"], country)
-        if branch is None and place is None:
-            errors[index] = {"postcode": [_("Unknown postcode.")]}
-            continue
-        resolved.append(
-            ProgrammeLocation(
-                branch_id=branch.id if branch else None,
-                postcode=branch.postcode if branch else place.postcode,
-                city=branch.city if branch else place.city,
-                country=country,
-                latitude=_coordinate("latitude", branch, place),
-                longitude=_coordinate("longitude", branch, place),
-            )
-        )
-    if errors:
-        raise ValidationError({"locations": errors})
-    return resolved
-
-
-def _coordinate(name: str, *sources: Any) -> float | None:
-    """The first known `latitude` or `longitude` of the branch, then of the postcode's place."""
-    return next(
-        (getattr(s, name) for s in sources if s is not None and getattr(s, name) is not None), None
-    )
+    return loaded, resolve_locations(organisation, loaded["locations"])
 
 
 def _unique(codes: list[str]) -> list[str]:
@@ -146,15 +105,8 @@ def _fill(programme: Programme, data: dict, locations: list[ProgrammeLocation]) 
     # Saving the record is the editor (or the member system) saying it is true today.
     programme.confirmed_on = data.get("confirmed_on") or date.today()
     # The same places again (a sync's usual case) keep their rows: no DELETE and INSERT.
-    if [_place(loc) for loc in programme.locations] != [_place(loc) for loc in locations]:
+    if [place_of(loc) for loc in programme.locations] != [place_of(loc) for loc in locations]:
         programme.locations = locations
-
-
-_PLACE_FIELDS = ("branch_id", "postcode", "city", "country", "latitude", "longitude")
-
-
-def _place(location: ProgrammeLocation) -> tuple:
-    return tuple(getattr(location, name) for name in _PLACE_FIELDS)
 
 
 def _content(programme: Programme) -> tuple:
@@ -162,7 +114,7 @@ def _content(programme: Programme) -> tuple:
     columns = sa_inspect(Programme).column_attrs
     return (
         tuple(getattr(programme, c.key) for c in columns if c.key not in _BOOKKEEPING),
-        [_place(location) for location in programme.locations],
+        [place_of(location) for location in programme.locations],
     )
 
 
