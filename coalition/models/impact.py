@@ -1,5 +1,5 @@
 """Transitional: re-exports for search/ and federation/ until they import the domain modules;
-removed when the branches merge (see notes/coalition-moves.txt)."""
+removed when the branches merge (the mapping: /work/notes/coalition-moves.txt)."""
 
 from coalition.impact.models import FIGURES, OUTCOMES, ImpactReport
 

@@ -1,2 +1,2 @@
 """Transitional: re-exports for search/ and federation/ until they import the domain modules;
-removed when the branches merge (see notes/coalition-moves.txt)."""
+removed when the branches merge (the mapping: /work/notes/coalition-moves.txt)."""
