@@ -1,2 +1,38 @@
-"""The coalition core: the application factory, member organisations, branches,
-staff and roles, programmes and their publishing, impact figures and the dashboard."""
+"""The coalition core: member organisations and their branches, staff accounts and roles,
+programmes and their publishing, the audit log, impact figures, the staff workspace and the
+coalition office's pages — and the infrastructure every part uses.
+
+Each domain is a sub-package with the same file names (models, services, forms, views,
+cli): accounts, members, branches, programmes, audit, impact, staff, office, demo. The
+infrastructure is flat beside them (config, database, extensions, errors, i18n, mail,
+security, access, auth, paging, slots, signals, outbox, worker, postcodes, taxonomy).
+`coalition.app.create_app` assembles the platform and calls `register` below.
+"""
+
+from flask import Flask
+
+from coalition import outbox  # noqa: F401 - wakes the worker after commits that wrote the outbox
+from coalition.accounts.views import bp as accounts_bp
+from coalition.cli import register_commands
+from coalition.impact import models as impact_models  # noqa: F401 - the table has no page yet
+from coalition.members.views import bp as members_bp
+from coalition.members.views import root
+from coalition.office.views import audit as audit_bp
+from coalition.office.views import bp as office_bp
+from coalition.programmes.views import bp as programmes_bp
+from coalition.staff.views import bp as staff_bp
+from coalition.staff.views import orgs as orgs_bp
+
+
+def register(app: Flask) -> None:
+    """Mount the core's blueprints and commands; every HTML page is under a language prefix."""
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.register_blueprint(root)
+    app.register_blueprint(members_bp, url_prefix="/<lang:lang_code>")
+    app.register_blueprint(accounts_bp, url_prefix="/<lang:lang_code>")
+    app.register_blueprint(staff_bp, url_prefix="/<lang:lang_code>/staff")
+    app.register_blueprint(programmes_bp, url_prefix="/<lang:lang_code>/staff/programmes")
+    app.register_blueprint(orgs_bp, url_prefix="/<lang:lang_code>/staff/org")
+    app.register_blueprint(office_bp, url_prefix="/<lang:lang_code>/admin")
+    app.register_blueprint(audit_bp, url_prefix="/<lang:lang_code>/admin/audit")
+    register_commands(app)

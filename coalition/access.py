@@ -1,26 +1,52 @@
-"""Every access check of the staff UI, in one place.
+"""Every access check of the staff UI, in one place: the roles, what each permits, the checks.
 
 A staff member acts for the organisations they hold a role in; the coalition admin
 acts platform-wide. Another organisation's object is answered 404, exactly like one
 that does not exist, so ids cannot be probed. A member the coalition has suspended
 keeps its staff, but every staff page of it answers 403 with the reason until it is
 readmitted (its staff already know it exists, so the refusal says why).
+
+This module sits below every domain of the core (their pages all check access here), so
+it reads organisations through the user's roles and never imports their models.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from coalition.extensions import db
 from coalition.i18n import current_language
-from coalition.models import Organisation, Role, User
+
+if TYPE_CHECKING:
+    from coalition.accounts.models import User
+    from coalition.members.models import Organisation
 
 F = TypeVar("F", bound=Callable)
+
+
+class Role(enum.StrEnum):
+    """Roles a staff member holds within one organisation."""
+
+    org_admin = "org_admin"
+    editor = "editor"
+    referral_officer = "referral_officer"
+    policy_author = "policy_author"
+
+
+def role_labels() -> dict[Role, str]:
+    """The roles' names in the UI language."""
+    return {
+        Role.org_admin: _("Administrator"),
+        Role.editor: _("Editor"),
+        Role.referral_officer: _("Referral officer"),
+        Role.policy_author: _("Policy author"),
+    }
+
 
 #: which roles grant each permission inside an organisation
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -59,10 +85,10 @@ def can(user: User | None, permission: str, organisation: Organisation | int) ->
 def is_suspended(organisation: Organisation) -> bool:
     """Whether the coalition has suspended the member.
 
-    An organisation row exists only once admitted (approval, `add-member`), so a missing
-    admission date means a suspension, never a pending application.
+    An organisation row exists only once admitted (approval, `add-member`), so a member
+    that is not admitted is a suspended one, never a pending application.
     """
-    return organisation.admitted_at is None
+    return not organisation.is_admitted
 
 
 def refuse_suspended(organisation: Organisation):
@@ -81,9 +107,10 @@ def refuse_suspended(organisation: Organisation):
     abort(make_response(page, 403))
 
 
-def require(permission: str, organisation: Organisation | int | None) -> None:
-    """Abort unless the current user may exercise `permission` for the organisation.
+def require(permission: str, organisation: Organisation | int | None) -> Organisation:
+    """The organisation, if the current user may exercise `permission` for it; else abort.
 
+    :param organisation: the organisation or its id (as the URL gives it).
     :raise NotFound: the user holds no role there (the organisation stays invisible).
     :raise Forbidden: the organisation is suspended (a page that says so), or the user is
         a member but lacks the role.
@@ -92,16 +119,16 @@ def require(permission: str, organisation: Organisation | int | None) -> None:
     if organisation is None:
         abort(404)
     org_id = organisation if isinstance(organisation, int) else organisation.id
-    if not roles_in(user, org_id):
+    held = [r for r in user.roles if r.organisation_id == org_id] if user is not None else []
+    if not held:
         abort(404)
     if isinstance(organisation, int):
-        organisation = db.session.get(Organisation, org_id)
-        if organisation is None:
-            abort(404)
+        organisation = held[0].organisation
     if is_suspended(organisation):
         refuse_suspended(organisation)
     if not can(user, permission, org_id):
         abort(403)
+    return organisation
 
 
 def organisation_ids(user: User | None, permission: str = "view") -> list[int]:
@@ -109,6 +136,17 @@ def organisation_ids(user: User | None, permission: str = "view") -> list[int]:
     if user is None:
         return []
     return sorted({r.organisation_id for r in user.roles if r.role in PERMISSIONS[permission]})
+
+
+def organisations(user: User | None, permission: str = "view") -> list[Organisation]:
+    """The organisations where `user` may exercise `permission`, by name."""
+    if user is None:
+        return []
+    found = {r.organisation_id: r.organisation for r in user.roles}
+    return sorted(
+        (found[org_id] for org_id in organisation_ids(user, permission)),
+        key=lambda organisation: (organisation.name, organisation.id),
+    )
 
 
 def is_coalition_admin(user: User | None) -> bool:

@@ -7,7 +7,17 @@ from typing import Any
 
 from flask import Flask
 
+import coalition
+import federation
+import search
+from coalition import auth
 from coalition.config import PROJECT_ROOT, check_config, load_config
+from coalition.errors import init_error_handlers
+from coalition.extensions import csrf, db, limiter, migrate
+from coalition.i18n import init_i18n
+from coalition.security import init_security_headers
+from coalition.slots import init_slots
+from coalition.worker import init_worker
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -24,10 +34,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     register_observability(app)
     register_extensions(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_commands(app)
-    register_background_work(app)
+    register_parts(app)
+    init_error_handlers(app)
+    init_worker(app)
     return app
 
 
@@ -42,13 +51,8 @@ def register_observability(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, CSRF, languages, rate limits and security headers."""
-    from coalition import auth
-    from coalition.extensions import csrf, db, limiter, migrate
-    from coalition.i18n import init_i18n
-    from coalition.security import init_security_headers
-    from coalition.slots import init_slots
-
+    """Bind the database, migrations, CSRF, languages, rate limits, security headers, the
+    signed-in user and the template slots."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -60,35 +64,11 @@ def register_extensions(app: Flask) -> None:
     init_slots(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount every part of the platform."""
-    from coalition.views import register_core_blueprints
-    from federation import register as register_federation
+def register_parts(app: Flask) -> None:
+    """Mount every part of the platform: its blueprints, commands, jobs and slot fillers."""
     from policy_briefs.views import bp as policy_briefs_bp
-    from search import register as register_search
 
-    register_core_blueprints(app)
-    register_search(app)
-    register_federation(app)
+    coalition.register(app)
+    search.register(app)
+    federation.register(app)
     app.register_blueprint(policy_briefs_bp, url_prefix="/<lang:lang_code>/briefs")
-
-
-def register_errorhandlers(app: Flask) -> None:
-    """HTML error pages in the visitor's language; problem+json under the APIs."""
-    from coalition.errors import init_error_handlers
-
-    init_error_handlers(app)
-
-
-def register_commands(app: Flask) -> None:
-    """Add the `flask coalition …`, `flask demo …` and the other parts' commands."""
-    from coalition.cli import register_core_commands
-
-    register_core_commands(app)
-
-
-def register_background_work(app: Flask) -> None:
-    """Start the in-process worker thread when configured (embedded mode)."""
-    from coalition.worker import init_worker
-
-    init_worker(app)

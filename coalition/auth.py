@@ -6,9 +6,10 @@ import logging
 
 from flask import Flask, flash, g, request, session
 
+from coalition import access
+from coalition.accounts.models import User
+from coalition.accounts.services import membership_suspended, suspension_notice
 from coalition.extensions import db
-from coalition.models import User
-from coalition.services import accounts
 
 security_log = logging.getLogger("coalition.security")
 
@@ -27,9 +28,9 @@ def load_user() -> None:
     if user is None or not user.active or session.get("session_version") != user.session_version:
         session.clear()
         return
-    if accounts.membership_suspended(user):
+    if membership_suspended(user):
         session.clear()
-        flash(accounts.suspension_notice(), "error")
+        flash(suspension_notice(), "error")
         security_log.warning("session of user %s ended: membership suspended", user.id)
         return
     g.user = user
@@ -41,6 +42,4 @@ def init_auth(app: Flask) -> None:
 
     @app.context_processor
     def user_context():
-        from coalition import access
-
         return {"current_user": g.get("user"), "access": access}

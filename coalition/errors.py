@@ -1,4 +1,5 @@
-"""Error responses: HTML pages in the visitor's language, RFC 9457 problems for the APIs."""
+"""Error responses: HTML pages in the visitor's language, RFC 9457 problems for the APIs,
+and the JSON pointers of invalid fields that both show beside the field."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(ValueError):
+    """What a user entered breaks a rule; `field` names the form field to show it beside."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 def problem(
@@ -41,6 +51,50 @@ def problem(
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _builtin_messages() -> dict[str, str]:
+    """marshmallow's own messages, in the request's language."""
+    return {
+        "Missing data for required field.": _("This field is required."),
+        "Unknown field.": _("Unknown field."),
+        "Field may not be null.": _("This field cannot be empty."),
+        "Not a valid integer.": _("Enter a whole number."),
+        "Not a valid number.": _("Enter a number."),
+        "Not a valid string.": _("Not a valid text."),
+        "Not a valid list.": _("Expected a list."),
+        "Not a valid date.": _("Enter a date as YYYY-MM-DD."),
+        "Invalid input type.": _("Expected an object."),
+        "Invalid value.": _("Invalid value."),
+        "Special numeric values (nan or infinity) are not permitted.": _("Enter a number."),
+    }
+
+
+def _escape(token: Any) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def error_pointers(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Flatten marshmallow's error messages into ``[{"pointer": "/title/fr", "detail": …}]``.
+
+    Schema-level messages (``_schema``) point at their parent object.
+    """
+    builtin = _builtin_messages()
+    found: list[dict[str, str]] = []
+
+    def walk(node: Any, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, pointer if key == "_schema" else f"{pointer}/{_escape(key)}")
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item, pointer)
+        else:
+            text = str(node)
+            found.append({"pointer": pointer or "/", "detail": builtin.get(text, text)})
+
+    walk(messages, prefix)
+    return found
 
 
 def answer_with_problems(app: Flask, blueprint: Blueprint) -> None:

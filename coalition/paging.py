@@ -7,11 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from flask import request
 from sqlalchemy import Select, func, select
 
 from coalition.extensions import db
 
 T = TypeVar("T")
+
+#: the highest page number a request may ask for (deeper OFFSETs only cost the database)
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -63,3 +67,8 @@ def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
     return Page(
         items=list(items[start : start + per_page]), total=len(items), page=page, per_page=per_page
     )
+
+
+def requested_page() -> int:
+    """The page number the request asks for (`?page=`): 1 when missing or odd."""
+    return max(1, min(request.args.get("page", 1, type=int) or 1, MAX_PAGE))

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 import click
 from flask import Flask
 
-from coalition.extensions import writing
+from coalition import outbox
+from coalition.database import writing
+from coalition.extensions import db
 from coalition.observability import job_context, start_worker_server
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,9 @@ def wake() -> None:
     _wake.set()
 
 
+outbox.when_written(wake)
+
+
 def run_due_jobs(app: Flask, force: bool = False, *, every_job: bool = False) -> int:
     """Run every job whose interval has passed, and with `force` (a wake) every job that
     runs on wakes; `every_job` runs them all. Count the work done."""
@@ -89,8 +94,6 @@ def run_due_jobs(app: Flask, force: bool = False, *, every_job: bool = False) ->
                 run.failed = True
                 log.exception("background job %s failed", job.name)
             finally:
-                from coalition.extensions import db
-
                 db.session.remove()
     return done
 
@@ -116,8 +119,6 @@ class Listener:
     @classmethod
     def for_app(cls, app: Flask, **kwargs) -> Listener | None:
         """A listener on the app's database, or None unless it is PostgreSQL."""
-        from coalition.extensions import db
-
         with app.app_context():
             url = db.engine.url
         if url.get_backend_name() != "postgresql":
@@ -137,7 +138,7 @@ class Listener:
 
     def run(self, stop: threading.Event) -> None:
         """Listen, and reconnect after a lost connection, until `stop` is set."""
-        import psycopg
+        import psycopg  # only PostgreSQL deployments listen: SQLite ones never load the driver
 
         delay = RECONNECT_MIN
         while not stop.is_set():
@@ -163,7 +164,7 @@ class Listener:
             delay = min(2 * delay, RECONNECT_MAX)
 
     def _listen(self, stop: threading.Event) -> None:
-        import psycopg
+        import psycopg  # see `run`
         from psycopg import sql
 
         with psycopg.connect(

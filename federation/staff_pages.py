@@ -9,7 +9,7 @@ from flask import abort, render_template
 
 from coalition.access import require
 from coalition.extensions import db
-from coalition.models import Organisation
+from coalition.members.models import Organisation
 
 T = TypeVar("T")
 

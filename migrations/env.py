@@ -43,7 +43,7 @@ target_db = current_app.extensions["migrate"].db
 
 def render_item(type_, obj, autogen_context):
     """Render the platform's column types as plain SQLAlchemy ones in revisions."""
-    from coalition.models.base import UTCDateTime
+    from coalition.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

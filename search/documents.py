@@ -13,15 +13,17 @@ from sqlalchemy.orm import selectinload
 
 from coalition import postcodes, taxonomy
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation
-from coalition.models.programmes import ProgrammeStatus
+from coalition.members.models import Organisation
+from coalition.programmes.models import (
+    Programme,
+    ProgrammeLocation,
+    ProgrammeStatus,
+    stale_cutoff,
+)
 from search.analysis import LANGS
 
 #: stand-ins for an open age range, so that "age_min ≤ age ≤ age_max" is two range filters
 AGE_FLOOR, AGE_CEILING = 0, 200
-#: programmes not confirmed for this many days rank lower (the core's reminder rule,
-#: `coalition.services.programmes.STALE_AFTER`, says the same: one day they share it)
-STALE_AFTER_DAYS = 90
 EPOCH = date(1970, 1, 1)
 #: exact-match fields of the document (filters and facets), in both engines
 KEYWORDS = (
@@ -50,8 +52,10 @@ for _lang in LANGS:
 
 
 def fresh_since(today: date | None = None) -> int:
-    """The `confirmed_days` from which a programme counts as fresh (ranks higher)."""
-    return ((today or date.today()) - EPOCH).days - STALE_AFTER_DAYS
+    """The `confirmed_days` from which a programme counts as fresh (ranks higher): the
+    day after the core's staleness cut-off, so that the index and `Programme.is_stale`
+    agree on every programme."""
+    return (stale_cutoff(today) - EPOCH).days + 1
 
 
 def document_text(doc: Mapping[str, Any], name: str, lang: str) -> tuple[str, str]:

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import OutboxEntry, Programme
-from coalition.models.base import utcnow
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import Programme
 from search.backends.interface import SearchUnavailable
 from search.documents import all_documents, documents_for
 from search.services import get_backend

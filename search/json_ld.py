@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from coalition import taxonomy
 from coalition.i18n import text_in
-from coalition.models import Programme
+from coalition.programmes.models import Programme
 
 
 def safe_url(url: str | None) -> str | None:

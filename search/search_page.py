@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from coalition import taxonomy
 from coalition.i18n import current_language
-from coalition.models import Organisation
+from coalition.members.models import Organisation
 from search.query import (
     DEFAULT_RADIUS_KM,
     FACETS,

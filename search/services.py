@@ -23,8 +23,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coalition import taxonomy
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation, ProgrammeStatus
+from coalition.members.models import Organisation
+from coalition.members.services import admitted_member
 from coalition.observability import search_latency
+from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 from search.analysis import fold
 from search.backends import make_backend
 from search.backends.interface import BackendResults, SearchBackend, SearchUnavailable
@@ -223,6 +225,4 @@ def admitted_organisation(slug: str) -> Organisation | None:
     slug = slug.strip()[:80]
     if not slug:
         return None
-    return db.session.execute(
-        select(Organisation).where(Organisation.slug == slug, Organisation.is_admitted)
-    ).scalar_one_or_none()
+    return admitted_member(slug)

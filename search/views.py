@@ -13,7 +13,7 @@ from coalition import taxonomy
 from coalition.access import coalition_admin_required
 from coalition.config import LANGUAGES
 from coalition.i18n import current_language, text_and_language
-from coalition.models import Programme
+from coalition.programmes.models import Programme
 from coalition.security import allow_framing
 from search.json_ld import json_ld, programme_json_ld, safe_url
 from search.search_page import search_page

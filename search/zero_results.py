@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
-from coalition.extensions import db, writing
-from coalition.models.base import utcnow
+from coalition.database import utcnow, writing
+from coalition.extensions import db
 from coalition.observability import search_queries
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
 from search.query import clean_text

@@ -21,10 +21,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
+from coalition.access import Role
+from coalition.accounts.models import OrganisationRole, User
 from coalition.app import create_app
 from coalition.config import database_url as normalise_url
 from coalition.extensions import db as _db
-from coalition.models import Organisation, OrganisationRole, Role, User
+from coalition.members.models import Organisation
 
 ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -157,7 +159,7 @@ def make_org(db) -> Callable[..., Organisation]:
     def make(name: str | None = None, **fields: Any) -> Organisation:
         n = next(counter)
         name = name or f"Organisation {uuid.uuid4().hex[:6]}"
-        from coalition.models.base import utcnow
+        from coalition.database import utcnow
 
         fields.setdefault("slug", _slug(name))
         fields.setdefault("languages", ["fr", "nl"])
@@ -194,7 +196,7 @@ def make_user(db) -> Callable[..., User]:
             **fields,
         )
         if password is not None:
-            from coalition.services.accounts import hash_password
+            from coalition.accounts.passwords import hash_password
 
             user.password_hash = hash_password(password)
         db.session.add(user)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coalition.models import AuditLogEntry, Branch, Programme, Role
-from coalition.services.accounts import invite_user
-from coalition.services.programmes import create_programme
+from coalition.access import Role
+from coalition.accounts.invitations import invite_user
+from coalition.audit.models import AuditLogEntry
+from coalition.programmes.models import Programme
+from coalition.programmes.services import create_programme
 from federation.events.services import create_webhook
 from federation.oauth.services import register_client
-from tests.coalition._programmes import body
+from tests.coalition._programmes import add_molenbeek_branch, body
 
 ALL_ROLES = tuple(Role)
 
@@ -27,18 +29,7 @@ def two_organisations(make_org, make_user, db):
     orgs = {}
     for key in ("a", "b"):
         org = make_org(f"Tenant {key.upper()}")
-        db.session.add(
-            Branch(
-                organisation=org,
-                name="Molenbeek",
-                postcode="1080",
-                city="Molenbeek-Saint-Jean",
-                country="BE",
-                latitude=50.855,
-                longitude=4.32,
-            )
-        )
-        db.session.flush()
+        add_molenbeek_branch(db, org)
         admin = make_user(org, roles=ALL_ROLES)
         colleague = make_user(org, roles=(Role.editor,))
         programme = create_programme(org, body(), actor=admin)
@@ -137,8 +128,8 @@ def test_no_staff_route_of_a_suspended_organisation_opens_or_changes_anything(
     app, client, db, login, two_organisations
 ):
     """A suspended member's staff route answers 403 with the reason, even to its own admin."""
-    from coalition.models import OrganisationRole, User
-    from coalition.services.members import suspend_organisation
+    from coalition.accounts.models import OrganisationRole, User
+    from coalition.members.services import suspend_organisation
 
     a, b = two_organisations["a"], two_organisations["b"]
     office = User(email="office-tenancy@example.org", name="Office", is_coalition_admin=True)

@@ -36,8 +36,8 @@ _CREATE_CLIENT = """
 import json
 from sqlalchemy import select
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
+from coalition.database import utcnow
 from federation.oauth.services import register_client
 org = db.session.scalar(select(Organisation).where(Organisation.slug == {slug!r}))
 if org is None:

@@ -63,9 +63,10 @@ def generate_programmes(target: int, seed: int = 7) -> int:
     from sqlalchemy import func, insert, select
 
     from coalition import postcodes, taxonomy
+    from coalition.database import utcnow
     from coalition.extensions import db
-    from coalition.models import Organisation, Programme, ProgrammeLocation
-    from coalition.models.base import utcnow
+    from coalition.members.models import Organisation
+    from coalition.programmes.models import Programme, ProgrammeLocation
 
     org = db.session.execute(
         select(Organisation).where(Organisation.slug == BENCH_ORG)
@@ -208,19 +209,20 @@ PUBLISH_LATENCY = """
 import time
 from search.jobs import drain
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation
-from coalition.models.programmes import ProgrammeStatus
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
+from coalition.programmes.models import Programme, ProgrammeLocation
+from coalition.programmes.models import ProgrammeStatus
+from coalition.database import utcnow
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from search.services import parse_search_params, search_programmes
 org = db.session.execute(
     select(Organisation).where(Organisation.slug == "bench-search")).scalar_one()
 try:
-    from coalition.services.programmes import publish_programme
+    from coalition.programmes.services import publish_programme
 except ImportError:
     publish_programme = None
-from coalition.models import OutboxEntry
+from coalition.outbox import OutboxEntry
 from sqlalchemy.exc import OperationalError
 
 

@@ -38,9 +38,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import OutboxEntry
-from coalition.models.base import utcnow
+from coalition.outbox import OutboxEntry
 
 log = logging.getLogger(__name__)
 

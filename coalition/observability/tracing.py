@@ -23,8 +23,8 @@ from flask import Flask, Response, g, request
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from coalition.models import OutboxEntry
 from coalition.observability import logs, metrics
+from coalition.outbox import OutboxEntry
 
 log = logging.getLogger("coalition.requests")
 job_log = logging.getLogger("coalition.jobs")

@@ -25,10 +25,10 @@ from marshmallow import ValidationError
 
 from coalition.errors import problem
 from coalition.extensions import csrf, limiter
-from coalition.models import Programme
 from coalition.paging import Page
-from coalition.schemas import ProgrammeSchema
-from coalition.services.programmes import (
+from coalition.programmes.models import Programme
+from coalition.programmes.schemas import ProgrammeSchema
+from coalition.programmes.services import (
     ProgrammeStateError,
     archive_programme,
     get_by_external_id,

@@ -19,9 +19,9 @@ from flask import Response, make_response, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from coalition.database import utcnow
 from coalition.errors import problem
 from coalition.extensions import db
-from coalition.models.base import utcnow
 from federation.api import unit_of_work
 from federation.api.models import MAX_KEY_LENGTH, IdempotencyRecord
 

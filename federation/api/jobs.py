@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models.base import utcnow
 from federation.api.models import IdempotencyRecord
 
 

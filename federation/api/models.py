@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coalition.database import UTCDateTime, utcnow
 from coalition.extensions import db
-from coalition.models.base import UTCDateTime, utcnow
 
 #: the longest `Idempotency-Key` accepted
 MAX_KEY_LENGTH = 255

@@ -12,7 +12,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 
-from coalition.schemas import ProgrammeSchema
+from coalition.programmes.schemas import ProgrammeSchema
 from federation.api.idempotency import HEADER, TTL
 from federation.api.models import MAX_KEY_LENGTH
 from federation.api.problems import EXTERNAL_ID, NO_SUCH_PROGRAMME

@@ -11,8 +11,7 @@ from typing import Any
 from flask import Response, abort, request
 from marshmallow import Schema, ValidationError
 
-from coalition.errors import problem
-from coalition.schemas import error_pointers
+from coalition.errors import error_pointers, problem
 
 #: the organisation's own programme id: what member systems put in the URL
 EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:~-]{0,99}")

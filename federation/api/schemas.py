@@ -1,6 +1,6 @@
 """Marshmallow schemas of the machine API: reports, the page of programmes, problems.
 
-The programme body is the core's `coalition.schemas.ProgrammeSchema`: the editor's form
+The programme body is the core's `coalition.programmes.schemas.ProgrammeSchema`: the editor's form
 and member systems are validated by the same schema. The event feed's schemas are in
 `federation.events.schemas`.
 """
@@ -23,9 +23,9 @@ from marshmallow import (
     validates_schema,
 )
 
-from coalition.models.impact import OUTCOMES
-from coalition.schemas import ProgrammeSchema
-from coalition.services.impact import FIRST_YEAR, figure_errors
+from coalition.impact.models import OUTCOMES
+from coalition.impact.services import FIRST_YEAR, figure_errors
+from coalition.programmes.schemas import ProgrammeSchema
 
 #: the largest count a figure may hold (a typo guard, far above any branch's real numbers)
 MAX_COUNT = 100_000

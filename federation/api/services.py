@@ -9,9 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coalition.models import Branch, ImpactReport, Organisation, Programme
+from coalition.branches.models import Branch
+from coalition.impact.models import ImpactReport
+from coalition.impact.services import find_branch, submit_report
+from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
-from coalition.services.impact import find_branch, submit_report
+from coalition.programmes.models import Programme
 from federation.events.services import record_event
 
 

@@ -17,9 +17,9 @@ from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from coalition.audit.services import record
 from coalition.errors import problem
 from coalition.extensions import db
-from coalition.services.audit import record
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ import requests
 from flask import current_app
 from sqlalchemy import select
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models.base import utcnow
 from coalition.observability import webhook_delivery_failures
 from federation.events.models import DeliveryState, Event, WebhookDelivery
 from federation.events.schemas import EventSchema

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.database import UTCDateTime, utcnow
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.models.base import UTCDateTime, utcnow
+from coalition.members.models import Organisation
 
 #: the event types a member system may receive
 EVENT_TYPES = (

@@ -10,10 +10,11 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coalition.accounts.models import User
+from coalition.audit.services import record
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import Organisation, User
-from coalition.models.base import utcnow
-from coalition.services.audit import record
+from coalition.members.models import Organisation
 from coalition.signals import programme_changed, programme_unpublished_by_coalition
 from federation.events.feed import (
     START,

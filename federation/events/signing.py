@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
-from coalition.models.base import utcnow
+from coalition.database import utcnow
 from federation.events.models import Webhook
 
 #: how long the previous secret still signs after a rotation

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from coalition.access import current_user, login_required
 from coalition.extensions import db
-from coalition.models import Organisation
+from coalition.members.models import Organisation
 from federation.events import services
 from federation.events.forms import WebhookActionForm, WebhookForm
 from federation.events.models import Webhook

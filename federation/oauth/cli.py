@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from coalition.audit.services import record
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.services.audit import record
+from coalition.members.models import Organisation
 from federation.oauth.client_keys import InvalidKeyError
 from federation.oauth.schemas import NewClientSchema
 from federation.oauth.scopes import NOT_YET_OFFERED, offered_scopes

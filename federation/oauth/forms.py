@@ -11,7 +11,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from coalition.views.member_forms import CheckboxesField
+from coalition.forms import CheckboxesField
 from federation.oauth.models import AuthMethod
 from federation.oauth.scopes import NOT_YET_OFFERED, SCOPES
 

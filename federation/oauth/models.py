@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.database import Timestamped, UTCDateTime, utcnow
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.models.base import Timestamped, UTCDateTime, utcnow
+from coalition.members.models import Organisation
 
 #: algorithms a client may sign its assertions with (never "none", never HS*)
 CLIENT_ALGORITHMS = ("RS256", "PS256", "ES256")

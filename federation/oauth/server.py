@@ -28,8 +28,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models.base import utcnow
 from federation.oauth.issuer import LEEWAY, issuer, token_endpoint
 from federation.oauth.models import (
     CLIENT_ALGORITHMS,

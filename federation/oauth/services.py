@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from coalition.accounts.models import User
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import Organisation, User
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
 from federation.oauth.client_keys import parse_public_keys
 from federation.oauth.models import SECRET_PREFIX, AuthMethod, OAuthClient, digest
 from federation.oauth.scopes import SCOPES

@@ -22,8 +22,8 @@ from joserfc.jwk import ECKey, RSAKey, import_key
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models.base import utcnow
 from federation.oauth.issuer import LEEWAY, token_lifetime
 from federation.oauth.models import KeyState, SigningKey
 

@@ -26,10 +26,10 @@ from joserfc.util import to_bytes
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
+from coalition.database import utcnow
 from coalition.errors import problem
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
 from coalition.observability import token_issued
 from federation.oauth.issuer import api_audience, issuer, token_lifetime
 from federation.oauth.models import OAuthClient, RevokedToken, digest

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
 from coalition.access import current_user, login_required
+from coalition.audit.services import record
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.services.audit import record
+from coalition.members.models import Organisation
 from federation.oauth import services
 from federation.oauth.client_keys import InvalidKeyError
 from federation.oauth.forms import ConfirmForm, KeysForm, NewClientForm, ScopesForm

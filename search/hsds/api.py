@@ -20,8 +20,9 @@ from sqlalchemy import Select
 from coalition import taxonomy
 from coalition.errors import problem
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation
+from coalition.members.models import Organisation
 from coalition.paging import Page, page_of, paginate
+from coalition.programmes.models import Programme, ProgrammeLocation
 from search.hsds.documents import (
     organization_document,
     organization_list_document,

@@ -14,8 +14,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from coalition import postcodes, taxonomy
+from coalition.branches.models import Branch
 from coalition.i18n import text_in
-from coalition.models import Branch, Organisation, Programme, ProgrammeLocation
+from coalition.members.models import Organisation
+from coalition.programmes.models import Programme, ProgrammeLocation
 from search.hsds.ids import TAXONOMY_FIELDS, child_id, service_at_location_id, taxonomy_uuid
 
 

@@ -11,7 +11,7 @@ import hashlib
 import uuid
 
 from coalition import taxonomy
-from coalition.models import Programme, ProgrammeLocation
+from coalition.programmes.models import Programme, ProgrammeLocation
 
 #: the vocabularies published as HSDS taxonomies, and the programme field holding their codes
 TAXONOMY_FIELDS = {"theme": "themes", "audience": "audiences", "format": "formats"}

@@ -17,7 +17,9 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from coalition import postcodes
 from coalition.extensions import db
-from coalition.models import Organisation, Programme, ProgrammeLocation
+from coalition.members.models import Organisation
+from coalition.members.services import admitted_organisations
+from coalition.programmes.models import Programme, ProgrammeLocation
 from search.documents import searchable_clause, searchable_programmes
 from search.geo import bounding_box
 from search.hsds.ids import (
@@ -198,8 +200,7 @@ def find_service_at_location(sal_id: uuid.UUID) -> ProgrammeLocation | None:
 def feed_organisations() -> Select:
     """The organisations the feed lists: admitted members, oldest first, with branches."""
     return (
-        select(Organisation)
-        .where(Organisation.is_admitted)
+        admitted_organisations()
         .options(selectinload(Organisation.branches))
         .order_by(Organisation.id)
     )

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from coalition.models import Branch
+from coalition.branches.models import Branch
 
-VALID_BODY: dict[str, Any] = {
-    "title": {"fr": "Mentorat vers l'emploi", "nl": "Mentoring naar werk"},
-    "summary": {"fr": "Un mentor de plus de 50 ans pendant six mois."},
-    "description": {"en": "A mentor aged 50+ meets the young person every week."},
-    "themes": ["employment"],
-    "audiences": ["newcomers", "neet"],
-    "age_min": 18,
-    "age_max": 30,
-    "formats": ["one_to_one"],
-    "languages": ["fr", "ar"],
-    "locations": [{"postcode": "1080", "country": "BE"}],
-    "capacity": {"status": "open", "places": 12},
-    "cost": "free",
-    "apply": {
-        "url": "https://example.org/apply",
-        "email": "intake@example.org",
-        "phone": "+32 2 123 45 67",
-    },
-}
+#: a valid programme body (the federation API's and the editor form's), as a member system
+#: sends it
+VALID_BODY: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "programme_body.json").read_text("utf-8")
+)
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -45,16 +33,21 @@ def body(**changes: Any) -> dict[str, Any]:
 def org_with_branch(make_org, db):
     """An organisation with a branch in Molenbeek (1080)."""
     org = make_org("Duo for a Job Test")
-    db.session.add(
-        Branch(
-            organisation=org,
-            name="Molenbeek",
-            postcode="1080",
-            city="Molenbeek-Saint-Jean",
-            country="BE",
-            latitude=50.855,
-            longitude=4.32,
-        )
-    )
-    db.session.flush()
+    add_molenbeek_branch(db, org)
     return org
+
+
+def add_molenbeek_branch(db, org) -> Branch:
+    """Give `org` a branch in Molenbeek (1080), where the test bodies' postcode is."""
+    branch = Branch(
+        organisation=org,
+        name="Molenbeek",
+        postcode="1080",
+        city="Molenbeek-Saint-Jean",
+        country="BE",
+        latitude=50.855,
+        longitude=4.32,
+    )
+    db.session.add(branch)
+    db.session.flush()
+    return branch

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coalition.access import can, organisation_ids, roles_in
-from coalition.models import Role
+from coalition.access import Role, can, organisation_ids, roles_in
 
 
 @pytest.fixture

@@ -45,7 +45,8 @@ def test_configuration_comes_from_the_environment(tmp_path):
 
 def test_health_and_readiness(client):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/readyz").json == {"status": "ok", "database": "ok"}
+    # issue 15: the search engine (tantivy by default) is reported beside the database
+    assert client.get("/readyz").json == {"status": "ok", "database": "ok", "search": "ok"}
 
 
 def test_readiness_reports_an_unreachable_database(make_app, tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from coalition.models import AuditLogEntry, Organisation
+from coalition.audit.models import AuditLogEntry
+from coalition.members.models import Organisation
 
 
 def _add(runner, *extra):

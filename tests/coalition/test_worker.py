@@ -21,7 +21,8 @@ from flask import Flask
 from coalition import outbox, worker
 from coalition.app import create_app
 from coalition.extensions import db as _db
-from coalition.models import Organisation, OutboxEntry
+from coalition.members.models import Organisation
+from coalition.outbox import OutboxEntry
 from tests.conftest import config_for_tests
 
 TRIGGERS = "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE '%\\_notify\\_worker'"

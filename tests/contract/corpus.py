@@ -14,8 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from coalition import postcodes
-from coalition.models import Organisation, Programme, ProgrammeLocation
-from coalition.models.programmes import CapacityStatus, ProgrammeStatus
+from coalition.members.models import Organisation
+from coalition.programmes.models import (
+    CapacityStatus,
+    Programme,
+    ProgrammeLocation,
+    ProgrammeStatus,
+)
 from search.documents import build_document
 
 _CORPUS = json.loads((Path(__file__).parent / "corpus.json").read_text(encoding="utf-8"))

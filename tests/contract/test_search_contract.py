@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from coalition.models import OutboxEntry, Programme
-from coalition.models.programmes import ProgrammeStatus
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import Programme, ProgrammeStatus
 from search.services import get_backend, search_programmes
 from tests.contract.conftest import ids
 from tests.contract.corpus import ALL_IDS, PROGRAMMES, corpus_documents, make_programme
@@ -246,9 +246,9 @@ def _publishable(db, make_org, pid_spec: int = 8) -> Programme:
 
 def _publish(db, programme: Programme) -> None:
     try:
-        from coalition.services.programmes import publish_programme
+        from coalition.programmes.services import publish_programme
     except ImportError:  # pragma: no cover - before the core's services exist
-        from coalition.models.base import utcnow
+        from coalition.database import utcnow
 
         programme.status, programme.published_at = ProgrammeStatus.published, utcnow()
         db.session.add(OutboxEntry(kind="programme", object_id=programme.id))

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from coalition.demo import DEMO_PASSWORD
+from coalition.demo.services import DEMO_PASSWORD
 from tests.e2e.browser import axe_violations, format_violations
 
 pytestmark = pytest.mark.e2e

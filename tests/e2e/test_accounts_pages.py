@@ -64,9 +64,11 @@ def test_org_admin_sets_up_totp_invites_and_signs_in_again(strict_server, new_pa
     email = f"admin-{tag}@example.org"
     org_id = strict_server.python(f"""
 from coalition.extensions import db
-from coalition.models import Organisation, OrganisationRole, Role, User
-from coalition.models.base import utcnow
-from coalition.services.accounts import hash_password
+from coalition.members.models import Organisation
+from coalition.accounts.models import OrganisationRole, User
+from coalition.access import Role
+from coalition.database import utcnow
+from coalition.accounts.passwords import hash_password
 org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["fr"])
 user = User(email="{email}", name="Ada {tag}", password_hash=hash_password("{PASSWORD}"))
 db.session.add_all([org, user])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from coalition.demo import DEMO_PASSWORD
+from coalition.demo.services import DEMO_PASSWORD
 from tests.e2e.browser import assert_accessible
 
 pytestmark = pytest.mark.e2e

@@ -27,9 +27,12 @@ def test_editor_fixes_an_error_then_publishes_and_previews(live_server, page):
     email = f"editor-{tag}@example.org"
     org_id = live_server.python(f"""
 from coalition.extensions import db
-from coalition.models import Branch, Organisation, OrganisationRole, Role, User
-from coalition.models.base import utcnow
-from coalition.services.accounts import hash_password
+from coalition.branches.models import Branch
+from coalition.members.models import Organisation
+from coalition.accounts.models import OrganisationRole, User
+from coalition.access import Role
+from coalition.database import utcnow
+from coalition.accounts.passwords import hash_password
 org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["nl"])
 user = User(email="{email}", name="Eddy {tag}", password_hash=hash_password("{PASSWORD}"),
             language="nl")

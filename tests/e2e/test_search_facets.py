@@ -42,7 +42,7 @@ def demo_search(live_server):
         waiting = live_server.python("""
 from sqlalchemy import func, select
 from coalition.extensions import db
-from coalition.models import OutboxEntry
+from coalition.outbox import OutboxEntry
 print(db.session.scalar(select(func.count()).select_from(OutboxEntry)))
 """)
         if waiting.strip().splitlines()[-1] == "0":

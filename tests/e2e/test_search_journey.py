@@ -26,9 +26,12 @@ def make_member(live_server, tag: str) -> dict:
 import json
 from argon2 import PasswordHasher
 from coalition.extensions import db
-from coalition.models import Branch, Organisation, OrganisationRole, Role, User
-from coalition.models.base import utcnow
-from coalition.services.programmes import create_programme
+from coalition.branches.models import Branch
+from coalition.members.models import Organisation
+from coalition.accounts.models import OrganisationRole, User
+from coalition.access import Role
+from coalition.database import utcnow
+from coalition.programmes.services import create_programme
 org = Organisation(name="Jobduo {tag}", slug="jobduo-{tag}", names={{}}, admitted_at=utcnow(),
                    descriptions={{"nl": "Mentoren van boven de 50 voor jongeren."}},
                    languages=["nl", "fr"])

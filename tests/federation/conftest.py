@@ -19,7 +19,7 @@ from flask import current_app
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
-from coalition.models import Organisation
+from coalition.members.models import Organisation
 from federation.oauth.models import OAuthClient
 from federation.oauth.services import register_client
 from federation.oauth.tokens import issue_access_token

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from coalition.models import Role
+from coalition.access import Role
 from federation.oauth.models import OAuthClient
 
 REFERRAL_SCOPES = {"referrals:read", "referrals:write"}

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from coalition import worker
-from coalition.models import OutboxEntry
+from coalition.outbox import OutboxEntry
 from search import jobs as indexer
 from search.backends import make_backend
 from tests.federation.api_helpers import API, programme_body

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from coalition.models import OutboxEntry
-from coalition.models.base import utcnow
+from coalition.database import utcnow
 from coalition.observability import (
     add_figure,
     search_latency,
@@ -16,6 +15,7 @@ from coalition.observability import (
     token_issued,
     webhook_delivery_failures,
 )
+from coalition.outbox import OutboxEntry
 
 TOKEN = "metrics-token-for-tests-0123456789"
 

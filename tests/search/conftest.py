@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from coalition.models import Branch, Programme, ProgrammeLocation, ProgrammeStatus
-from coalition.models.base import utcnow
+from coalition.branches.models import Branch
+from coalition.database import utcnow
+from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 from search.backends import make_backend
 from search.documents import documents_for
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from coalition.models.base import utcnow
+from coalition.database import utcnow
 from coalition.taxonomy import term_uuid
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

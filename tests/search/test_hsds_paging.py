@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from coalition.models.base import utcnow
+from coalition.database import utcnow
 from tests.search.test_hsds import assert_page
 
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from coalition.models import ProgrammeLocation
-from coalition.models.base import utcnow
-from coalition.services.members import suspend_organisation
+from coalition.database import utcnow
+from coalition.members.services import suspend_organisation
+from coalition.programmes.models import ProgrammeLocation
 from coalition.taxonomy import term_uuid
 from search.hsds.ids import service_at_location_id, taxonomy_uuid
 from tests.search.test_hsds import assert_page, assert_valid
@@ -213,7 +213,7 @@ def test_ids_are_stable_while_the_place_stays(client, directory, db):
     taal = directory["programmes"]["taal"]
     gent_id = str(service_at_location_id(taal, taal.locations[0]))
     assert client.get(f"/hsds/service_at_locations/{gent_id}").status_code == 200
-    # An edit replaces every location row (coalition.services.programmes): same place, same id.
+    # An edit replaces every location row (coalition.programmes.services): same place, same id.
     taal.locations = [
         ProgrammeLocation(postcode="1000", city="Bruxelles"),
         ProgrammeLocation(postcode="9000", city="Gent"),

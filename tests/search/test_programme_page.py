@@ -8,7 +8,7 @@ import uuid
 
 from flask import render_template
 
-from coalition.models import ProgrammeStatus
+from coalition.programmes.models import ProgrammeStatus
 
 
 def json_ld_of(html: str) -> dict:

@@ -7,7 +7,7 @@ import uuid
 from flask import Response
 from sqlalchemy import select
 
-from coalition.models import ProgrammeStatus
+from coalition.programmes.models import ProgrammeStatus
 from search.hsds.services import find_service
 from search.models import ZeroResultCount
 from search.services import (

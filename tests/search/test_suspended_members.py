@@ -2,7 +2,7 @@
 
 from werkzeug.datastructures import MultiDict
 
-from coalition.services.members import readmit_organisation, suspend_organisation
+from coalition.members.services import readmit_organisation, suspend_organisation
 from search.documents import all_documents, published_count
 from search.jobs import drain
 from search.services import parse_search_params, search_programmes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-from coalition.models import Role
+from coalition.access import Role
 
 
 def test_the_widget_may_be_framed_by_any_site_and_sets_no_cookie(

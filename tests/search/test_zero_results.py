@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from coalition.models.base import utcnow
+from coalition.database import utcnow
 from search.models import ZeroResultCount
 from search.zero_results import normalise_query, record_zero_result
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coalition.models import AuditLogEntry, OutboxEntry, Programme, ProgrammeStatus
+from coalition.audit.models import AuditLogEntry
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import Programme, ProgrammeStatus
 from federation.events.models import Event
 from tests.federation.api_helpers import API, programme_body
 

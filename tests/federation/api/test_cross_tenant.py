@@ -13,8 +13,9 @@ import re
 
 from sqlalchemy import func, select
 
-from coalition.models import AuditLogEntry, Programme
-from coalition.schemas import ProgrammeSchema
+from coalition.audit.models import AuditLogEntry
+from coalition.programmes.models import Programme
+from coalition.programmes.schemas import ProgrammeSchema
 from federation.events.models import Event
 from tests.federation.api_helpers import API, programme_body
 

@@ -14,9 +14,9 @@ from werkzeug.serving import make_server
 
 from coalition.app import create_app
 from coalition.config import PROJECT_ROOT
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import Organisation
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
 from federation.oauth.services import register_client
 from tests.conftest import config_for_tests
 from tests.e2e.server import free_port

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from coalition.models import Branch, ImpactReport
-from coalition.models.base import utcnow
+from coalition.branches.models import Branch
+from coalition.database import utcnow
+from coalition.impact.models import ImpactReport
 from federation.api.jobs import purge_expired
 from federation.api.models import IdempotencyRecord
 from federation.events.models import Event

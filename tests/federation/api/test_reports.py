@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coalition.models import Branch, ImpactReport
-from coalition.services.impact import InvalidReport, current_quarter, submit_report
+from coalition.branches.models import Branch
+from coalition.impact.models import ImpactReport
+from coalition.impact.services import InvalidReport, current_quarter, submit_report
 from tests.federation.api_helpers import API, report_body
 
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from coalition.models import Branch
+from coalition.branches.models import Branch
 from tests.federation.api_helpers import API, programme_body
 
 #: generated cases per operation and mode (6 operations x 2 modes x 90 = 1,080)

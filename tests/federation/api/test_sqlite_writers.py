@@ -13,9 +13,10 @@ import flask_migrate
 
 from coalition import worker
 from coalition.app import create_app
+from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.models import Organisation, OutboxEntry
-from coalition.models.base import utcnow
+from coalition.members.models import Organisation
+from coalition.outbox import OutboxEntry
 from federation.oauth.services import register_client
 from tests.conftest import config_for_tests
 from tests.federation.api_helpers import programme_body

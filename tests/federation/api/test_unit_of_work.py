@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coalition.models import AuditLogEntry
-from coalition.services import audit
+from coalition.audit import services as audit
+from coalition.audit.models import AuditLogEntry
 from federation.api import unit_of_work
 
 

@@ -8,9 +8,11 @@ import time
 import pytest
 from sqlalchemy import delete, select
 
+from coalition.access import Role
+from coalition.branches.models import Branch
 from coalition.extensions import db as _db
-from coalition.models import Branch, Organisation, Role
-from coalition.services.programmes import unpublish_by_coalition
+from coalition.members.models import Organisation
+from coalition.programmes.moderation import unpublish_by_coalition
 from federation.events.feed import (
     START,
     decode_cursor,
@@ -59,7 +61,7 @@ def test_feed_lists_own_events_in_order_with_a_cursor(app, client, db, make_org,
     empty = _feed(client, reader, after=rest["next_cursor"])
     assert empty["events"] == [] and empty["next_cursor"] == rest["next_cursor"]
 
-    from coalition.services.programmes import get_by_external_id
+    from coalition.programmes.services import get_by_external_id
 
     with app.test_request_context("/en/"):
         unpublish_by_coalition(get_by_external_id(org, "p1"), admin, "Outdated contact details")

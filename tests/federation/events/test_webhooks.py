@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from coalition.models import Role
-from coalition.models.base import utcnow
+from coalition.access import Role
+from coalition.database import utcnow
 from federation.events.jobs import deliver_due
 from federation.events.models import DeliveryState, WebhookDelivery
 from federation.events.services import create_webhook, record_event, rotate_secret

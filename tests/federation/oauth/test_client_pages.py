@@ -10,8 +10,9 @@ import re
 import pytest
 from joserfc.jwk import ECKey, RSAKey
 
+from coalition.access import Role
+from coalition.audit.models import AuditLogEntry
 from coalition.extensions import db as _db
-from coalition.models import AuditLogEntry, Role
 from federation.oauth.models import OAuthClient, SigningKey
 from tests.federation.conftest import ec_private_key
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 
 from coalition.app import create_app
 from coalition.extensions import db as _db
-from coalition.services.members import readmit_organisation, suspend_organisation
+from coalition.members.services import readmit_organisation, suspend_organisation
 from federation.oauth.models import AssertionJti, OAuthClient, RevokedToken, SigningKey
 from federation.oauth.services import revoke_client
 from federation.oauth.signing_keys import rotate_signing_key
@@ -641,7 +641,7 @@ def test_expired_replay_and_revocation_rows_are_purged(
 ):
     from datetime import timedelta
 
-    from coalition.models.base import utcnow
+    from coalition.database import utcnow
     from federation.oauth.server import purge_expired
 
     registered = oauth_client(make_org(), "events:read")

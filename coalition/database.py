@@ -1,0 +1,112 @@
+"""What every model of every part shares: the declarative base with its constraint names,
+timezone-aware timestamps, and the SQLite settings that make it behave like PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+#: Constraint names that Alembic can address on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no time zone, so without this a value read back would be naive and
+    could not be compared with `utcnow()`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use timezone-aware UTC values")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
+
+class Timestamped:
+    #: when the row was created
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when the row last changed
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- SQLite ------------------------------------------------------------------------------
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """Make SQLite behave: foreign keys, WAL for the worker thread, and real SAVEPOINTs."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+#: requests with these methods only read (a few count something: see `_sqlite_begin`)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark the transactions begun inside as writers (background jobs)."""
+    token = _writer.set(True)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """Writers take SQLite's write lock when they begin, so that concurrent writers queue.
+
+    A transaction that began by reading cannot wait for the lock when it comes to write
+    (SQLite refuses at once: "database is locked"). So the transactions of requests other
+    than GET/HEAD/OPTIONS, and of background jobs (`writing`), begin IMMEDIATE: they wait
+    up to `busy_timeout` for the writer before them. The others begin deferred; in WAL
+    mode readers never wait.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    writer = _writer.get() or (has_request_context() and request.method not in SAFE_METHODS)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")

@@ -1,0 +1,162 @@
+"""Seeding the demo coalition from `coalition/demo/data/` (idempotent).
+
+What exists — by slug, e-mail, external id or enterprise number — is left as it is.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from coalition.access import Role
+from coalition.accounts.models import User
+from coalition.accounts.services import create_coalition_admin, create_staff_account
+from coalition.branches.services import add_branch
+from coalition.extensions import db
+from coalition.members.applications import has_applied, submit_application
+from coalition.members.models import MembershipApplication, Organisation
+from coalition.members.profile import update_profile
+from coalition.members.services import add_member, normalise_enterprise_number
+from coalition.programmes.models import Programme
+from coalition.programmes.services import create_programme, get_by_external_id
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo coalition as the data files describe it."""
+
+    #: coalition.toml: the password, the office's accounts, description texts, applications
+    coalition: dict[str, Any]
+    #: organisations/*.toml, in the order of their file names
+    organisations: list[dict[str, Any]]
+
+
+def read_demo() -> Demo:
+    """The demo coalition's data files."""
+    return Demo(
+        coalition=tomllib.loads((DATA / "coalition.toml").read_text("utf-8")),
+        organisations=[
+            tomllib.loads(path.read_text("utf-8"))
+            for path in sorted((DATA / "organisations").glob("*.toml"))
+        ],
+    )
+
+
+DEMO = read_demo()
+#: the password of every demo account (documented in README.md)
+DEMO_PASSWORD: str = DEMO.coalition["password"]
+#: the lead organisation's staff: one user of each role, as (e-mail, name, role)
+DUO_STAFF = tuple(
+    (person["email"], person["name"], Role(role))
+    for spec in DEMO.organisations
+    if spec["slug"] == "duo-for-a-job"
+    for person in spec["staff"]
+    for role in person["roles"]
+)
+
+
+def seed(demo: Demo = DEMO) -> dict[str, int]:
+    """Load the demo coalition (what exists is kept); returns the resulting counts."""
+    password = demo.coalition["password"]
+    for person in demo.coalition["office"]:
+        create_coalition_admin(person["email"], person["name"], password)
+    for spec in demo.organisations:
+        _member(spec, demo.coalition, password)
+    for application in demo.coalition["applications"]:
+        if not has_applied(normalise_enterprise_number(application["enterprise_number"])):
+            submit_application(**application)
+    return counts()
+
+
+def _member(spec: dict[str, Any], coalition: dict[str, Any], password: str) -> None:
+    """Admit one member with its staff, profile, branches and programmes."""
+    organisation, created = add_member(
+        name=spec["name"],
+        slug=spec["slug"],
+        enterprise_number=spec["enterprise_number"],
+        website=spec["website"],
+    )
+    staff = {
+        person["email"]: create_staff_account(
+            person["email"], person["name"], password, organisation, person["roles"]
+        )
+        for person in spec["staff"]
+    }
+    admin = _holder(spec, staff, Role.org_admin)
+    if created:
+        update_profile(
+            organisation,
+            admin,
+            names=spec.get("names", {}),
+            descriptions=spec["descriptions"],
+            email=spec["email"],
+            languages=spec["languages"],
+        )
+        for branch in spec["branches"]:
+            add_branch(organisation, admin, **branch)
+    editor = _holder(spec, staff, Role.editor) or admin
+    for programme in spec["programmes"]:
+        if get_by_external_id(organisation, programme["external_id"]) is None:
+            create_programme(
+                organisation,
+                programme_body(spec, programme, coalition["programme_description"]),
+                editor,
+                external_id=programme["external_id"],
+            )
+
+
+def _holder(spec: dict[str, Any], staff: dict[str, User], role: Role) -> User | None:
+    """The first staff member of `spec` with `role`, if any."""
+    return next((staff[p["email"]] for p in spec["staff"] if role in p["roles"]), None)
+
+
+def programme_body(
+    spec: dict[str, Any], programme: dict[str, Any], description: dict[str, str]
+) -> dict[str, Any]:
+    """The programme body (the federation API's) of a programme of the data files.
+
+    It runs at the organisation's branches whose postcodes `at` lists (all when it lists
+    none), in the organisation's languages; one applies on its page of the website.
+    """
+    at = programme.get("at") or [branch["postcode"] for branch in spec["branches"]]
+    branches = [branch for branch in spec["branches"] if branch["postcode"] in at]
+    cities = ", ".join(branch["name"] for branch in branches)
+    facts = {
+        "weeks": programme["duration_weeks"],
+        "hours": f"{programme['hours_per_week']:g}",
+        "cities": cities,
+        "organisation": spec["name"],
+    }
+    body = {key: value for key, value in programme.items() if key not in ("external_id", "at")}
+    return body | {
+        "description": {
+            lang: text.format(summary=programme["summary"][lang], **facts)
+            for lang, text in description.items()
+        },
+        "languages": spec["languages"],
+        "locations": [{"postcode": b["postcode"], "country": b["country"]} for b in branches],
+        "capacity": programme.get("capacity", {"status": "open"}),
+        "cost": "free",
+        "apply": {"url": f"{spec['website']}/{programme['external_id']}", "email": spec["email"]},
+        "status": programme.get("status", "published"),
+    }
+
+
+def counts() -> dict[str, int]:
+    """How many organisations, users, programmes and applications the database holds."""
+
+    def count(model) -> int:
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+    return {
+        "organisations": count(Organisation),
+        "users": count(User),
+        "programmes": count(Programme),
+        "applications": count(MembershipApplication),
+    }

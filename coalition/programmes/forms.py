@@ -1,0 +1,208 @@
+"""Forms of the editors' programme pages and of the coalition's moderation.
+
+The editor's form only gathers what the editor typed: it becomes a programme body that
+`ProgrammeSchema` validates, exactly as a member system's body is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectField, StringField, SubmitField, TextAreaField
+
+from coalition.config import LANGUAGES
+from coalition.forms import CheckboxesField
+from coalition.i18n import current_language
+from coalition.programmes.models import Programme, ProgrammeStatus
+from coalition.taxonomy import (
+    AUDIENCES,
+    CAPACITY,
+    COSTS,
+    FORMATS,
+    ONLINE_REGIONS,
+    SPOKEN_LANGUAGES,
+    THEMES,
+    choices,
+)
+
+if TYPE_CHECKING:
+    from coalition.members.models import Organisation
+
+#: the country prefix an editor may put before an extra postcode ("FR-75001")
+POSTCODE_ENTRY = re.compile(r"(?:(BE|FR|NL)[\s-]+)?(.+)", re.IGNORECASE)
+
+
+class ProgrammeForm(FlaskForm):
+    """The editor's form; its fields map to `ProgrammeSchema` (which does all validation)."""
+
+    title_fr = StringField(_l("Title in French"))
+    title_nl = StringField(_l("Title in Dutch"))
+    title_en = StringField(_l("Title in English"))
+    summary_fr = TextAreaField(_l("Summary in French"))
+    summary_nl = TextAreaField(_l("Summary in Dutch"))
+    summary_en = TextAreaField(_l("Summary in English"))
+    description_fr = TextAreaField(_l("Description in French"))
+    description_nl = TextAreaField(_l("Description in Dutch"))
+    description_en = TextAreaField(_l("Description in English"))
+    themes = CheckboxesField(_l("Themes"), validate_choice=False)
+    audiences = CheckboxesField(_l("Target groups"), validate_choice=False)
+    age_min = StringField(_l("Minimum age"))
+    age_max = StringField(_l("Maximum age"))
+    formats = CheckboxesField(_l("Formats"), validate_choice=False)
+    languages = CheckboxesField(_l("Languages spoken with the young person"), validate_choice=False)
+    other_languages = StringField(_l("Other languages (ISO 639-1 codes)"))
+    duration_weeks = StringField(_l("Duration in weeks"))
+    hours_per_week = StringField(_l("Hours per week"))
+    branches = CheckboxesField(_l("Branches where it runs"), validate_choice=False)
+    extra_postcodes = StringField(_l("Other postcodes"))
+    online_region = SelectField(_l("Also online, in"))
+    capacity_status = SelectField(_l("Capacity"))
+    places = StringField(_l("Places available"))
+    cost = SelectField(_l("Cost"))
+    apply_url = StringField(_l("Application web page"))
+    apply_email = StringField(_l("Application e-mail"))
+    apply_phone = StringField(_l("Application phone"))
+    save = SubmitField(_l("Save"))
+    save_publish = SubmitField(_l("Save and publish"))
+
+    def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = current_language()
+        self.themes.choices = choices(THEMES, lang)
+        self.audiences.choices = choices(AUDIENCES, lang)
+        self.formats.choices = choices(FORMATS, lang)
+        self.languages.choices = choices(SPOKEN_LANGUAGES, lang)
+        self.online_region.choices = [("", _("Not online")), *choices(ONLINE_REGIONS, lang)]
+        self.capacity_status.choices = choices(CAPACITY, lang)
+        self.cost.choices = choices(COSTS, lang)
+        self.branches.choices = [
+            (str(b.id), f"{b.name} — {b.postcode} {b.city}") for b in organisation.branches
+        ]
+        self.organisation = organisation
+        #: errors of a group of fields ("title", "apply", …), shown on its fieldset
+        self.group_errors: dict[str, list[str]] = {}
+
+    def fill_from(self, programme: Programme) -> None:
+        """Show a saved programme in the form."""
+        for lang in LANGUAGES:
+            getattr(self, f"title_{lang}").data = programme.titles.get(lang, "")
+            getattr(self, f"summary_{lang}").data = programme.summaries.get(lang, "")
+            getattr(self, f"description_{lang}").data = programme.descriptions.get(lang, "")
+        self.themes.data = list(programme.themes)
+        self.audiences.data = list(programme.audiences)
+        self.formats.data = list(programme.formats)
+        known = [code for code in programme.languages if code in SPOKEN_LANGUAGES]
+        self.languages.data = known
+        self.other_languages.data = ", ".join(c for c in programme.languages if c not in known)
+        for name in ("age_min", "age_max", "duration_weeks", "hours_per_week"):
+            value = getattr(programme, name)
+            getattr(self, name).data = "" if value is None else f"{value:g}"
+        branch_ids = {b.id for b in self.organisation.branches}
+        self.branches.data = [
+            str(loc.branch_id) for loc in programme.locations if loc.branch_id in branch_ids
+        ]
+        self.extra_postcodes.data = ", ".join(
+            loc.postcode if loc.country == "BE" else f"{loc.country}-{loc.postcode}"
+            for loc in programme.locations
+            if loc.branch_id not in branch_ids
+        )
+        self.online_region.data = programme.online_region or ""
+        self.capacity_status.data = str(programme.capacity_status)
+        self.places.data = (
+            "" if programme.places_available is None else str(programme.places_available)
+        )
+        self.cost.data = programme.cost
+        self.apply_url.data = programme.apply_url or ""
+        self.apply_email.data = programme.apply_email or ""
+        self.apply_phone.data = programme.apply_phone or ""
+
+    def _selected_branches(self) -> list:
+        chosen = set(self.branches.data or [])
+        return [b for b in self.organisation.branches if str(b.id) in chosen]
+
+    def _extra_postcodes(self) -> list[str]:
+        return [e.strip() for e in re.split(r"[,;]", self.extra_postcodes.data or "") if e.strip()]
+
+    def _other_languages(self) -> list[str]:
+        return [c for c in re.split(r"[\s,;]+", (self.other_languages.data or "").lower()) if c]
+
+    def payload(self) -> dict[str, Any]:
+        """The programme body (`ProgrammeSchema`'s shape) this form describes."""
+
+        def number(field: Field) -> str | None:
+            return (field.data or "").strip() or None
+
+        locations = [
+            {"postcode": b.postcode, "country": b.country} for b in self._selected_branches()
+        ]
+        for entry in self._extra_postcodes():
+            match = POSTCODE_ENTRY.fullmatch(entry)
+            country, postcode = (match.group(1) or "BE").upper(), match.group(2)
+            locations.append({"postcode": postcode, "country": country})
+        body: dict[str, Any] = {
+            "title": {lang: getattr(self, f"title_{lang}").data or "" for lang in LANGUAGES},
+            "summary": {lang: getattr(self, f"summary_{lang}").data or "" for lang in LANGUAGES},
+            "description": {
+                lang: getattr(self, f"description_{lang}").data or "" for lang in LANGUAGES
+            },
+            "themes": list(self.themes.data or []),
+            "audiences": list(self.audiences.data or []),
+            "age_min": number(self.age_min),
+            "age_max": number(self.age_max),
+            "formats": list(self.formats.data or []),
+            "languages": list(self.languages.data or []) + self._other_languages(),
+            "duration_weeks": number(self.duration_weeks),
+            "hours_per_week": number(self.hours_per_week),
+            "locations": locations,
+            "online_region": self.online_region.data or None,
+            "capacity": {"status": self.capacity_status.data, "places": number(self.places)},
+            "cost": self.cost.data,
+            "apply": {
+                "url": self.apply_url.data,
+                "email": self.apply_email.data,
+                "phone": self.apply_phone.data,
+            },
+        }
+        if self.save_publish.data:
+            body["status"] = ProgrammeStatus.published.value
+        return body
+
+    def field_for(self, pointer: str) -> str:
+        """The form field (or group) that shows the error at JSON pointer `pointer`."""
+        parts = pointer.strip("/").split("/")
+        head = parts[0]
+        if head in ("title", "summary", "description"):
+            return f"{head}_{parts[1]}" if len(parts) > 1 and parts[1] in LANGUAGES else head
+        if head == "locations":
+            if len(parts) > 1 and parts[1].isdigit():
+                in_branches = int(parts[1]) < len(self._selected_branches())
+                return "branches" if in_branches else "extra_postcodes"
+            return "locations"
+        if head == "languages" and len(parts) > 1 and parts[1].isdigit():
+            return (
+                "languages" if int(parts[1]) < len(self.languages.data or []) else "other_languages"
+            )
+        if head == "capacity":
+            return "places" if parts[1:] == ["places"] else "capacity_status"
+        if head == "apply":
+            return f"apply_{parts[1]}" if len(parts) > 1 else "apply"
+        return head if head in self._fields else "form"
+
+    def show_errors(self, errors: list[dict[str, str]]) -> None:
+        """Put each schema error beside its field (or on its group of fields)."""
+        for error in errors:
+            name = self.field_for(error["pointer"])
+            field = self._fields.get(name)
+            if field is not None:
+                field.errors = [*field.errors, error["detail"]]
+            else:
+                self.group_errors.setdefault(name, []).append(error["detail"])
+
+
+class ModerationForm(FlaskForm):
+    reason = TextAreaField(_l("Reason, shown to the organisation's editors"))
+    submit = SubmitField(_l("Unpublish"))

@@ -1,0 +1,393 @@
+"""Marshmallow schemas of programmes: the one validation boundary, in and out.
+
+`ProgrammeSchema` reads and writes the programme body of the federation API
+(`PUT /federation/v1/programmes/{external_id}`); the editor's form is turned into the
+same body and validated by the same schema. Messages are translated when validation
+runs; `coalition.errors.error_pointers` turns them into JSON pointers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from babel import localedata
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    pre_dump,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from coalition.config import LANGUAGES
+from coalition.programmes.models import ProgrammeStatus
+from coalition.taxonomy import (
+    AUDIENCES,
+    CAPACITY,
+    COSTS,
+    COUNTRIES,
+    FORMATS,
+    ONLINE_REGIONS,
+    SPOKEN_LANGUAGES,
+    THEMES,
+)
+
+#: longest accepted text per field, in characters
+TEXT_LIMITS = {"title": 160, "summary": 600, "description": 8000}
+#: most codes or locations accepted in one list
+MAX_ITEMS = 30
+STATUSES = tuple(status.value for status in ProgrammeStatus)
+#: postcode shapes per country (after normalisation: trimmed, upper case, one space)
+POSTCODE_PATTERNS = {
+    "BE": re.compile(r"[1-9]\d{3}"),
+    "FR": re.compile(r"\d{5}"),
+    "NL": re.compile(r"[1-9]\d{3}( ?[A-Z]{2})?"),
+}
+PHONE_PATTERN = re.compile(r"\+?[0-9 ().\-/]+")
+#: control characters refused in texts (PostgreSQL rejects NUL; the others are noise)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _shorten(value: Any, length: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# Validators that say why in the visitor's language. They subclass marshmallow's own so
+# that apispec still documents `enum`, `minimum`/`maximum` and `maxItems`.
+
+
+class Choice(validate.OneOf):
+    """One of the given codes; the message names the refused code."""
+
+    def __call__(self, value: Any) -> Any:
+        if value not in self.choices:
+            raise ValidationError(_("Unknown code “%(code)s”.", code=_shorten(value)))
+        return value
+
+
+class Between(validate.Range):
+    """A number between `min` and `max` (inclusive)."""
+
+    def __call__(self, value: Any) -> Any:
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            if self.max is None:
+                raise ValidationError(_("Must be at least %(min)s.", min=self.min))
+            raise ValidationError(
+                _("Must be between %(min)s and %(max)s.", min=self.min, max=self.max)
+            )
+        return value
+
+
+class ItemCount(validate.Length):
+    """A list with at least `min` and at most `max` items."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.min and len(value) < self.min:
+            raise ValidationError(_("Choose at least one."))
+        if self.max is not None and len(value) > self.max:
+            raise ValidationError(_("At most %(max)s items.", max=self.max))
+        return value
+
+
+def _clean_text(value: str) -> str:
+    return CONTROL_CHARS.sub("", value).strip()
+
+
+def validate_language_code(code: str) -> None:
+    """An ISO 639-1 code (two lower-case letters known to CLDR) or a taxonomy language."""
+    if code in SPOKEN_LANGUAGES:
+        return
+    if not (re.fullmatch(r"[a-z]{2}", code) and localedata.exists(code)):
+        raise ValidationError(
+            _("“%(code)s” is not a language code (ISO 639-1, e.g. fr, ar).", code=_shorten(code))
+        )
+
+
+def validate_url(value: str) -> None:
+    """An absolute http(s) address."""
+    try:
+        validate.URL(schemes={"http", "https"}, require_tld=True)(value)
+    except ValidationError:
+        raise ValidationError(
+            _("Enter a full web address starting with https:// or http://.")
+        ) from None
+    if len(value) > 300:
+        raise ValidationError(_("At most %(max)s characters.", max=300))
+
+
+def validate_email_address(value: str) -> None:
+    """A syntactically valid e-mail address (no DNS lookup)."""
+    if len(value) > 200:
+        raise ValidationError(_("At most %(max)s characters.", max=200))
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_("Enter a valid e-mail address.")) from None
+
+
+def validate_phone(value: str) -> None:
+    """A phone number: digits with the usual separators, 6 to 15 digits."""
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_PATTERN.fullmatch(value) or not 6 <= len(digits) <= 15 or len(value) > 40:
+        raise ValidationError(_("Enter a phone number, e.g. +32 2 123 45 67."))
+
+
+class LanguageTexts(fields.Dict):
+    """A text per content language: ``{"fr": "…", "nl": "…", "en": "…"}``.
+
+    Empty texts are dropped; `required_one` demands a text in at least one language.
+    """
+
+    def __init__(self, max_length: int, required_one: bool = False, **kwargs: Any) -> None:
+        self.max_length = max_length
+        self.required_one = required_one
+        kwargs.setdefault("metadata", {})["description"] = (
+            f"Text per language (keys fr, nl, en), at most {max_length} characters each."
+        )
+        super().__init__(
+            keys=fields.String(validate=validate.OneOf(LANGUAGES)),
+            values=fields.String(validate=validate.Length(max=max_length)),
+            **kwargs,
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValidationError(_('Give the texts per language, e.g. {"fr": "…"}.'))
+        texts: dict[str, str] = {}
+        errors: dict[str, list[str]] = {}
+        for lang, text in value.items():
+            if lang not in LANGUAGES:
+                errors[str(lang)] = [
+                    _("Only French (fr), Dutch (nl) and English (en) are accepted.")
+                ]
+            elif text is None:
+                continue
+            elif not isinstance(text, str):
+                errors[lang] = [_("Not a valid text.")]
+            elif len(text := _clean_text(text)) > self.max_length:
+                errors[lang] = [_("At most %(max)s characters.", max=self.max_length)]
+            elif text:
+                texts[lang] = text
+        if errors:
+            raise ValidationError(errors)
+        if self.required_one and not texts:
+            raise ValidationError(
+                _("Write it in at least one language (French, Dutch or English).")
+            )
+        return texts
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> dict[str, str]:
+        return {lang: text for lang, text in (value or {}).items() if text}
+
+
+def code_list(vocabulary: dict[str, Any], *, required: bool, description: str) -> fields.List:
+    """A list of taxonomy codes, without repeats."""
+    extra: dict[str, Any] = {"required": True} if required else {"load_default": list}
+    return fields.List(
+        fields.String(validate=Choice(list(vocabulary))),
+        validate=ItemCount(min=1 if required else 0, max=MAX_ITEMS),
+        metadata={"description": description},
+        **extra,
+    )
+
+
+class LocationSchema(Schema):
+    """Where the programme meets: a postcode, resolved to a branch or a place."""
+
+    class Meta:
+        unknown = RAISE
+
+    postcode = fields.String(required=True, metadata={"example": "1080"})
+    country = fields.String(load_default="BE", validate=Choice(list(COUNTRIES)))
+    #: filled in from the branch or the postcode file
+    city = fields.String(dump_only=True)
+
+    @pre_load
+    def normalise(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            if isinstance(data.get("postcode"), str):
+                data["postcode"] = " ".join(data["postcode"].upper().split())
+            if isinstance(data.get("country"), str):
+                data["country"] = data["country"].strip().upper()
+        return data
+
+    @validates_schema(skip_on_field_errors=True)
+    def check_postcode(self, data: dict[str, Any], **kwargs: Any) -> None:
+        pattern = POSTCODE_PATTERNS[data.get("country", "BE")]
+        if not pattern.fullmatch(data["postcode"]):
+            raise ValidationError(_("This is not a postcode of that country."), "postcode")
+
+
+class CapacitySchema(Schema):
+    """Whether the programme takes young people now, and how many places are left."""
+
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=Choice(list(CAPACITY)))
+    places = fields.Integer(
+        allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
+    )
+
+
+class ApplySchema(Schema):
+    """How to apply: the programme's intake, never a person's own address."""
+
+    class Meta:
+        unknown = RAISE
+
+    url = fields.String(
+        allow_none=True, load_default=None, validate=validate_url, metadata={"format": "uri"}
+    )
+    email = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate_email_address,
+        metadata={"format": "email"},
+    )
+    phone = fields.String(allow_none=True, load_default=None, validate=validate_phone)
+
+    @pre_load
+    def blank_is_none(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            data = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in data.items()}
+        return data
+
+    @validates_schema
+    def at_least_one(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not any(data.get(key) for key in ("url", "email", "phone")):
+            raise ValidationError(
+                _("Give at least one way to apply: a web address, an e-mail or a phone number.")
+            )
+
+
+class OrganisationRefSchema(Schema):
+    id = fields.UUID(attribute="uuid")
+    slug = fields.String()
+    name = fields.String()
+
+
+class ProgrammeSchema(Schema):
+    """A programme as member systems and the editor send it, and as the API returns it."""
+
+    class Meta:
+        unknown = RAISE
+
+    # Read-only: set by the platform.
+    id = fields.UUID(dump_only=True, metadata={"description": "The platform's stable id."})
+    external_id = fields.String(dump_only=True)
+    organisation = fields.Nested(OrganisationRefSchema, dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+    published_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    #: why the coalition unpublished the programme, if it did
+    unpublished_reason = fields.String(dump_only=True, allow_none=True)
+
+    title = LanguageTexts(TEXT_LIMITS["title"], required_one=True, required=True)
+    summary = LanguageTexts(TEXT_LIMITS["summary"], load_default=dict)
+    description = LanguageTexts(TEXT_LIMITS["description"], load_default=dict)
+    themes = code_list(THEMES, required=True, description="Theme codes of the directory.")
+    audiences = code_list(AUDIENCES, required=False, description="Target-group codes.")
+    age_min = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
+    age_max = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
+    formats = code_list(FORMATS, required=True, description="Format codes.")
+    languages = fields.List(
+        fields.String(validate=validate_language_code),
+        required=True,
+        validate=ItemCount(min=1, max=MAX_ITEMS),
+        metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
+    )
+    duration_weeks = fields.Integer(
+        allow_none=True, load_default=None, validate=Between(min=1, max=520)
+    )
+    hours_per_week = fields.Float(
+        allow_none=True, load_default=None, validate=Between(min=0, max=80)
+    )
+    locations = fields.List(
+        fields.Nested(LocationSchema), load_default=list, validate=ItemCount(max=MAX_ITEMS)
+    )
+    online_region = fields.String(
+        allow_none=True, load_default=None, validate=Choice(list(ONLINE_REGIONS))
+    )
+    capacity = fields.Nested(
+        CapacitySchema, load_default=lambda: {"status": "open", "places": None}
+    )
+    cost = fields.String(load_default="free", validate=Choice(list(COSTS)))
+    apply = fields.Nested(ApplySchema, required=True)
+    status = fields.String(
+        validate=Choice(list(STATUSES)),
+        metadata={"description": "Omitted: the status does not change."},
+    )
+    confirmed_on = fields.Date(metadata={"description": "Omitted: today."})
+
+    @validates_schema(skip_on_field_errors=False)
+    def check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        age_min, age_max = data.get("age_min"), data.get("age_max")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            errors["age_max"] = [_("The maximum age must not be below the minimum age.")]
+        if (
+            "locations" in data
+            and "online_region" in data
+            and not (data["locations"] or data["online_region"])
+        ):
+            errors["locations"] = [
+                _("Give at least one place, or the region where it runs online.")
+            ]
+        confirmed = data.get("confirmed_on")
+        if confirmed is not None and confirmed > date.today():
+            errors["confirmed_on"] = [_("This date is in the future.")]
+        if errors:
+            raise ValidationError(errors)
+
+    @pre_dump
+    def from_model(self, programme: Any, **kwargs: Any) -> Any:
+        """Turn a `Programme` into the body's shape."""
+        if isinstance(programme, dict):
+            return programme
+        return {
+            "id": programme.uuid,
+            "external_id": programme.external_id,
+            "organisation": programme.organisation,
+            "updated_at": programme.updated_at,
+            "published_at": programme.published_at,
+            "unpublished_reason": programme.unpublished_reason,
+            "title": programme.titles,
+            "summary": programme.summaries,
+            "description": programme.descriptions,
+            "themes": programme.themes,
+            "audiences": programme.audiences,
+            "age_min": programme.age_min,
+            "age_max": programme.age_max,
+            "formats": programme.formats,
+            "languages": programme.languages,
+            "duration_weeks": programme.duration_weeks,
+            "hours_per_week": programme.hours_per_week,
+            "locations": [
+                {"postcode": loc.postcode, "country": loc.country, "city": loc.city}
+                for loc in programme.locations
+            ],
+            "online_region": programme.online_region,
+            "capacity": {
+                "status": str(programme.capacity_status),
+                "places": programme.places_available,
+            },
+            "cost": programme.cost,
+            "apply": {
+                "url": programme.apply_url,
+                "email": programme.apply_email,
+                "phone": programme.apply_phone,
+            },
+            "status": str(programme.status),
+            "confirmed_on": programme.confirmed_on,
+        }

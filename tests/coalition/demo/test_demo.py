@@ -1,0 +1,102 @@
+"""`flask demo seed`: the fictional demo coalition."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coalition.access import Role
+from coalition.accounts.models import User
+from coalition.accounts.passwords import verify_password
+from coalition.branches.models import Branch
+from coalition.demo import services as demo
+from coalition.members.models import ApplicationStatus, MembershipApplication, Organisation
+from coalition.members.services import normalise_enterprise_number
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import Programme, ProgrammeStatus
+
+
+def _count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_refuses_outside_demo_mode(runner, db):
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    assert "DEMO_MODE" in result.output
+    assert _count(db, Organisation) == 0
+
+
+def test_seed_loads_a_realistic_coalition_and_is_idempotent(runner, db):
+    first = runner.invoke(args=["demo", "seed", "--force"])
+    assert first.exit_code == 0, first.output
+    counts = {
+        m: _count(db, m)
+        for m in (Organisation, User, Programme, Branch, OutboxEntry, MembershipApplication)
+    }
+    assert 10 <= counts[Organisation] <= 14
+
+    second = runner.invoke(args=["demo", "seed", "--force"])
+    assert second.exit_code == 0, second.output
+    again = {m: _count(db, m) for m in counts}
+    assert again == counts
+
+    organisations = db.session.scalars(select(Organisation)).all()
+    for organisation in organisations:
+        assert normalise_enterprise_number(organisation.enterprise_number) == (
+            organisation.enterprise_number
+        )
+        assert set(organisation.descriptions) == {"fr", "nl", "en"}
+        programmes = db.session.scalars(
+            select(Programme).where(Programme.organisation_id == organisation.id)
+        ).all()
+        assert 2 <= len(programmes) <= 5, organisation.slug
+        assert any(p.status == ProgrammeStatus.published for p in programmes)
+        for programme in programmes:
+            assert set(programme.titles) == {"fr", "nl", "en"}
+            assert programme.locations
+
+    duo = db.session.scalar(select(Organisation).where(Organisation.slug == "duo-for-a-job"))
+    cities = {branch.city for branch in duo.branches}
+    for city in (
+        "Bruxelles",
+        "Antwerpen",
+        "Gent",
+        "Liège",
+        "Charleroi",
+        "Lille",
+        "Paris",
+        "Marseille",
+        "Rotterdam",
+    ):
+        assert city in cities
+    assert [b.city for b in duo.branches if b.is_new] == ["Leuven"]
+
+    passwords_ok = []
+    for email, _name, role in demo.DUO_STAFF:
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert {r.role for r in user.roles if r.organisation_id == duo.id} == {Role(role)}
+        passwords_ok.append(verify_password(user, demo.DEMO_PASSWORD))
+    assert all(passwords_ok)
+    office = db.session.scalar(select(User).where(User.email == "admin@coalition.example"))
+    assert office.is_coalition_admin
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(MembershipApplication)
+            .where(MembershipApplication.status == ApplicationStatus.pending)
+        )
+        >= 1
+    )
+    # every programme was queued for the search index
+    queued = set(db.session.scalars(select(OutboxEntry.object_id)))
+    assert set(db.session.scalars(select(Programme.id))) <= queued
+
+
+def test_the_seeded_members_are_listed_publicly(runner, client, db):
+    assert runner.invoke(args=["demo", "seed", "--force"]).exit_code == 0
+    page = client.get("/nl/members")
+    assert page.status_code == 200
+    assert "Duo for a Job" in page.text and "Taalbrug" in page.text
+    assert "Rotterdam" in page.text
+    duo = client.get("/fr/members/duo-for-a-job")
+    assert "Marseille" in duo.text
