@@ -41,9 +41,10 @@ browser:  ## Debian chromium, wrk and axe-core for the browser tests and benchma
 bench: setup browser migrate  ## Measure throughput and latency against the bare-Flask baseline
 	$(PY) bench/run.py
 
-lint:
+lint: setup  ## ruff, and the part rules of DESIGN.md (import-linter contracts in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff format .

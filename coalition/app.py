@@ -9,6 +9,7 @@ from flask import Flask
 
 import coalition
 import federation
+import policy_briefs
 import search
 from coalition import auth
 from coalition.config import PROJECT_ROOT, check_config, load_config
@@ -66,9 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_parts(app: Flask) -> None:
     """Mount every part of the platform: its blueprints, commands, jobs and slot fillers."""
-    from policy_briefs.views import bp as policy_briefs_bp
-
     coalition.register(app)
     search.register(app)
     federation.register(app)
-    app.register_blueprint(policy_briefs_bp, url_prefix="/<lang:lang_code>/briefs")
+    policy_briefs.register(app)
