@@ -61,15 +61,15 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every part of the platform."""
+    import policy_briefs
     from coalition.views import register_core_blueprints
     from federation import register as register_federation
-    from policy_briefs.views import bp as policy_briefs_bp
     from search import register as register_search
 
     register_core_blueprints(app)
     register_search(app)
     register_federation(app)
-    app.register_blueprint(policy_briefs_bp, url_prefix="/<lang:lang_code>/briefs")
+    policy_briefs.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

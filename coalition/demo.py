@@ -23,6 +23,7 @@ from coalition.models import (
 )
 from coalition.models.base import utcnow
 from coalition.services import members
+from coalition.signals import demo_seeded
 
 DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 - documented, demo mode only
 COALITION_ADMIN = ("admin@coalition.example", "Coalition Office")
@@ -1033,6 +1034,11 @@ def seed() -> dict[str, int]:
         is None
     ):
         members.submit_application(**PENDING_APPLICATION)
+    # The parts add their own demo data (policy briefs, …) on this signal; the core names none.
+    demo_seeded.send(
+        organisations={o.slug: o for o in db.session.scalars(select(Organisation))},
+        users={u.email: u for u in db.session.scalars(select(User))},
+    )
     return counts()
 
 

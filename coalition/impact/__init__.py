@@ -1,0 +1,1 @@
+"""Impact monitoring: the figures members report, and what the platform makes of them."""
