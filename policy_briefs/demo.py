@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from coalition.extensions import db
 from coalition.models import Organisation, User
-from policy_briefs import services
+from policy_briefs import permissions, services
 from policy_briefs.comments.services import add_comment
 from policy_briefs.models import Brief
 from policy_briefs.signoff import services as signoff
@@ -80,13 +80,7 @@ def seed_demo_briefs(
     if not _exists(review["translation_group"]):
         brief = _start(review, review["language"], review, users, organisations)
         signoff.send_to_review(brief, users[review["author"]])
-        comment = review["comment"]
+        comment, commenter = review["comment"], users[review["comment"]["by"]]
+        organisation_id = permissions.acting_organisation(commenter, brief)
         section = brief.current_sections[0]
-        commenter = users[comment["by"]]
-        add_comment(
-            section,
-            comment["body"],
-            commenter,
-            section.brief.coauthors[-1].organisation_id,
-            comment["quote"],
-        )
+        add_comment(section, comment["body"], commenter, organisation_id, comment["quote"])

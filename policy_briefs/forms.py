@@ -18,7 +18,7 @@ def language_choices(languages=LANGUAGES) -> list[tuple[str, str]]:
 
 class NewBriefForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
-    language = SelectField(_l("Language of the text"), choices=language_choices())
+    language = SelectField(_l("Language of the text"), choices=[])
     lead = SelectField(_l("Lead organisation"), coerce=int, choices=[])
     submit = SubmitField(_l("Start the brief"))
 

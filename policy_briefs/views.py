@@ -60,6 +60,7 @@ def new():
     if not organisations:
         abort(403)
     form = NewBriefForm(language=current_language())
+    form.language.choices = language_choices()
     form.lead.choices = [(o.id, o.display_name(current_language())) for o in organisations]
     if form.validate_on_submit():
         lead = next(o for o in organisations if o.id == form.lead.data)

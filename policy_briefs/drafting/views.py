@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from coalition.access import current_user, login_required
 from coalition.extensions import db
@@ -240,7 +241,10 @@ def history(brief_id: int, section_id: int):
 def diff(brief_id: int, section_id: int):
     """The words deleted and inserted between two revisions."""
     brief, section = _load(brief_id, section_id)
-    form = CompareForm(request.args)
+    if request.args:
+        form = CompareForm(request.args)
+    else:  # what the latest revision changed
+        form = CompareForm(MultiDict({"old": max(1, section.head - 1), "new": section.head}))
     old = new = None
     if form.validate():
         old = services.revision(section, form.old.data)
