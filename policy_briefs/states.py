@@ -18,9 +18,6 @@ TRANSITIONS: dict[BriefStatus, frozenset[BriefStatus]] = {
 #: statuses in which the text may change (a change in sign-off returns the brief to review)
 EDITABLE = frozenset({BriefStatus.draft, BriefStatus.review, BriefStatus.sign_off})
 
-#: statuses that the public sees (a withdrawn brief only if it had been published)
-PUBLIC = frozenset({BriefStatus.published, BriefStatus.withdrawn})
-
 
 class TransitionRefused(ValueError):
     """The brief cannot move to that status now; the message says why."""

@@ -36,8 +36,13 @@ def _back(brief: Brief, section_id: int):
     return redirect(url_for("briefs.brief", brief_id=brief.id, _anchor=f"section-{section_id}"))
 
 
-def comments_page(brief: Brief, section: Section, form=None, status: int = 200):
-    """The section's open and resolved threads, and the comment form."""
+def comments_page(
+    brief: Brief, section: Section, form=None, status: int = 200, failed_reply=(None, None)
+):
+    """The section's open and resolved threads, and the comment form.
+
+    :param failed_reply: (comment id, form) of a reply refused, shown with its error
+    """
     return render_template(
         "policy_briefs/comments.html",
         brief=brief,
@@ -47,6 +52,8 @@ def comments_page(brief: Brief, section: Section, form=None, status: int = 200):
         form=form or CommentForm(formdata=None),
         reply_form=ReplyForm(formdata=None),
         resolve_form=ResolveForm(formdata=None),
+        failed_for=failed_reply[0],
+        failed_form=failed_reply[1],
     ), status
 
 
@@ -102,8 +109,8 @@ def reply(brief_id: int, comment_id: int):
             comment, form.body.data or "", user, permissions.acting_organisation(user, brief)
         )
     except services.InvalidComment as invalid:
-        flash(" ".join(invalid.errors.values()), "error")
-        return comments_page(brief, comment.section, status=422)
+        form.body.errors = list(invalid.errors.values())
+        return comments_page(brief, comment.section, status=422, failed_reply=(comment.id, form))
     except NotEditable:
         abort(409)
     db.session.commit()

@@ -36,30 +36,24 @@ def _section(brief_id: int, section_id: int, need: str) -> Section:
 
 
 def _answer(saved: services.Saved, section: Section):
-    revision = saved.revision
-    html = render(revision.text, brief_figures(section.brief), section.brief.language).html
+    """The head revision after a save, with its text rendered as the page shows it."""
+    revision, brief = saved.revision, section.brief
     return SavedSchema().dump(
         {
-            **{k: getattr(revision, k) for k in RevisionFields},
+            "section_id": revision.section_id,
+            "number": revision.number,
+            "parent": revision.parent,
+            "base": revision.base,
+            "restored_from": revision.restored_from,
+            "text": revision.text,
+            "author": revision.author,
+            "organisation": revision.organisation,
+            "created_at": revision.created_at,
             "merged": saved.merged,
             "changed": saved.changed,
-            "html": str(html),
+            "html": str(render(revision.text, brief_figures(brief), brief.language).html),
         }
     )
-
-
-#: the revision's attributes the answer carries
-RevisionFields = (
-    "section_id",
-    "number",
-    "parent",
-    "base",
-    "restored_from",
-    "text",
-    "author",
-    "organisation",
-    "created_at",
-)
 
 
 @bp.get("/<int:brief_id>/sections/<int:section_id>.json")

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from flask_babel import force_locale
 
 from coalition.models import Branch, ImpactReport, Organisation, Role, User
 from policy_briefs import services
 from policy_briefs.models import Brief
 from policy_briefs.signoff import services as signoff
+
+
+@pytest.fixture
+def english(db):
+    """Services called outside a request speak the default language (French): this reads
+    their messages in English."""
+    with force_locale("en"):
+        yield
 
 
 @dataclass

@@ -16,6 +16,8 @@ from policy_briefs.signoff.services import SignatureRefused
 from policy_briefs.states import TransitionRefused
 from tests.policy_briefs.conftest import sign_all
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TEXT = "The coalition trained {{ figure: mentors_trained_total }} mentors."
 
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
+from policy_briefs.comments.services import add_comment
 from policy_briefs.models import BriefStatus
 from policy_briefs.signoff import services as signoff
 from tests.policy_briefs.conftest import sign_all
@@ -265,3 +266,15 @@ def test_drafts_are_not_public(client, make_brief):
     assert client.get("/en/briefs/").text.count("Recognise mentoring") == 0
     assert brief.slug is None
     assert client.get("/en/briefs/recognise-mentoring").status_code == 404
+
+
+def test_an_empty_reply_is_refused_beside_its_field(client, login, team, section):
+    comment = add_comment(section, "Longer?", team.reader, team.partner.id)
+    login(team.author)
+    page = client.post(
+        f"/en/staff/briefs/{section.brief_id}/comments/{comment.id}/replies", data={"body": " "}
+    )
+    assert page.status_code == 422
+    assert f'<p class="field-error" id="reply-{comment.id}-error">Write your comment.</p>' in (
+        page.text
+    )
