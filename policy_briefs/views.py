@@ -19,6 +19,7 @@ from policy_briefs.drafting.forms import (
     RemoveForm,
     SectionForm,
 )
+from policy_briefs.drafting.services import unknown_figures
 from policy_briefs.forms import (
     AnswerForm,
     CancelInvitationForm,
@@ -28,7 +29,7 @@ from policy_briefs.forms import (
     TranslationForm,
     language_choices,
 )
-from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus
+from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus, Section
 from policy_briefs.render import brief_figures, render_all
 from policy_briefs.signoff.forms import StepForm, WithdrawForm
 from policy_briefs.signoff.services import missing_signatures, sign_off_problems
@@ -83,9 +84,8 @@ def brief_page(brief: Brief, *, title_form: TitleForm | None = None, status: int
     can_edit = permissions.can_edit(user, brief) and brief.status in EDITABLE
     leads = permissions.leads(user, brief)
     sections = brief.current_sections
-    rendered = render_all(
-        [s.text for s in sections], brief_figures(brief), brief.language, id_prefix="pb-e-"
-    )
+    figures = brief_figures(brief)
+    rendered = render_all([s.text for s in sections], figures, brief.language, id_prefix="pb-e-")
     invite_form = forms.get("invite_form") or InviteForm(formdata=None)
     invite_form.organisation.choices = [
         (o.id, o.display_name(current_language())) for o in services.invitable_organisations(brief)
@@ -99,7 +99,7 @@ def brief_page(brief: Brief, *, title_form: TitleForm | None = None, status: int
             {
                 "section": section,
                 "html": html,
-                "form": SectionForm(formdata=None, text=section.text, base_revision=section.head),
+                "form": _section_form(section, html.unknown, figures),
                 "threads": threads(section),
             }
             for section, html in zip(sections, rendered, strict=True)
@@ -122,8 +122,16 @@ def brief_page(brief: Brief, *, title_form: TitleForm | None = None, status: int
         cancel_form=CancelInvitationForm(formdata=None),
         step_form=StepForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None),
-        figures=brief_figures(brief),
+        figures=figures,
     ), status
+
+
+def _section_form(section: Section, unknown: list[str], figures: dict) -> SectionForm:
+    """A section's form, with the figures it names wrongly (if any) beside its text."""
+    form = SectionForm(formdata=None, text=section.text, base_revision=section.head)
+    if unknown:
+        form.text.errors = [unknown_figures(unknown, figures)]
+    return form
 
 
 @bp.get("/<int:brief_id>")

@@ -8,6 +8,7 @@ revision only once the saves before it are committed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -68,15 +69,16 @@ def text_errors(text: str) -> dict[str, str]:
         return {"text": _("A section holds at most %(n)d characters.", n=MAX_TEXT)}
     known = named_figures()
     unknown = [name for name in quoted_names(text) if name not in known]
-    if unknown:
-        return {
-            "text": _(
-                "Unknown figure: %(names)s. The figures that can be quoted are: %(known)s.",
-                names=", ".join(unknown),
-                known=", ".join(known),
-            )
-        }
-    return {}
+    return {"text": unknown_figures(unknown, known)} if unknown else {}
+
+
+def unknown_figures(names: list[str], known: Iterable[str]) -> str:
+    """The message beside a section that quotes figures no one knows."""
+    return _(
+        "Unknown figure: %(names)s. The figures that can be quoted are: %(known)s.",
+        names=", ".join(dict.fromkeys(names)),
+        known=", ".join(known),
+    )
 
 
 def revision(section: Section, number: int) -> SectionRevision | None:

@@ -278,3 +278,16 @@ def test_an_empty_reply_is_refused_beside_its_field(client, login, team, section
     assert f'<p class="field-error" id="reply-{comment.id}-error">Write your comment.</p>' in (
         page.text
     )
+
+
+def test_a_figure_no_longer_known_is_shown_beside_its_section(client, login, team, section, db):
+    revision = section.head_revision
+    revision.text = "We trained {{ figure: mentors_retired_total }} mentors."  # name since dropped
+    db.session.flush()
+    login(team.author)
+    page = client.get(f"/en/staff/briefs/{section.brief_id}")
+    error = re.search(
+        rf'<p class="field-error" id="text-{section.id}-error">([^<]+)</p>', page.text
+    ).group(1)
+    assert error.startswith("Unknown figure: mentors_retired_total.")
+    assert f'aria-describedby="text-{section.id}-error"' in page.text
