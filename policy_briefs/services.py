@@ -215,13 +215,14 @@ def briefs_of(user: User) -> list[Brief]:
     org_ids = [o.id for o in permissions.organisations_of(user)]
     if not org_ids:
         return []
+    theirs = select(CoAuthor.brief_id).where(
+        CoAuthor.organisation_id.in_(org_ids), CoAuthor.status == CoAuthorStatus.accepted
+    )
     briefs = db.session.scalars(
         select(Brief)
-        .join(CoAuthor, CoAuthor.brief_id == Brief.id)
-        .where(CoAuthor.organisation_id.in_(org_ids), CoAuthor.status == CoAuthorStatus.accepted)
+        .where(Brief.id.in_(theirs))  # not DISTINCT: PostgreSQL cannot compare JSON columns
         .options(selectinload(Brief.coauthors))
         .order_by(Brief.updated_at.desc(), Brief.id.desc())
-        .distinct()
     ).all()
     readable = [b for b in briefs if permissions.can_read(user, b)]
     return sorted(readable, key=lambda b: b.status not in EDITABLE)
