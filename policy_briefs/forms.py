@@ -12,6 +12,12 @@ from coalition.i18n import LANGUAGE_NAMES
 from policy_briefs.services import MAX_TITLE
 
 
+def show_errors(form: FlaskForm, errors: dict[str, str]) -> None:
+    """Put a service's messages beside the fields they name."""
+    for name, message in errors.items():
+        form[name].errors = [message]
+
+
 def language_choices(languages=LANGUAGES) -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES[code]) for code in languages]
 

@@ -28,6 +28,7 @@ from policy_briefs.forms import (
     TitleForm,
     TranslationForm,
     language_choices,
+    show_errors,
 )
 from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus, Section
 from policy_briefs.render import brief_figures, render_all
@@ -68,8 +69,7 @@ def new():
         try:
             brief = services.create_brief(lead, form.title.data, form.language.data, user)
         except services.BriefRefused as refused:
-            for name, message in refused.errors.items():
-                form[name].errors = [message]
+            show_errors(form, refused.errors)
         else:
             db.session.commit()
             flash(_("The brief is started. Write its first section."), "success")
@@ -241,8 +241,7 @@ def translate(brief_id: int):
                 brief, form.language.data, form.title.data, current_user()
             )
         except services.BriefRefused as refused:
-            for name, message in refused.errors.items():
-                form[name].errors = [message]
+            show_errors(form, refused.errors)
         else:
             db.session.commit()
             flash(_("The translation is started from the current text."), "success")

@@ -163,58 +163,62 @@ def add(brief_id: int):
     return _to_brief(brief, section)
 
 
-@bp.post("/<int:brief_id>/sections/<int:section_id>/move")
-@login_required
-def move(brief_id: int, section_id: int):
-    """Move a section up or down."""
+def _section_change(brief_id: int, section_id: int, form, change, message=None, valid=True):
+    """Check the form, apply `change(section)`, say so: moving, removing, putting back."""
     brief, section = _load(brief_id, section_id, "edit")
-    form = MoveForm()
-    if not form.validate_on_submit() or not (form.up.data or form.down.data):
+    if not form.validate_on_submit() or not valid:
         abort(400)
     was = brief.status
     try:
-        services.move_section(section, -1 if form.up.data else 1, current_user())
+        change(section)
     except NotEditable:
         return _final(brief)
     db.session.commit()
     _after_change(brief, was)
-    return _to_brief(brief, section)
+    if message:
+        flash(message, "success")
+    return _to_brief(brief, section if section.removed_at is None else None)
+
+
+@bp.post("/<int:brief_id>/sections/<int:section_id>/move")
+@login_required
+def move(brief_id: int, section_id: int):
+    """Move a section up or down."""
+    form = MoveForm()
+    offset = -1 if form.up.data else 1
+    return _section_change(
+        brief_id,
+        section_id,
+        form,
+        lambda section: services.move_section(section, offset, current_user()),
+        valid=bool(form.up.data or form.down.data),
+    )
 
 
 @bp.post("/<int:brief_id>/sections/<int:section_id>/remove")
 @login_required
 def remove(brief_id: int, section_id: int):
     """Take a section out of the brief (it can be put back)."""
-    brief, section = _load(brief_id, section_id, "edit")
-    if not RemoveForm().validate_on_submit():
-        abort(400)
-    was = brief.status
-    try:
-        services.remove_section(section, current_user())
-    except NotEditable:
-        return _final(brief)
-    db.session.commit()
-    _after_change(brief, was)
-    flash(_("The section was removed. It is listed at the end of the brief."), "success")
-    return _to_brief(brief)
+    return _section_change(
+        brief_id,
+        section_id,
+        RemoveForm(),
+        lambda section: services.remove_section(section, current_user()),
+        _("The section was removed. It is listed at the end of the brief."),
+    )
 
 
 @bp.post("/<int:brief_id>/sections/<int:section_id>/put-back")
 @login_required
 def put_back(brief_id: int, section_id: int):
     """Put a removed section back where it was."""
-    brief, section = _load(brief_id, section_id, "edit")
-    if not PutBackForm().validate_on_submit():
-        abort(400)
-    was = brief.status
-    try:
-        services.put_back_section(section, current_user())
-    except NotEditable:
-        return _final(brief)
-    db.session.commit()
-    _after_change(brief, was)
-    flash(_("The section is back in the brief."), "success")
-    return _to_brief(brief, section)
+    return _section_change(
+        brief_id,
+        section_id,
+        PutBackForm(),
+        lambda section: services.put_back_section(section, current_user()),
+        _("The section is back in the brief."),
+    )
 
 
 @bp.get("/<int:brief_id>/sections/<int:section_id>/history")

@@ -8,24 +8,20 @@ returned to its author as a conflict with their text; none may be lost or overwr
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 
 import flask_migrate
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 
 from coalition.app import create_app
-from coalition.config import database_url as normalise_url
 from coalition.extensions import db
 from coalition.models import Organisation, OrganisationRole, Role, User
 from coalition.models.base import utcnow
 from policy_briefs import services
 from policy_briefs.models import SectionRevision
-from tests.conftest import config_for_tests
+from tests.conftest import config_for_tests, postgresql_database
 
 WORDS = 16
 #: threads 0–15 each change their own word; threads 16–19 change words 0–3 once more
@@ -38,17 +34,8 @@ def own_database(database_url, tmp_path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'concurrent.db'}"
         return
-    base = sa.make_url(normalise_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"bmp_briefs_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with postgresql_database("bmp_briefs") as url:
+        yield url
 
 
 def test_twenty_concurrent_saves_are_each_merged_or_returned_as_a_conflict(own_database, tmp_path):
