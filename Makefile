@@ -8,9 +8,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations migrate seed browser bench lint format clean
+#: what WeasyPrint needs to draw the policy briefs' PDF (the PDF's fonts are vendored)
+PANGO := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-run: setup migrate seed  ## Set up everything and serve http://127.0.0.1:5000 (embedded engines)
+.PHONY: run test setup translations migrate seed browser pango bench lint format clean
+
+run: setup pango migrate seed  ## Set up everything and serve http://127.0.0.1:5000 (embedded engines)
 	DEMO_MODE=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup browser  ## Set up and run the whole test suite
@@ -33,7 +36,11 @@ migrate: setup  ## Apply the database migrations
 seed: migrate  ## Load the fictional demo coalition (idempotent)
 	DEMO_MODE=1 $(FLASK) demo seed
 
-browser:  ## Debian chromium, wrk and axe-core for the browser tests and benchmarks
+pango:  ## Debian's pango for the policy briefs' PDF (WeasyPrint)
+	@dpkg -s $(PANGO) >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO) >/dev/null; }
+
+browser: pango  ## Debian chromium, wrk and axe-core for the browser tests and benchmarks
 	@command -v chromium >/dev/null && command -v wrk >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund

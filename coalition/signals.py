@@ -14,3 +14,8 @@ programme_changed = _signals.signal("programme-changed")
 
 #: the coalition admin unpublished a programme; sender=programme, kwargs: reason, admin
 programme_unpublished_by_coalition = _signals.signal("programme-unpublished-by-coalition")
+
+#: `flask demo seed` has loaded the core's demo coalition (in the same transaction, not yet
+#: committed); the parts add their own demo data. sender=None, kwargs: organisations
+#: ({slug: Organisation}), users ({e-mail: User}); receivers are idempotent like the seed
+demo_seeded = _signals.signal("demo-seeded")

@@ -12,6 +12,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_migrate
@@ -37,8 +38,15 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
         return
+    with postgresql_database(f"bmp_test_{os.getpid()}") as url:
+        yield url
+
+
+@contextmanager
+def postgresql_database(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside `TEST_DATABASE_URL`'s, dropped afterwards."""
     base = sa.make_url(normalise_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"bmp_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')

@@ -23,6 +23,7 @@ from coalition.members.profile import update_profile
 from coalition.members.services import add_member, normalise_enterprise_number
 from coalition.programmes.models import Programme
 from coalition.programmes.services import create_programme, get_by_external_id
+from coalition.signals import demo_seeded
 
 DATA = Path(__file__).parent / "data"
 
@@ -71,6 +72,11 @@ def seed(demo: Demo = DEMO) -> dict[str, int]:
     for application in demo.coalition["applications"]:
         if not has_applied(normalise_enterprise_number(application["enterprise_number"])):
             submit_application(**application)
+    # The parts add their own demo data (policy briefs, …) on this signal; the core names none.
+    demo_seeded.send(
+        organisations={o.slug: o for o in db.session.scalars(select(Organisation))},
+        users={u.email: u for u in db.session.scalars(select(User))},
+    )
     return counts()
 
 

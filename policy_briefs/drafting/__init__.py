@@ -1,0 +1,1 @@
+"""Writing a brief: its sections in Markdown, every save a revision, merges and conflicts."""

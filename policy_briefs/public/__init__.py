@@ -1,0 +1,1 @@
+"""Published briefs for everyone: the list, each brief's page, its PDF, the Atom feed."""

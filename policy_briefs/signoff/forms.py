@@ -1,0 +1,38 @@
+"""Forms of the way to publication."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+
+class StepForm(FlaskForm):
+    """The lead's buttons: each moves the brief one step."""
+
+    review = SubmitField(_l("Send for review"))
+    sign_off = SubmitField(_l("Move to sign-off"))
+    reopen = SubmitField(_l("Return to review to edit"))
+    refresh = SubmitField(_l("Check the figures again"))
+    publish = SubmitField(_l("Publish"))
+
+
+class SignForm(FlaskForm):
+    organisation = SelectField(_l("Sign for"), coerce=int, choices=[])
+    #: the hash the signer was shown: the signature is refused if the content changed since
+    content_hash = HiddenField(validators=[InputRequired()])
+    confirm = BooleanField(
+        _l("I have read the brief and sign it on behalf of this organisation."),
+        validators=[DataRequired(message=_l("Tick the box to sign."))],
+    )
+    submit = SubmitField(_l("Sign the brief"))
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why it is withdrawn (shown on its page)"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+    submit = SubmitField(_l("Withdraw the brief"))
