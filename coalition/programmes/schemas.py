@@ -31,9 +31,11 @@ from coalition.taxonomy import (
     CAPACITY,
     COSTS,
     COUNTRIES,
+    EXPERIENCE_FIELDS,
     FORMATS,
     ONLINE_REGIONS,
     THEMES,
+    TRAINING_FORMATS,
 )
 from coalition.validation import (
     MAX_ITEMS,
@@ -178,6 +180,76 @@ class ApplySchema(Schema):
             )
 
 
+class MentorTrainingSchema(Schema):
+    """The training a programme gives its mentors before their first duo."""
+
+    class Meta:
+        unknown = RAISE
+
+    hours = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=0, max=500),
+        metadata={"description": "Length of the training, in hours."},
+    )
+    format = fields.String(required=True, validate=Choice(list(TRAINING_FORMATS)))
+
+
+class MentorNeedsSchema(Schema):
+    """Whether a programme seeks mentors now, and what it asks of them."""
+
+    class Meta:
+        unknown = RAISE
+
+    seeking = fields.Boolean(
+        load_default=True,
+        metadata={"description": "False: the profile is kept, but no mentor is sought now."},
+    )
+    experience_fields = code_list(
+        EXPERIENCE_FIELDS, required=False, description="Fields of work experience (empty: any)."
+    )
+    languages = fields.List(
+        fields.String(validate=validate_language_code),
+        load_default=list,
+        validate=ItemCount(max=MAX_ITEMS),
+        metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
+    )
+    age_min = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=18, max=99),
+        metadata={"description": "Preferred minimum age, e.g. 50 for intergenerational duos."},
+    )
+    hours_per_week = fields.Float(
+        allow_none=True, load_default=None, validate=Between(min=0.5, max=40)
+    )
+    duo_months = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=1, max=36),
+        metadata={"description": "How long a duo lasts, in months."},
+    )
+    training = fields.Nested(MentorTrainingSchema, allow_none=True, load_default=None)
+    locations = fields.List(
+        fields.Nested(LocationSchema),
+        load_default=list,
+        validate=ItemCount(max=MAX_ITEMS),
+        metadata={
+            "description": "Postcodes of the organisation's branches that seek mentors "
+            "(empty: wherever the programme runs)."
+        },
+    )
+    online = fields.Boolean(
+        load_default=False, metadata={"description": "Mentors may also mentor online."}
+    )
+    mentors_needed = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=0, max=10_000),
+        metadata={"description": "How many mentors the programme needs now."},
+    )
+
+
 class OrganisationRefSchema(Schema):
     id = fields.UUID(attribute="uuid")
     slug = fields.String()
@@ -235,6 +307,11 @@ class ProgrammeSchema(Schema):
         metadata={"description": "Omitted: the status does not change."},
     )
     confirmed_on = fields.Date(metadata={"description": "Omitted: today."})
+    mentor_needs = fields.Nested(
+        MentorNeedsSchema,
+        allow_none=True,
+        metadata={"description": "Omitted: unchanged; null: the programme seeks no mentors."},
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -296,4 +373,5 @@ class ProgrammeSchema(Schema):
             },
             "status": str(programme.status),
             "confirmed_on": programme.confirmed_on,
+            "mentor_needs": programme.mentor_needs,
         }
