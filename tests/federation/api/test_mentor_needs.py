@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from coalition.branches.models import Branch
+from coalition.outbox import OutboxEntry
+from coalition.programmes.models import Programme
 from tests.coalition._mentors import needs
 from tests.federation.api_helpers import API, programme_body
 
@@ -59,3 +63,16 @@ def test_the_openapi_document_describes_the_mentor_needs(client, db):
     assert needs_schema["properties"]["hours_per_week"]["maximum"] == 40
     assert "mixed" in schemas["MentorTraining"]["properties"]["format"]["enum"]
     assert "hr" in needs_schema["properties"]["experience_fields"]["items"]["enum"]
+
+
+def test_the_same_needs_again_change_nothing(client, db, make_org, bearer):
+    headers = bearer(_org_with_branch(make_org, db), "programmes:write")
+    url = f"{API}/programmes/crm-same"
+    client.put(url, json=programme_body(mentor_needs=needs()), headers=headers)
+    programme = db.session.scalar(select(Programme).where(Programme.external_id == "crm-same"))
+    stamp, rows = programme.updated_at, db.session.scalar(select(func.count(OutboxEntry.id)))
+    again = client.put(url, json=programme_body(mentor_needs=needs()), headers=headers)
+    assert again.status_code == 200
+    db.session.refresh(programme)
+    assert programme.updated_at == stamp
+    assert db.session.scalar(select(func.count(OutboxEntry.id))) == rows
