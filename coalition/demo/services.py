@@ -22,6 +22,7 @@ from coalition.members.models import MembershipApplication, Organisation
 from coalition.members.profile import update_profile
 from coalition.members.services import add_member, normalise_enterprise_number
 from coalition.mentors.models import MentorInterest
+from coalition.mentors.schemas import InterestSchema
 from coalition.mentors.services import assign_branch, express_interest, move_interest
 from coalition.programmes.models import Programme
 from coalition.programmes.services import create_programme, get_by_external_id
@@ -29,17 +30,6 @@ from coalition.programmes.stale import programme_editors
 from coalition.signals import demo_seeded
 
 DATA = Path(__file__).parent / "data"
-#: the fields of the interest form a demo volunteer fills in
-INTEREST_FIELDS = (
-    "first_name",
-    "email",
-    "phone",
-    "age_band",
-    "experience_fields",
-    "languages",
-    "availability",
-    "message",
-)
 
 
 @dataclass(frozen=True)
@@ -151,7 +141,8 @@ def _mentor_interest(spec: dict[str, Any]) -> None:
     )
     if sent is not None:
         return
-    body = {key: spec.get(key, "") for key in INTEREST_FIELDS} | {"consent": True}
+    # The form's fields as the volunteer fills them in, and the agreement ticked.
+    body = {key: spec.get(key, "") for key in InterestSchema().fields} | {"consent": True}
     interest = express_interest(programme, body, spec["language"])
     editor = next(iter(programme_editors(organisation)), None)
     if spec.get("branch"):
