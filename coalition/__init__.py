@@ -3,7 +3,7 @@ programmes and their publishing, the audit log, impact figures, the staff worksp
 coalition office's pages — and the infrastructure every part uses.
 
 Each domain is a sub-package with the same file names (models, services, forms, views,
-cli): accounts, members, branches, programmes, audit, impact, staff, office, demo. The
+cli): accounts, members, branches, programmes, mentors, audit, impact, staff, office, demo. The
 infrastructure is flat beside them (config, database, extensions, errors, i18n, mail,
 security, access, auth, paging, slots, signals, outbox, worker, postcodes, taxonomy).
 `coalition.app.create_app` assembles the platform and calls `register` below.
@@ -17,15 +17,22 @@ from coalition.cli import register_commands
 from coalition.impact import models as impact_models  # noqa: F401 - the table has no page yet
 from coalition.members.views import bp as members_bp
 from coalition.members.views import root
+from coalition.mentors.jobs import purge_job, reminder_job
+from coalition.mentors.views import bp as mentors_bp
+from coalition.mentors.views import programme_mentor_block
+from coalition.mentors.views import staff as mentor_staff_bp
 from coalition.office.views import audit as audit_bp
 from coalition.office.views import bp as office_bp
 from coalition.programmes.views import bp as programmes_bp
+from coalition.slots import add_to_slot
 from coalition.staff.views import bp as staff_bp
 from coalition.staff.views import orgs as orgs_bp
+from coalition.worker import register_job
 
 
 def register(app: Flask) -> None:
-    """Mount the core's blueprints and commands; every HTML page is under a language prefix."""
+    """Mount the core's blueprints, commands, jobs and slot fillers; every HTML page is under
+    a language prefix."""
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
     app.register_blueprint(root)
     app.register_blueprint(members_bp, url_prefix="/<lang:lang_code>")
@@ -35,4 +42,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(orgs_bp, url_prefix="/<lang:lang_code>/staff/org")
     app.register_blueprint(office_bp, url_prefix="/<lang:lang_code>/admin")
     app.register_blueprint(audit_bp, url_prefix="/<lang:lang_code>/admin/audit")
+    app.register_blueprint(mentors_bp, url_prefix="/<lang:lang_code>/mentor")
+    app.register_blueprint(mentor_staff_bp, url_prefix="/<lang:lang_code>/staff")
+    add_to_slot(app, "programme.mentor", programme_mentor_block)
+    register_job("mentor-interest-purge", purge_job, interval=3600.0, on_wake=False)
+    register_job("mentor-interest-reminders", reminder_job, interval=3600.0, on_wake=False)
     register_commands(app)

@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report_figures": frozenset({Role.org_admin}),
     "sign_briefs": frozenset({Role.org_admin}),
     "edit_programmes": frozenset({Role.org_admin, Role.editor}),
+    #: see and follow up the mentor volunteers' interests (their contact data)
+    "follow_mentors": frozenset({Role.org_admin, Role.editor}),
     "handle_referrals": frozenset({Role.org_admin, Role.referral_officer}),
     "write_briefs": frozenset({Role.org_admin, Role.policy_author}),
 }

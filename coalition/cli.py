@@ -1,4 +1,5 @@
-"""The core's `flask` commands: `flask coalition …` (each domain's) and `flask demo …`."""
+"""The core's `flask` commands: `flask coalition …` (each domain's), `flask mentors …` and
+`flask demo …`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask.cli import AppGroup
 from coalition.accounts.cli import create_admin
 from coalition.demo.cli import demo_cli
 from coalition.members.cli import add_member
+from coalition.mentors.cli import mentors_cli
 from coalition.programmes.cli import flag_stale
 
 coalition_cli = AppGroup("coalition", help="Operate the coalition: admins and members.")
@@ -27,6 +29,7 @@ for command in (create_admin, flag_stale, add_member):
 
 
 def register_commands(app: Flask) -> None:
-    """Add `flask coalition …` and `flask demo …`."""
+    """Add `flask coalition …`, `flask mentors …` and `flask demo …`."""
     app.cli.add_command(coalition_cli)
+    app.cli.add_command(mentors_cli)
     app.cli.add_command(demo_cli)

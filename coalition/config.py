@@ -107,6 +107,23 @@ def load_config(
         "ADMIN_TOTP_REQUIRED": _bool(env.get("ADMIN_TOTP_REQUIRED"), default=True),
         "PASSWORD_RESET_TTL_SECONDS": _int(env.get("PASSWORD_RESET_TTL_SECONDS"), 3600),
         "INVITATION_TTL_SECONDS": _int(env.get("INVITATION_TTL_SECONDS"), 7 * 24 * 3600),
+        # Mentor interests (coalition/mentors/).
+        #: a volunteer's interest is deleted this many months after its last change
+        "MENTOR_INTEREST_RETENTION_MONTHS": _int(env.get("MENTOR_INTEREST_RETENTION_MONTHS"), 12),
+        #: interests sent per address (every attempt counts)
+        "MENTOR_INTEREST_RATE_LIMIT": env.get(
+            "MENTOR_INTEREST_RATE_LIMIT", "10 per hour;50 per day"
+        ),
+        #: interests stored per e-mail address (each one mails an acknowledgement there)
+        "MENTOR_INTEREST_EMAIL_RATE_LIMIT": env.get(
+            "MENTOR_INTEREST_EMAIL_RATE_LIMIT", "3 per day"
+        ),
+        #: an interest form sent sooner than this after it was shown is refused (seconds)
+        "MENTOR_INTEREST_MIN_SECONDS": _int(env.get("MENTOR_INTEREST_MIN_SECONDS"), 3),
+        #: an interest form shown longer ago than this is shown again to send (seconds)
+        "MENTOR_INTEREST_FORM_MAX_AGE": _int(env.get("MENTOR_INTEREST_FORM_MAX_AGE"), 86400),
+        #: the editors are reminded of an interest still new after this many days
+        "MENTOR_REMINDER_AFTER_DAYS": _int(env.get("MENTOR_REMINDER_AFTER_DAYS"), 7),
         # Languages.
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "fr",

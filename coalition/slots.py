@@ -1,4 +1,5 @@
-"""Named places in the core's pages that the other parts fill in their `register(app)`.
+"""Named places in the core's pages that the other parts fill in their `register(app)`,
+and a few the core fills in the parts' pages (`programme.mentor`).
 
 The core never names another part's endpoints or templates. Where one of its pages shows
 something of a part (the programmes on a member's page, links on the staff dashboard), the
@@ -28,6 +29,8 @@ SLOTS = {
     "members.page": "a member's public page, below its branches (organisation)",
     "staff.admin_links": "the coalition office's workspace links: <li> elements (user)",
     "staff.org_links": "an organisation's workspace links: <li> elements (org, user)",
+    "programme.mentor": "a programme's public page: what it asks of mentors and the way to "
+    "say one is interested, when it seeks mentors (programme); the core fills it",
 }
 
 

@@ -30,6 +30,14 @@ SPOKEN_LANGUAGES: Vocabulary = _DATA["spoken_languages"]
 ONLINE_REGIONS: Vocabulary = _DATA["online_regions"]
 #: countries where programmes and branches can be (postcode files are vendored for these)
 COUNTRIES: Vocabulary = _DATA["countries"]
+#: fields of work experience a programme asks of its mentors (and a volunteer brings)
+EXPERIENCE_FIELDS: Vocabulary = _DATA["experience_fields"]
+#: how a programme trains its mentors
+TRAINING_FORMATS: Vocabulary = _DATA["training_formats"]
+#: the age bands a mentor volunteer chooses from; the codes are the issue's (`50-59`, …)
+MENTOR_AGE_BANDS: Vocabulary = _DATA["mentor_age_bands"]
+#: when a mentor volunteer is available
+MENTOR_AVAILABILITY: Vocabulary = _DATA["mentor_availability"]
 
 #: the vocabularies of the directory's facets and HSDS taxonomies, by name
 VOCABULARIES = {
@@ -39,6 +47,8 @@ VOCABULARIES = {
     "cost": COSTS,
     "capacity": CAPACITY,
     "language": SPOKEN_LANGUAGES,
+    "experience_field": EXPERIENCE_FIELDS,
+    "training_format": TRAINING_FORMATS,
 }
 
 

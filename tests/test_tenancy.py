@@ -14,10 +14,13 @@ from sqlalchemy import func, select
 from coalition.access import Role
 from coalition.accounts.invitations import invite_user
 from coalition.audit.models import AuditLogEntry
+from coalition.mentors.models import MentorInterest
+from coalition.mentors.services import express_interest
 from coalition.programmes.models import Programme
 from coalition.programmes.services import create_programme
 from federation.events.services import create_webhook
 from federation.oauth.services import register_client
+from tests.coalition._mentors import interest_body, needs
 from tests.coalition._programmes import add_molenbeek_branch, body
 
 ALL_ROLES = tuple(Role)
@@ -32,7 +35,10 @@ def two_organisations(make_org, make_user, db):
         add_molenbeek_branch(db, org)
         admin = make_user(org, roles=ALL_ROLES)
         colleague = make_user(org, roles=(Role.editor,))
-        programme = create_programme(org, body(), actor=admin)
+        programme = create_programme(org, body(mentor_needs=needs()), actor=admin)
+        interest = express_interest(
+            programme, interest_body(email=f"volunteer-{key}@example.org"), "fr"
+        )
         client = register_client(org, name="CRM", scopes="programmes:write").client
         webhook, _ = create_webhook(org, "https://127.0.0.1/bmp-hook", actor=admin)
         invitation, _ = invite_user(
@@ -50,6 +56,7 @@ def two_organisations(make_org, make_user, db):
                 "invitation_id": invitation.id,
                 "user_id": colleague.id,
                 "role": Role.editor.value,
+                "interest_id": interest.id,
             },
         }
     db.session.flush()
@@ -76,7 +83,12 @@ def state_of(db, org):
             Programme.organisation_id == org.id
         )
     ).all()
-    return audit, programmes
+    interests = db.session.execute(
+        select(MentorInterest.id, MentorInterest.status, MentorInterest.updated_at)
+        .join(Programme)
+        .where(Programme.organisation_id == org.id)
+    ).all()
+    return audit, programmes, interests
 
 
 def test_the_matrix_covers_every_kind_of_id(app):
@@ -91,6 +103,7 @@ def test_the_matrix_covers_every_kind_of_id(app):
         "invitation_id",
         "user_id",
         "role",
+        "interest_id",
     }
     rules = staff_rules(app)
     assert len(rules) >= 20

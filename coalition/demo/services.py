@@ -21,8 +21,12 @@ from coalition.members.applications import has_applied, submit_application
 from coalition.members.models import MembershipApplication, Organisation
 from coalition.members.profile import update_profile
 from coalition.members.services import add_member, normalise_enterprise_number
+from coalition.mentors.models import MentorInterest
+from coalition.mentors.schemas import InterestSchema
+from coalition.mentors.services import assign_branch, express_interest, move_interest
 from coalition.programmes.models import Programme
 from coalition.programmes.services import create_programme, get_by_external_id
+from coalition.programmes.stale import programme_editors
 from coalition.signals import demo_seeded
 
 DATA = Path(__file__).parent / "data"
@@ -36,6 +40,8 @@ class Demo:
     coalition: dict[str, Any]
     #: organisations/*.toml, in the order of their file names
     organisations: list[dict[str, Any]]
+    #: mentor_interests.toml: volunteers' interests and how far their follow-up went
+    mentor_interests: list[dict[str, Any]]
 
 
 def read_demo() -> Demo:
@@ -45,6 +51,9 @@ def read_demo() -> Demo:
         organisations=[
             tomllib.loads(path.read_text("utf-8"))
             for path in sorted((DATA / "organisations").glob("*.toml"))
+        ],
+        mentor_interests=tomllib.loads((DATA / "mentor_interests.toml").read_text("utf-8"))[
+            "interests"
         ],
     )
 
@@ -69,6 +78,8 @@ def seed(demo: Demo = DEMO) -> dict[str, int]:
         create_coalition_admin(person["email"], person["name"], password)
     for spec in demo.organisations:
         _member(spec, demo.coalition, password)
+    for spec in demo.mentor_interests:
+        _mentor_interest(spec)
     for application in demo.coalition["applications"]:
         if not has_applied(normalise_enterprise_number(application["enterprise_number"])):
             submit_application(**application)
@@ -117,6 +128,30 @@ def _member(spec: dict[str, Any], coalition: dict[str, Any], password: str) -> N
             )
 
 
+def _mentor_interest(spec: dict[str, Any]) -> None:
+    """Send one volunteer's interest, as the form does, then follow it up as the editor."""
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.slug == spec["organisation"])
+    )
+    programme = get_by_external_id(organisation, spec["programme"])
+    sent = db.session.scalar(
+        select(MentorInterest).where(
+            MentorInterest.programme_id == programme.id, MentorInterest.email == spec["email"]
+        )
+    )
+    if sent is not None:
+        return
+    # The form's fields as the volunteer fills them in, and the agreement ticked.
+    body = {key: spec.get(key, "") for key in InterestSchema().fields} | {"consent": True}
+    interest = express_interest(programme, body, spec["language"])
+    editor = next(iter(programme_editors(organisation)), None)
+    if spec.get("branch"):
+        branch = next(b for b in organisation.branches if b.postcode == spec["branch"])
+        assign_branch(interest, branch, editor)
+    for status in spec["statuses"]:
+        move_interest(interest, status, editor)
+
+
 def _holder(spec: dict[str, Any], staff: dict[str, User], role: Role) -> User | None:
     """The first staff member of `spec` with `role`, if any."""
     return next((staff[p["email"]] for p in spec["staff"] if role in p["roles"]), None)
@@ -155,7 +190,8 @@ def programme_body(
 
 
 def counts() -> dict[str, int]:
-    """How many organisations, users, programmes and applications the database holds."""
+    """How many organisations, users, programmes, mentor interests and applications the
+    database holds."""
 
     def count(model) -> int:
         return db.session.scalar(select(func.count()).select_from(model)) or 0
@@ -164,5 +200,6 @@ def counts() -> dict[str, int]:
         "organisations": count(Organisation),
         "users": count(User),
         "programmes": count(Programme),
+        "mentor interests": count(MentorInterest),
         "applications": count(MembershipApplication),
     }

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Field, SelectField, StringField, SubmitField, TextAreaField
 
 from coalition.config import LANGUAGES
 from coalition.forms import CheckboxesField
@@ -22,10 +22,12 @@ from coalition.taxonomy import (
     AUDIENCES,
     CAPACITY,
     COSTS,
+    EXPERIENCE_FIELDS,
     FORMATS,
     ONLINE_REGIONS,
     SPOKEN_LANGUAGES,
     THEMES,
+    TRAINING_FORMATS,
     choices,
 )
 
@@ -34,6 +36,26 @@ if TYPE_CHECKING:
 
 #: the country prefix an editor may put before an extra postcode ("FR-75001")
 POSTCODE_ENTRY = re.compile(r"(?:(BE|FR|NL)[\s-]+)?(.+)", re.IGNORECASE)
+
+
+#: the form field of each part of the body's `mentor_needs` (its first one or two keys)
+MENTOR_FIELDS = {
+    ("seeking",): "mentor_seeking",
+    ("experience_fields",): "mentor_experience_fields",
+    ("languages",): "mentor_languages",
+    ("age_min",): "mentor_age_min",
+    ("hours_per_week",): "mentor_hours_per_week",
+    ("duo_months",): "mentor_duo_months",
+    ("training", "hours"): "mentor_training_hours",
+    ("training",): "mentor_training_format",
+    ("locations",): "mentor_branches",
+    ("online",): "mentor_online",
+    ("mentors_needed",): "mentors_needed",
+}
+
+
+def _number(field: Field) -> str | None:
+    return (field.data or "").strip() or None
 
 
 class ProgrammeForm(FlaskForm):
@@ -66,6 +88,17 @@ class ProgrammeForm(FlaskForm):
     apply_url = StringField(_l("Application web page"))
     apply_email = StringField(_l("Application e-mail"))
     apply_phone = StringField(_l("Application phone"))
+    mentor_seeking = BooleanField(_l("The programme is looking for mentors now"))
+    mentor_experience_fields = CheckboxesField(_l("Work experience wanted"), validate_choice=False)
+    mentor_languages = CheckboxesField(_l("Languages mentors should speak"), validate_choice=False)
+    mentor_age_min = StringField(_l("Preferred minimum age of mentors"))
+    mentor_hours_per_week = StringField(_l("Mentor's hours per week"))
+    mentor_duo_months = StringField(_l("Length of a duo, in months"))
+    mentor_training_hours = StringField(_l("Length of the mentors' training, in hours"))
+    mentor_training_format = SelectField(_l("Format of the training"), validate_choice=False)
+    mentor_branches = CheckboxesField(_l("Branches looking for mentors"), validate_choice=False)
+    mentor_online = BooleanField(_l("Mentors can also mentor online"))
+    mentors_needed = StringField(_l("Mentors needed now"))
     save = SubmitField(_l("Save"))
     save_publish = SubmitField(_l("Save and publish"))
 
@@ -82,6 +115,13 @@ class ProgrammeForm(FlaskForm):
         self.branches.choices = [
             (str(b.id), f"{b.name} — {b.postcode} {b.city}") for b in organisation.branches
         ]
+        self.mentor_experience_fields.choices = choices(EXPERIENCE_FIELDS, lang)
+        self.mentor_languages.choices = choices(SPOKEN_LANGUAGES, lang)
+        self.mentor_training_format.choices = [
+            ("", _("No training")),
+            *choices(TRAINING_FORMATS, lang),
+        ]
+        self.mentor_branches.choices = self.branches.choices
         self.organisation = organisation
         #: errors of a group of fields ("title", "apply", …), shown on its fieldset
         self.group_errors: dict[str, list[str]] = {}
@@ -119,6 +159,27 @@ class ProgrammeForm(FlaskForm):
         self.apply_url.data = programme.apply_url or ""
         self.apply_email.data = programme.apply_email or ""
         self.apply_phone.data = programme.apply_phone or ""
+        self._fill_mentor_needs(programme.mentor_needs or {})
+
+    def _fill_mentor_needs(self, needs: dict[str, Any]) -> None:
+        training = needs.get("training") or {}
+        self.mentor_seeking.data = bool(needs.get("seeking"))
+        self.mentor_experience_fields.data = list(needs.get("experience_fields", []))
+        self.mentor_languages.data = list(needs.get("languages", []))
+        for name, value in (
+            ("mentor_age_min", needs.get("age_min")),
+            ("mentor_hours_per_week", needs.get("hours_per_week")),
+            ("mentor_duo_months", needs.get("duo_months")),
+            ("mentor_training_hours", training.get("hours")),
+            ("mentors_needed", needs.get("mentors_needed")),
+        ):
+            getattr(self, name).data = "" if value is None else f"{value:g}"
+        self.mentor_training_format.data = training.get("format", "")
+        places = {(p["country"], p["postcode"]) for p in needs.get("locations", [])}
+        self.mentor_branches.data = [
+            str(b.id) for b in self.organisation.branches if (b.country, b.postcode) in places
+        ]
+        self.mentor_online.data = bool(needs.get("online"))
 
     def _selected_branches(self) -> list:
         chosen = set(self.branches.data or [])
@@ -130,12 +191,35 @@ class ProgrammeForm(FlaskForm):
     def _other_languages(self) -> list[str]:
         return [c for c in re.split(r"[\s,;]+", (self.other_languages.data or "").lower()) if c]
 
+    def _mentor_needs(self) -> dict[str, Any] | None:
+        """The body's `mentor_needs`: None when the editor left the whole group empty."""
+        training_hours = _number(self.mentor_training_hours)
+        training_format = self.mentor_training_format.data or ""
+        needs: dict[str, Any] = {
+            "seeking": bool(self.mentor_seeking.data),
+            "experience_fields": list(self.mentor_experience_fields.data or []),
+            "languages": list(self.mentor_languages.data or []),
+            "age_min": _number(self.mentor_age_min),
+            "hours_per_week": _number(self.mentor_hours_per_week),
+            "duo_months": _number(self.mentor_duo_months),
+            "training": None,
+            "locations": [
+                {"postcode": b.postcode, "country": b.country}
+                for b in self.organisation.branches
+                if str(b.id) in set(self.mentor_branches.data or [])
+            ],
+            "online": bool(self.mentor_online.data),
+            "mentors_needed": _number(self.mentors_needed),
+        }
+        if training_hours or training_format:
+            # A length without a format is refused by the schema, beside the format.
+            needs["training"] = {"hours": training_hours}
+            if training_format:
+                needs["training"]["format"] = training_format
+        return needs if any(needs.values()) else None
+
     def payload(self) -> dict[str, Any]:
         """The programme body (`ProgrammeSchema`'s shape) this form describes."""
-
-        def number(field: Field) -> str | None:
-            return (field.data or "").strip() or None
-
         locations = [
             {"postcode": b.postcode, "country": b.country} for b in self._selected_branches()
         ]
@@ -151,21 +235,22 @@ class ProgrammeForm(FlaskForm):
             },
             "themes": list(self.themes.data or []),
             "audiences": list(self.audiences.data or []),
-            "age_min": number(self.age_min),
-            "age_max": number(self.age_max),
+            "age_min": _number(self.age_min),
+            "age_max": _number(self.age_max),
             "formats": list(self.formats.data or []),
             "languages": list(self.languages.data or []) + self._other_languages(),
-            "duration_weeks": number(self.duration_weeks),
-            "hours_per_week": number(self.hours_per_week),
+            "duration_weeks": _number(self.duration_weeks),
+            "hours_per_week": _number(self.hours_per_week),
             "locations": locations,
             "online_region": self.online_region.data or None,
-            "capacity": {"status": self.capacity_status.data, "places": number(self.places)},
+            "capacity": {"status": self.capacity_status.data, "places": _number(self.places)},
             "cost": self.cost.data,
             "apply": {
                 "url": self.apply_url.data,
                 "email": self.apply_email.data,
                 "phone": self.apply_phone.data,
             },
+            "mentor_needs": self._mentor_needs(),
         }
         if self.save_publish.data:
             body["status"] = ProgrammeStatus.published.value
@@ -190,6 +275,10 @@ class ProgrammeForm(FlaskForm):
             return "places" if parts[1:] == ["places"] else "capacity_status"
         if head == "apply":
             return f"apply_{parts[1]}" if len(parts) > 1 else "apply"
+        if head == "mentor_needs":
+            return MENTOR_FIELDS.get(
+                tuple(parts[1:3]), MENTOR_FIELDS.get(tuple(parts[1:2]), "mentors")
+            )
         return head if head in self._fields else "form"
 
     def show_errors(self, errors: list[dict[str, str]]) -> None:

@@ -1,5 +1,6 @@
 """Where a programme runs: the postcodes of a programme body resolved to the organisation's
-branches there, or else to the postcode's place (city and coordinates)."""
+branches there, or else to the postcode's place (city and coordinates); and where it seeks
+mentors: postcodes of the organisation's own branches."""
 
 from __future__ import annotations
 
@@ -47,6 +48,42 @@ def resolve_locations(organisation: Organisation, locations: list[dict]) -> list
     if errors:
         raise ValidationError({"locations": errors})
     return resolved
+
+
+def resolve_mentor_places(organisation: Organisation, locations: list[dict]) -> list[dict]:
+    """Each postcode as the organisation's branch there, stored as a place of its own
+    (postcode, country, city, coordinates), so that a branch removed later leaves it be.
+
+    :raise ValidationError: a postcode is no branch's, at ``mentor_needs.locations.<i>``.
+    """
+    branches = {
+        (b.country, clean_postcode(b.postcode, b.country)): b for b in organisation.branches
+    }
+    places: dict[tuple[str, str], dict] = {}
+    errors: dict[int, dict[str, list[str]]] = {}
+    for index, location in enumerate(locations):
+        key = (location["country"], clean_postcode(location["postcode"], location["country"]))
+        branch = branches.get(key)
+        if branch is None:
+            errors[index] = {
+                "postcode": [
+                    _(
+                        "No branch of the organisation has this postcode: add the branch "
+                        "first, or leave the places empty (wherever the programme runs)."
+                    )
+                ]
+            }
+        elif key not in places:
+            places[key] = {
+                "postcode": branch.postcode,
+                "country": branch.country,
+                "city": branch.city,
+                "latitude": branch.latitude,
+                "longitude": branch.longitude,
+            }
+    if errors:
+        raise ValidationError({"mentor_needs": {"locations": errors}})
+    return list(places.values())
 
 
 def _coordinate(name: str, *sources: Any) -> float | None:

@@ -111,6 +111,9 @@ class Programme(Timestamped, db.Model):
     #: set when the coalition admin unpublished the programme
     unpublished_reason: Mapped[str | None] = mapped_column(Text)
     unpublished_by_coalition: Mapped[bool] = mapped_column(default=False)
+    #: what the programme asks of mentors (`MentorNeedsSchema`'s shape, its places resolved
+    #: to the branches' postcode, city and coordinates); None: it seeks none
+    mentor_needs: Mapped[dict | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation] = relationship()
     locations: Mapped[list[ProgrammeLocation]] = relationship(
@@ -120,6 +123,13 @@ class Programme(Timestamped, db.Model):
     def text(self, field: str, lang: str) -> str:
         """A per-language text (`titles`, `summaries`, `descriptions`) in `lang`, else any."""
         return text_in(getattr(self, field), lang)
+
+    @property
+    def seeks_mentors(self) -> bool:
+        """Published and looking for mentors now: volunteers may say they are interested."""
+        return self.status == ProgrammeStatus.published and bool(
+            self.mentor_needs and self.mentor_needs.get("seeking")
+        )
 
     @hybrid_method
     def is_stale(self, today: date | None = None) -> bool:

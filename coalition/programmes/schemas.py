@@ -12,8 +12,6 @@ import re
 from datetime import date
 from typing import Any
 
-from babel import localedata
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from marshmallow import (
     RAISE,
@@ -33,16 +31,27 @@ from coalition.taxonomy import (
     CAPACITY,
     COSTS,
     COUNTRIES,
+    EXPERIENCE_FIELDS,
     FORMATS,
     ONLINE_REGIONS,
-    SPOKEN_LANGUAGES,
     THEMES,
+    TRAINING_FORMATS,
+)
+from coalition.validation import (
+    MAX_ITEMS,
+    Between,
+    Choice,
+    ItemCount,
+    clean_text,
+    code_list,
+    validate_email_address,
+    validate_language_code,
+    validate_phone,
+    validate_url,
 )
 
 #: longest accepted text per field, in characters
 TEXT_LIMITS = {"title": 160, "summary": 600, "description": 8000}
-#: most codes or locations accepted in one list
-MAX_ITEMS = 30
 STATUSES = tuple(status.value for status in ProgrammeStatus)
 #: postcode shapes per country (after normalisation: trimmed, upper case, one space)
 POSTCODE_PATTERNS = {
@@ -50,96 +59,6 @@ POSTCODE_PATTERNS = {
     "FR": re.compile(r"\d{5}"),
     "NL": re.compile(r"[1-9]\d{3}( ?[A-Z]{2})?"),
 }
-PHONE_PATTERN = re.compile(r"\+?[0-9 ().\-/]+")
-#: control characters refused in texts (PostgreSQL rejects NUL; the others are noise)
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _shorten(value: Any, length: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-# Validators that say why in the visitor's language. They subclass marshmallow's own so
-# that apispec still documents `enum`, `minimum`/`maximum` and `maxItems`.
-
-
-class Choice(validate.OneOf):
-    """One of the given codes; the message names the refused code."""
-
-    def __call__(self, value: Any) -> Any:
-        if value not in self.choices:
-            raise ValidationError(_("Unknown code “%(code)s”.", code=_shorten(value)))
-        return value
-
-
-class Between(validate.Range):
-    """A number between `min` and `max` (inclusive)."""
-
-    def __call__(self, value: Any) -> Any:
-        if (self.min is not None and value < self.min) or (
-            self.max is not None and value > self.max
-        ):
-            if self.max is None:
-                raise ValidationError(_("Must be at least %(min)s.", min=self.min))
-            raise ValidationError(
-                _("Must be between %(min)s and %(max)s.", min=self.min, max=self.max)
-            )
-        return value
-
-
-class ItemCount(validate.Length):
-    """A list with at least `min` and at most `max` items."""
-
-    def __call__(self, value: Any) -> Any:
-        if self.min and len(value) < self.min:
-            raise ValidationError(_("Choose at least one."))
-        if self.max is not None and len(value) > self.max:
-            raise ValidationError(_("At most %(max)s items.", max=self.max))
-        return value
-
-
-def _clean_text(value: str) -> str:
-    return CONTROL_CHARS.sub("", value).strip()
-
-
-def validate_language_code(code: str) -> None:
-    """An ISO 639-1 code (two lower-case letters known to CLDR) or a taxonomy language."""
-    if code in SPOKEN_LANGUAGES:
-        return
-    if not (re.fullmatch(r"[a-z]{2}", code) and localedata.exists(code)):
-        raise ValidationError(
-            _("“%(code)s” is not a language code (ISO 639-1, e.g. fr, ar).", code=_shorten(code))
-        )
-
-
-def validate_url(value: str) -> None:
-    """An absolute http(s) address."""
-    try:
-        validate.URL(schemes={"http", "https"}, require_tld=True)(value)
-    except ValidationError:
-        raise ValidationError(
-            _("Enter a full web address starting with https:// or http://.")
-        ) from None
-    if len(value) > 300:
-        raise ValidationError(_("At most %(max)s characters.", max=300))
-
-
-def validate_email_address(value: str) -> None:
-    """A syntactically valid e-mail address (no DNS lookup)."""
-    if len(value) > 200:
-        raise ValidationError(_("At most %(max)s characters.", max=200))
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        raise ValidationError(_("Enter a valid e-mail address.")) from None
-
-
-def validate_phone(value: str) -> None:
-    """A phone number: digits with the usual separators, 6 to 15 digits."""
-    digits = re.sub(r"\D", "", value)
-    if not PHONE_PATTERN.fullmatch(value) or not 6 <= len(digits) <= 15 or len(value) > 40:
-        raise ValidationError(_("Enter a phone number, e.g. +32 2 123 45 67."))
 
 
 class LanguageTexts(fields.Dict):
@@ -174,7 +93,7 @@ class LanguageTexts(fields.Dict):
                 continue
             elif not isinstance(text, str):
                 errors[lang] = [_("Not a valid text.")]
-            elif len(text := _clean_text(text)) > self.max_length:
+            elif len(text := clean_text(text)) > self.max_length:
                 errors[lang] = [_("At most %(max)s characters.", max=self.max_length)]
             elif text:
                 texts[lang] = text
@@ -188,17 +107,6 @@ class LanguageTexts(fields.Dict):
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> dict[str, str]:
         return {lang: text for lang, text in (value or {}).items() if text}
-
-
-def code_list(vocabulary: dict[str, Any], *, required: bool, description: str) -> fields.List:
-    """A list of taxonomy codes, without repeats."""
-    extra: dict[str, Any] = {"required": True} if required else {"load_default": list}
-    return fields.List(
-        fields.String(validate=Choice(list(vocabulary))),
-        validate=ItemCount(min=1 if required else 0, max=MAX_ITEMS),
-        metadata={"description": description},
-        **extra,
-    )
 
 
 class LocationSchema(Schema):
@@ -272,6 +180,76 @@ class ApplySchema(Schema):
             )
 
 
+class MentorTrainingSchema(Schema):
+    """The training a programme gives its mentors before their first duo."""
+
+    class Meta:
+        unknown = RAISE
+
+    hours = fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=0, max=500),
+        metadata={"description": "Length of the training, in hours."},
+    )
+    format = fields.String(required=True, validate=Choice(list(TRAINING_FORMATS)))
+
+
+class MentorNeedsSchema(Schema):
+    """Whether a programme seeks mentors now, and what it asks of them."""
+
+    class Meta:
+        unknown = RAISE
+
+    seeking = fields.Boolean(
+        load_default=True,
+        metadata={"description": "False: the profile is kept, but no mentor is sought now."},
+    )
+    experience_fields = code_list(
+        EXPERIENCE_FIELDS, required=False, description="Fields of work experience (empty: any)."
+    )
+    languages = fields.List(
+        fields.String(validate=validate_language_code),
+        load_default=list,
+        validate=ItemCount(max=MAX_ITEMS),
+        metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
+    )
+    age_min = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=18, max=99),
+        metadata={"description": "Preferred minimum age, e.g. 50 for intergenerational duos."},
+    )
+    hours_per_week = fields.Float(
+        allow_none=True, load_default=None, validate=Between(min=0.5, max=40)
+    )
+    duo_months = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=1, max=36),
+        metadata={"description": "How long a duo lasts, in months."},
+    )
+    training = fields.Nested(MentorTrainingSchema, allow_none=True, load_default=None)
+    locations = fields.List(
+        fields.Nested(LocationSchema),
+        load_default=list,
+        validate=ItemCount(max=MAX_ITEMS),
+        metadata={
+            "description": "Postcodes of the organisation's branches that seek mentors "
+            "(empty: wherever the programme runs)."
+        },
+    )
+    online = fields.Boolean(
+        load_default=False, metadata={"description": "Mentors may also mentor online."}
+    )
+    mentors_needed = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=0, max=10_000),
+        metadata={"description": "How many mentors the programme needs now."},
+    )
+
+
 class OrganisationRefSchema(Schema):
     id = fields.UUID(attribute="uuid")
     slug = fields.String()
@@ -329,6 +307,11 @@ class ProgrammeSchema(Schema):
         metadata={"description": "Omitted: the status does not change."},
     )
     confirmed_on = fields.Date(metadata={"description": "Omitted: today."})
+    mentor_needs = fields.Nested(
+        MentorNeedsSchema,
+        allow_none=True,
+        metadata={"description": "Omitted: unchanged; null: the programme seeks no mentors."},
+    )
 
     @validates_schema(skip_on_field_errors=False)
     def check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -390,4 +373,5 @@ class ProgrammeSchema(Schema):
             },
             "status": str(programme.status),
             "confirmed_on": programme.confirmed_on,
+            "mentor_needs": programme.mentor_needs,
         }

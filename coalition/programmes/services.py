@@ -25,7 +25,7 @@ from coalition.accounts.models import User
 from coalition.audit.services import record
 from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.programmes.locations import place_of, resolve_locations
+from coalition.programmes.locations import place_of, resolve_locations, resolve_mentor_places
 from coalition.programmes.models import (
     CapacityStatus,
     Programme,
@@ -60,7 +60,8 @@ class ProgrammeStateError(Exception):
 
 
 def validate_programme(organisation: Organisation, data: Any) -> tuple[dict, list]:
-    """Validate a programme body and resolve its locations; change nothing.
+    """Validate a programme body and resolve its locations (and its mentors' places, in
+    the loaded body); change nothing.
 
     :raise ValidationError: with messages keyed like the body (``locations.0.postcode``).
     """
@@ -76,7 +77,20 @@ def validate_programme(organisation: Organisation, data: Any) -> tuple[dict, lis
             except ValidationError as more:
                 messages = {**messages, **more.messages}
         raise ValidationError(messages) from None
-    return loaded, resolve_locations(organisation, loaded["locations"])
+    errors: dict[str, Any] = {}
+    needs = loaded.get("mentor_needs")
+    if needs:
+        try:
+            needs["locations"] = resolve_mentor_places(organisation, needs["locations"])
+        except ValidationError as error:
+            errors.update(error.messages)
+    try:
+        locations = resolve_locations(organisation, loaded["locations"])
+    except ValidationError as error:
+        errors.update(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return loaded, locations
 
 
 def _unique(codes: list[str]) -> list[str]:
@@ -102,11 +116,24 @@ def _fill(programme: Programme, data: dict, locations: list[ProgrammeLocation]) 
     programme.apply_url = data["apply"]["url"]
     programme.apply_email = data["apply"]["email"]
     programme.apply_phone = data["apply"]["phone"]
+    if "mentor_needs" in data:  # omitted: the mentor needs stay as they are
+        programme.mentor_needs = _mentor_needs(data["mentor_needs"])
     # Saving the record is the editor (or the member system) saying it is true today.
     programme.confirmed_on = data.get("confirmed_on") or date.today()
     # The same places again (a sync's usual case) keep their rows: no DELETE and INSERT.
     if [place_of(loc) for loc in programme.locations] != [place_of(loc) for loc in locations]:
         programme.locations = locations
+
+
+def _mentor_needs(needs: dict | None) -> dict | None:
+    """The mentor needs as stored (None: the programme seeks none), codes without repeats."""
+    if needs is None:
+        return None
+    return {
+        **needs,
+        "experience_fields": _unique(needs["experience_fields"]),
+        "languages": _unique(needs["languages"]),
+    }
 
 
 def _content(programme: Programme) -> tuple:
