@@ -24,7 +24,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && pip install -r /tmp/requirements.txt
 
 # The code runs from /app, as in a checkout (templates/ and migrations/ sit beside the parts).
-COPY wsgi.py gunicorn.conf.py babel.cfg ./
+COPY wsgi.py gunicorn.conf.py babel.cfg LICENSE ./
 COPY coalition ./coalition
 COPY search ./search
 COPY federation ./federation

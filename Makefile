@@ -7,14 +7,17 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+#: the address member systems and mails use (token issuer, `aud` of client assertions):
+#: where `make run` serves, unless given (`make run PUBLIC_URL=https://…`)
+PUBLIC_URL ?= http://$(HOST):$(PORT)
 
 #: what WeasyPrint needs to draw the policy briefs' PDF (the PDF's fonts are vendored)
 PANGO := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 .PHONY: run test setup translations migrate seed browser pango bench lint format clean
 
-run: setup pango migrate seed  ## Set up everything and serve http://127.0.0.1:5000 (embedded engines)
-	DEMO_MODE=1 $(FLASK) run --host $(HOST) --port $(PORT)
+run: setup pango migrate seed  ## Set up everything and serve http://$(HOST):$(PORT) (embedded engines)
+	DEMO_MODE=1 PUBLIC_URL='$(PUBLIC_URL)' $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup browser  ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -34,7 +37,7 @@ migrate: setup  ## Apply the database migrations
 	$(FLASK) db upgrade
 
 seed: migrate  ## Load the fictional demo coalition (idempotent)
-	DEMO_MODE=1 $(FLASK) demo seed
+	DEMO_MODE=1 PUBLIC_URL='$(PUBLIC_URL)' $(FLASK) demo seed
 
 pango:  ## Debian's pango for the policy briefs' PDF (WeasyPrint)
 	@dpkg -s $(PANGO) >/dev/null 2>&1 || \

@@ -3,9 +3,10 @@ programmes and their publishing, the audit log, impact figures, the staff worksp
 coalition office's pages — and the infrastructure every part uses.
 
 Each domain is a sub-package with the same file names (models, services, forms, views,
-cli): accounts, members, branches, programmes, mentors, audit, impact, staff, office, demo. The
-infrastructure is flat beside them (config, database, extensions, errors, i18n, mail,
-security, access, auth, paging, slots, signals, outbox, worker, postcodes, taxonomy).
+cli): accounts, members, branches, programmes, mentors, audit, impact, staff, office, site,
+demo. The infrastructure is flat beside them (config, database, extensions, errors, i18n,
+mail, security, access, auth, paging, slots, sitemap, signals, outbox, worker, postcodes,
+taxonomy, validation).
 `coalition.app.create_app` assembles the platform and calls `register` below.
 """
 
@@ -24,6 +25,10 @@ from coalition.mentors.views import staff as mentor_staff_bp
 from coalition.office.views import audit as audit_bp
 from coalition.office.views import bp as office_bp
 from coalition.programmes.views import bp as programmes_bp
+from coalition.site.services import SITE_PAGES, core_pages
+from coalition.site.views import bp as site_bp
+from coalition.site.views import files as site_files
+from coalition.sitemap import add_to_sitemap
 from coalition.slots import add_to_slot
 from coalition.staff.views import bp as staff_bp
 from coalition.staff.views import orgs as orgs_bp
@@ -34,8 +39,11 @@ def register(app: Flask) -> None:
     """Mount the core's blueprints, commands, jobs and slot fillers; every HTML page is under
     a language prefix."""
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
+    app.jinja_env.globals["site_pages"] = SITE_PAGES
     app.register_blueprint(root)
+    app.register_blueprint(site_files)
     app.register_blueprint(members_bp, url_prefix="/<lang:lang_code>")
+    app.register_blueprint(site_bp, url_prefix="/<lang:lang_code>")
     app.register_blueprint(accounts_bp, url_prefix="/<lang:lang_code>")
     app.register_blueprint(staff_bp, url_prefix="/<lang:lang_code>/staff")
     app.register_blueprint(programmes_bp, url_prefix="/<lang:lang_code>/staff/programmes")
@@ -47,4 +55,5 @@ def register(app: Flask) -> None:
     add_to_slot(app, "programme.mentor", programme_mentor_block)
     register_job("mentor-interest-purge", purge_job, interval=3600.0, on_wake=False)
     register_job("mentor-interest-reminders", reminder_job, interval=3600.0, on_wake=False)
+    add_to_sitemap(app, core_pages)
     register_commands(app)

@@ -48,6 +48,7 @@ def load_config(
     env = dict(os.environ if env is None else env)
     instance = Path(instance_path or env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     platform_env = env.get("PLATFORM_ENV", "development")
+    public_url = env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     redis_url = env.get("REDIS_URL", "")
     elasticsearch_url = env.get("ELASTICSEARCH_URL", "")
     return {
@@ -95,7 +96,13 @@ def load_config(
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), default=True),
         # Sessions and cookies.
         "SESSION_COOKIE_NAME": "bmp_session",
-        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), default=True),
+        #: the session cookie only over https: always in production, and wherever the
+        #: platform's address is https; off for plain-http development (`make run`), where a
+        #: Secure cookie would never come back and no one could sign in
+        "SESSION_COOKIE_SECURE": _bool(
+            env.get("SESSION_COOKIE_SECURE"),
+            default=platform_env == "production" or public_url.startswith("https://"),
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": _int(env.get("SESSION_LIFETIME_SECONDS"), 8 * 3600),
@@ -132,8 +139,17 @@ def load_config(
             str(PROJECT_ROOT / part / "translations")
             for part in ("coalition", "search", "federation", "policy_briefs")
         ),
+        # Who runs the platform: the legal notice, the privacy notice's controller, the
+        # contact for privacy requests and accessibility feedback (examples by default).
+        "OPERATOR_NAME": env.get("OPERATOR_NAME", "Mentoring coalition (example operator)"),
+        "OPERATOR_ADDRESS": env.get(
+            "OPERATOR_ADDRESS", "Rue de l'Exemple 1, 1000 Brussels, Belgium"
+        ),
+        #: the operator's enterprise number (KBO/BCE), shown in the legal notice when set
+        "OPERATOR_ENTERPRISE_NUMBER": env.get("OPERATOR_ENTERPRISE_NUMBER", ""),
+        "CONTACT_EMAIL": env.get("CONTACT_EMAIL", "contact@mentoring.example"),
         #: the public address of the platform, used in feeds, tokens and mails
-        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": public_url,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         # Federation (OAuth 2 authorization server).
         #: the `aud` of access tokens: this platform's machine API
@@ -203,6 +219,8 @@ def check_config(config: dict[str, Any]) -> None:
             raise ConfigurationError("ADMIN_TOTP_REQUIRED cannot be turned off in production.")
         if config.get("WEBHOOK_ALLOW_PRIVATE"):
             raise ConfigurationError("WEBHOOK_ALLOW_PRIVATE cannot be enabled in production.")
+        if not config.get("SESSION_COOKIE_SECURE", True):
+            raise ConfigurationError("SESSION_COOKIE_SECURE cannot be turned off in production.")
     if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
     if config.get("LOG_LEVEL", "INFO") not in LOG_LEVELS:

@@ -22,7 +22,8 @@ import json
 import sys
 from pathlib import Path
 
-from authlib.integrations.requests_client import OAuth2Session
+import requests
+from authlib.integrations.requests_client import OAuth2Session, OAuthError
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from authlib.oauth2.rfc7523.assertion import private_key_jwt_sign
 from joserfc.errors import JoseError
@@ -70,7 +71,7 @@ def open_session(
         client_id, private_key, scope=scope, token_endpoint_auth_method=ShortLivedPrivateKeyJWT.name
     )
     session.register_client_auth_method(ShortLivedPrivateKeyJWT(token_endpoint))
-    session.fetch_token(token_endpoint, grant_type="client_credentials")
+    session.fetch_token(token_endpoint, grant_type="client_credentials", timeout=30)
     return session
 
 
@@ -94,6 +95,25 @@ def generate_key(path: str) -> dict:
     return key.as_dict(private=False)
 
 
+def one_line(error: Exception) -> str:
+    """What went wrong, in one line: the OAuth error and its description as the platform
+    wrote them, or why the platform could not be reached."""
+    if isinstance(error, OAuthError):
+        return f"{error.error}: {error.description}" if error.description else error.error
+    if isinstance(error, requests.ConnectionError | requests.Timeout):
+        cause: BaseException = error
+        while cause.__cause__ or cause.__context__:
+            cause = cause.__cause__ or cause.__context__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else cause
+        return f"cannot reach {error.request.url if error.request else 'the platform'}: {reason}"
+    if isinstance(error, requests.HTTPError) and error.response is not None:
+        answer = error.response
+        return f"{answer.url} answered {answer.status_code}: is --base-url the platform's address?"
+    if isinstance(error, requests.JSONDecodeError):
+        return "the platform's answer is not JSON: is --base-url the platform's address?"
+    return f"{type(error).__name__}: {error}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:5000")
@@ -113,7 +133,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.client_id or not args.key:
         parser.error("--client-id and --key are required")
-    session = open_session(args.base_url, args.client_id, load_private_key(args.key))
+    try:
+        key = load_private_key(args.key)
+    except (OSError, ValueError) as error:
+        print(f"error: cannot read the private key {args.key}: {error}", file=sys.stderr)
+        return 1
+    try:
+        return call_platform(args, key)
+    except (OAuthError, requests.RequestException) as error:
+        print(f"error: {one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def call_platform(args: argparse.Namespace, key: RSAKey | ECKey) -> int:
+    """Fetch a token, then print it or upsert the programme; the exit status."""
+    session = open_session(args.base_url, args.client_id, key)
     if args.command == "token":
         token = session.token
         print(

@@ -10,6 +10,7 @@ from flask import Flask
 
 from coalition.errors import answer_with_problems
 from coalition.signals import demo_seeded
+from coalition.sitemap import add_to_sitemap
 from coalition.slots import add_to_slot
 
 
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     from policy_briefs.demo import seed_demo_briefs
     from policy_briefs.drafting.api import bp as api_bp
     from policy_briefs.drafting.views import bp as sections_bp
+    from policy_briefs.public.services import public_pages
     from policy_briefs.public.views import assets
     from policy_briefs.public.views import bp as public_bp
     from policy_briefs.render import formatted
@@ -35,4 +37,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["brief_figure"] = formatted
     add_to_slot(app, "nav.links", "policy_briefs/_nav.html")
     add_to_slot(app, "staff.org_links", "policy_briefs/_staff_links.html")
+    add_to_sitemap(app, public_pages)
     demo_seeded.connect(seed_demo_briefs, weak=False)

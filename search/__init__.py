@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     # Imported here, not above: importing one module of the part (the documents, a
     # backend, the indexer) must not load its web side.
     from coalition.observability import add_readiness_check
+    from coalition.sitemap import add_to_sitemap
     from coalition.worker import register_job
     from search import (
         hsds,
@@ -29,7 +30,7 @@ def register(app: Flask) -> None:
     from search.api import bp as api_bp
     from search.cli import register_commands
     from search.jobs import run_job
-    from search.services import get_backend, published_programmes_of
+    from search.services import get_backend, public_pages, published_programmes_of
     from search.views import admin_bp, bp, programme_text
     from search.zero_results import write_pending_counts
 
@@ -47,3 +48,5 @@ def register(app: Flask) -> None:
     add_to_slot(app, "nav.links", "search/_nav.html")
     add_to_slot(app, "home.search", "search/_home_search.html")
     add_to_slot(app, "members.page", "search/_organisation_programmes.html")
+    add_to_slot(app, "staff.admin_links", "search/_admin_links.html")
+    add_to_sitemap(app, public_pages)

@@ -13,7 +13,7 @@ import enum
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from coalition.members.models import Organisation
 from coalition.members.services import admitted_member
 from coalition.observability import search_latency
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
+from coalition.sitemap import SitemapPage
 from search.analysis import fold
 from search.backends import make_backend
 from search.backends.interface import BackendResults, SearchBackend, SearchUnavailable
@@ -218,6 +219,19 @@ def published_programmes_of(organisation: Organisation | None) -> list[Programme
             .order_by(Programme.published_at.desc(), Programme.id.desc())
         ).scalars()
     )
+
+
+def public_pages() -> Iterator[SitemapPage]:
+    """The search's public pages for the sitemap: the search page and every programme the
+    public may see (published, by a current member)."""
+    yield SitemapPage("search.programmes")
+    rows = db.session.execute(
+        searchable_programmes()
+        .with_only_columns(Programme.uuid, Programme.updated_at)
+        .order_by(Programme.id)
+    )
+    for programme_uuid, updated_at in rows:
+        yield SitemapPage("search.programme", {"programme_uuid": programme_uuid}, updated_at)
 
 
 def admitted_organisation(slug: str) -> Organisation | None:

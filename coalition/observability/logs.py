@@ -142,6 +142,10 @@ class _DropDevServerRequestLines(logging.Filter):
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 #: libraries whose DEBUG lines print secrets: Authlib's "Issue token {'access_token': …}"
 QUIET_BELOW_INFO = ("authlib",)
+#: loggers whose INFO lines are noise on every command: Alembic's "setting up autogenerate
+#: plugin …" (one line per built-in plugin); shown at LOG_LEVEL=DEBUG only. Its migrations
+#: keep their "Running upgrade …" lines (alembic.runtime.migration).
+QUIET_AT_INFO = ("alembic.runtime.plugins",)
 
 
 class _RedactTokens(logging.Filter):
@@ -176,6 +180,9 @@ def configure_logging(log_format: str, level: str, *, stream: Any = None) -> log
     root.setLevel(level)
     for name in QUIET_BELOW_INFO:  # LOG_LEVEL=DEBUG must not print their secrets
         logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.INFO))
+    for name in QUIET_AT_INFO:
+        quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+        logging.getLogger(name).setLevel(max(logging.getLevelName(level), quiet))
     return handler
 
 

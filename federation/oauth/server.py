@@ -107,6 +107,14 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
             raise InvalidClientError(description="Missing claim: 'exp'")
         if exp > time.time() + ASSERTION_MAX_AHEAD + LEEWAY:
             raise InvalidClientError(description="The assertion expires too far in the future.")
+        aud = claims.get("aud")
+        audiences = self.get_audiences()
+        if not any(a in audiences for a in (aud if isinstance(aud, list) else [aud])):
+            # The usual mistake of a new member system (or of a platform whose PUBLIC_URL
+            # is not the address called): say which audience is expected.
+            raise InvalidClientError(
+                description=f"The assertion's aud must be {token_endpoint()} (or {issuer()})."
+            )
         super().verify_claims(claims)
 
     def validate_jti(self, claims, jti) -> bool:

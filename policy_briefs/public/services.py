@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coalition.extensions import db
+from coalition.sitemap import SitemapPage
 from policy_briefs.models import Brief, Signature
 from policy_briefs.render import Rendered, plain_text, render_all
 
@@ -41,6 +43,16 @@ def public_briefs(lang: str) -> list[Brief]:
         if chosen is None or (brief.language == lang and chosen.language != lang):
             groups[brief.translation_group] = brief
     return sorted(groups.values(), key=lambda b: b.published_at, reverse=True)
+
+
+def public_pages() -> Iterator[SitemapPage]:
+    """The briefs' public pages for the sitemap: the list and every published brief."""
+    yield SitemapPage("policy_briefs.index")
+    rows = db.session.execute(
+        _public().with_only_columns(Brief.slug, Brief.updated_at).order_by(Brief.id)
+    )
+    for slug, updated_at in rows:
+        yield SitemapPage("policy_briefs.brief", {"slug": slug}, updated_at)
 
 
 def versions(brief: Brief) -> list[Brief]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -60,7 +61,9 @@ def test_the_coalition_admin_sees_them(client, db, make_user, make_org, login):
     response = client.get("/en/admin/search/zero-results")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<td lang="nl">fietsherstelling</td><td>NL</td><td>2</td>' in html
+    assert re.search(
+        r'<td[^>]* lang="nl">fietsherstelling</td><td[^>]*>NL</td><td[^>]*>2</td>', html
+    )
     assert "cours de cuisine" in html
     assert "ancient" not in html  # older than the default 30 days
     assert "ancient" in client.get("/en/admin/search/zero-results?days=90").get_data(as_text=True)

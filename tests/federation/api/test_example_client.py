@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -24,14 +25,17 @@ from tests.e2e.server import free_port
 EXAMPLE = PROJECT_ROOT / "examples" / "member_client.py"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[str, object]]:
-    """The platform on 127.0.0.1 with a database of its own, in a thread of this process."""
+@contextmanager
+def serve(tmp_path_factory, public_url: str | None = None) -> Iterator[tuple[str, object]]:
+    """The platform on 127.0.0.1 with a database of its own, in a thread of this process;
+    its PUBLIC_URL is the address it is served on, unless `public_url` says otherwise."""
     instance = tmp_path_factory.mktemp("example-client")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     app = create_app(
-        config_for_tests(f"sqlite:///{instance / 'platform.db'}", str(instance), PUBLIC_URL=url)
+        config_for_tests(
+            f"sqlite:///{instance / 'platform.db'}", str(instance), PUBLIC_URL=public_url or url
+        )
     )
     with app.app_context():
         flask_migrate.upgrade(revision="heads")
@@ -45,6 +49,19 @@ def served(tmp_path_factory) -> Iterator[tuple[str, object]]:
         thread.join()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[tuple[str, object]]:
+    with serve(tmp_path_factory) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def misnamed(tmp_path_factory) -> Iterator[tuple[str, object]]:
+    """A platform that believes it is at :5000 (`make run PORT=5077` used to serve one)."""
+    with serve(tmp_path_factory, public_url="http://127.0.0.1:5000") as served:
+        yield served
 
 
 def register_member(app, name: str, slug: str, languages: list[str], public_jwk: str) -> str:
@@ -112,5 +129,58 @@ def test_a_wrong_key_gets_no_token(served, tmp_path):
     result = run_example(
         "--base-url", url, f"--client-id={client_id}", "--key", str(stolen), "token"
     )
-    assert result.returncode != 0
-    assert "invalid_client" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr == "error: invalid_client: Invalid client assertion.\n"
+
+
+def member_with_key(app, tmp_path, slug: str) -> tuple[str, str]:
+    """A registered member's client id and the path of its private key."""
+    key_path = tmp_path / f"{slug}.pem"
+    public_jwk = run_example("generate-key", str(key_path)).stdout
+    return register_member(app, slug.title(), slug, ["fr"], public_jwk), str(key_path)
+
+
+def test_an_assertion_for_another_address_says_which_one_is_expected(misnamed, tmp_path):
+    url, app = misnamed
+    client_id, key = member_with_key(app, tmp_path, "misnamed")
+    result = run_example("--base-url", url, f"--client-id={client_id}", "--key", key, "token")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: invalid_client: The assertion's aud must be http://127.0.0.1:5000/oauth/token"
+        " (or http://127.0.0.1:5000).\n"
+    )
+
+
+def test_an_unreachable_platform_is_one_line(tmp_path):
+    run_example("generate-key", str(tmp_path / "key.pem"))
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    for command in (("token",), ("upsert", "demo-duo-1")):
+        result = run_example(
+            "--base-url", nowhere, "--client-id=c", "--key", str(tmp_path / "key.pem"), *command
+        )
+        assert result.returncode == 1
+        assert result.stderr == f"error: cannot reach {nowhere}/oauth/token: Connection refused\n"
+
+
+def test_a_key_that_cannot_be_read_is_one_line(served, tmp_path):
+    url, _ = served
+    (tmp_path / "not-a-key.pem").write_text("not a key")
+    for key in ("not-a-key.pem", "missing.pem"):
+        path = str(tmp_path / key)
+        result = run_example("--base-url", url, "--client-id=c", "--key", path, "token")
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"error: cannot read the private key {path}: ")
+        assert result.stderr.count("\n") == 1
+
+
+def test_an_address_that_is_not_the_platform_is_one_line(served, tmp_path):
+    url, _ = served
+    run_example("generate-key", str(tmp_path / "key.pem"))
+    result = run_example(
+        "--base-url", f"{url}/fr", "--client-id=c", "--key", str(tmp_path / "key.pem"), "token"
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {url}/fr/oauth/token answered 404: is --base-url the platform's address?\n"
+    )
