@@ -98,3 +98,25 @@ def assert_accessible(page: Any) -> None:
         f"axe found {len(violations)} serious/critical violation(s) on {page.url}:\n"
         + format_violations(violations)
     )
+
+
+def visit(page: Any, url: str) -> None:
+    """Open a page, expect a successful answer, and scan it."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert_accessible(page)
+
+
+def sign_in(page: Any, login_url: str, email: str, password: str, *, scan: bool = True) -> None:
+    """Sign in through the login form and expect to be let in; scan both pages unless told."""
+    if scan:
+        visit(page, login_url)
+    else:
+        page.goto(login_url)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form [type=submit]").first.click()
+    assert "/login" not in page.url, page.locator("main").inner_text()
+    if scan:
+        assert_accessible(page)

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from coalition.demo.services import DEMO_PASSWORD
+from tests.e2e import browser
 
 #: pages of one kind share a template: ids, uuids and slugs after a known prefix
 KIND_PATTERNS = [
@@ -36,12 +37,7 @@ def page_kind(path: str) -> str:
 
 def sign_in(page: Any, base: str, lang: str, email: str) -> None:
     """Sign in with the demo password through the login form."""
-    page.goto(f"{base}/{lang}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    browser.sign_in(page, f"{base}/{lang}/login", email, DEMO_PASSWORD, scan=False)
 
 
 def crawl(

@@ -15,17 +15,11 @@ import uuid
 import pyotp
 import pytest
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, visit
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "admins keep the second factor"
-
-
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
 
 
 def submit(page, form_selector: str = "main form.stacked") -> None:

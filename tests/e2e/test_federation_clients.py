@@ -9,17 +9,11 @@ import uuid
 
 import pytest
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "admins grant only what is needed"
-
-
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
 
 
 def test_org_admin_creates_a_secret_client_and_revokes_it(live_server, new_page):
@@ -42,11 +36,7 @@ print(org.id)
 """).strip()
     page = new_page(locale="fr-BE")
     base = f"{live_server.url}/fr"
-    visit(page, f"{base}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
+    sign_in(page, f"{base}/login", email, PASSWORD)
 
     visit(page, f"{base}/federation/{org_id}/clients")
     assert "Aucun client API" in page.locator("main").inner_text()

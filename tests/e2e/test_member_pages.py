@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from coalition.demo.services import DEMO_PASSWORD
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -19,19 +19,8 @@ def seeded(live_server):
     return live_server
 
 
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
-
-
 def log_in(page, base: str, lang: str, email: str) -> None:
-    visit(page, f"{base}/{lang}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    sign_in(page, f"{base}/{lang}/login", email, DEMO_PASSWORD)
 
 
 def test_an_org_admin_adds_a_branch_by_its_postcode(seeded, new_page):

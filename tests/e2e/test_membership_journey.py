@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in, visit
 from tests.e2e.server import mail_text
 
 pytestmark = pytest.mark.e2e
@@ -36,13 +36,6 @@ def enterprise_number(seed: int) -> str:
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
-def visit(page, url: str) -> None:
-    """Open a page, expect a successful answer, and scan it."""
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
-
-
 def submit(page, form_selector: str = "main form.stacked") -> None:
     """Submit a form with its submit button, wait for the next page, and scan it."""
     with page.expect_navigation():
@@ -52,11 +45,7 @@ def submit(page, form_selector: str = "main form.stacked") -> None:
 
 def log_in(page, base: str, lang: str, email: str, password: str) -> None:
     """Sign in through the login form."""
-    visit(page, f"{base}/{lang}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    submit(page, "main form")
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    sign_in(page, f"{base}/{lang}/login", email, password)
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])

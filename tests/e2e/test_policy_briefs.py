@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.e2e import browser
 from tests.e2e.browser import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -67,12 +68,7 @@ print(brief.id, brief.current_sections[0].id)
 
 def sign_in(new_page, live_server, email: str):
     page = new_page(locale="en-GB")
-    page.goto(f"{live_server.url}/en/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").click()
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    browser.sign_in(page, f"{live_server.url}/en/login", email, PASSWORD, scan=False)
     return page
 
 

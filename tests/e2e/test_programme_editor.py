@@ -9,17 +9,11 @@ import uuid
 
 import pytest
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "editors write good programmes"
-
-
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
 
 
 def test_editor_fixes_an_error_then_publishes_and_previews(live_server, page):
@@ -45,11 +39,7 @@ db.session.commit()
 print(org.id)
 """).strip()
     base = f"{live_server.url}/nl"
-    visit(page, f"{base}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
+    sign_in(page, f"{base}/login", email, PASSWORD)
 
     visit(page, f"{base}/staff/programmes/")
     assert page.url.endswith(f"/nl/staff/programmes/{org_id}/"), page.url

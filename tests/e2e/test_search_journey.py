@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -136,12 +136,7 @@ def test_an_editor_publishes_and_finds_the_programme(live_server, new_page):
     response = page.goto(f"{base}/nl/programmes/{member['draft_uuid']}")
     assert response.status == 404
 
-    page.goto(f"{base}/nl/login")
-    page.locator("#email").fill(f"editor-{tag}@jobduo.example")
-    page.locator("#password").fill(EDITOR_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form [type=submit]").first.click()
-    assert "/login" not in page.url, page.locator("main").inner_text()
+    sign_in(page, f"{base}/nl/login", f"editor-{tag}@jobduo.example", EDITOR_PASSWORD, scan=False)
 
     page.goto(f"{base}/nl/staff/programmes/{member['org_id']}/")
     publish = page.locator(
