@@ -12,6 +12,7 @@ import federation
 import policy_briefs
 import search
 from coalition import auth
+from coalition.cli import explain_unmigrated
 from coalition.config import PROJECT_ROOT, check_config, load_config
 from coalition.errors import init_error_handlers
 from coalition.extensions import csrf, db, limiter, migrate
@@ -71,3 +72,4 @@ def register_parts(app: Flask) -> None:
     search.register(app)
     federation.register(app)
     policy_briefs.register(app)
+    explain_unmigrated(app)

@@ -20,7 +20,7 @@ def flask(tmp_path):
         "WORKER_THREAD": "0",
     }
 
-    def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, expect: int = 0, **env: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "wsgi", *args],
             cwd=PROJECT_ROOT,
@@ -30,7 +30,7 @@ def flask(tmp_path):
             timeout=120,
             check=False,
         )
-        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.returncode == expect, result.stdout + result.stderr
         return result
 
     return run
@@ -53,3 +53,37 @@ def test_commands_print_no_alembic_plugin_lines(flask, debug):
 def test_log_level_debug_still_shows_them(flask):
     flask("db", "upgrade", "heads")
     assert plugin_lines(flask("db", "check", LOG_LEVEL="DEBUG"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("search", "status"),
+        ("demo", "seed", "--force"),
+        ("mentors", "purge"),
+        ("coalition", "flag-stale"),
+    ],
+    ids=" ".join,
+)
+def test_a_command_on_an_unmigrated_database_says_to_migrate(flask, command, tmp_path):
+    """One line naming the missing table and the command that makes it, not a traceback."""
+    database = os.environ.get("TEST_DATABASE_URL")
+    env = {}
+    if database:  # a database of its own, empty, on the same PostgreSQL server
+        import sqlalchemy
+
+        name = f"unmigrated_{tmp_path.name[-12:].replace('-', '_')}".lower()
+        engine = sqlalchemy.create_engine(database, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = database.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        result = flask(*command, expect=1, **env)
+    finally:
+        if database:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert "Traceback" not in result.stderr
+    assert "run `flask db upgrade` first" in result.stderr
+    assert "Error: the database has no table " in result.stderr
