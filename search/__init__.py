@@ -47,6 +47,7 @@ def register(app: Flask) -> None:
     app.add_template_global(programme_text)
     add_to_slot(app, "nav.links", "search/_nav.html")
     add_to_slot(app, "home.search", "search/_home_search.html")
+    add_to_slot(app, "home.search", "search/_home_mentor.html")
     add_to_slot(app, "members.page", "search/_organisation_programmes.html")
     add_to_slot(app, "staff.admin_links", "search/_admin_links.html")
     add_to_sitemap(app, public_pages)

@@ -69,7 +69,9 @@ def search():
                 "The search engine cannot be reached; please try again later.",
                 headers={"Retry-After": "30"},
             )
-        response = jsonify(SEARCH_ANSWER.dump(SearchAnswer(results, lang, url)))
+        response = jsonify(
+            SEARCH_ANSWER.dump(SearchAnswer(results, lang, url, params.seeking_mentors))
+        )
         total = results.total
         if key is not None:
             answer_cache().put(key, response.get_data(), total)

@@ -37,7 +37,10 @@ KEYWORDS = (
     "city_key",
     "province",
     "org_slug",
+    *("mentor_seeking", "mentor_field", "mentor_language"),
 )
+#: what a mentor field holds for a programme that asks for no particular field or language
+ANY_MENTOR = "any"
 #: full-text fields of the document → (analyzer: a language of `LANGS` or "plain", boost)
 TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
 for _lang in LANGS:
@@ -120,7 +123,24 @@ def build_document(programme: Programme) -> dict[str, Any]:
     doc["province"] = list(dict.fromkeys(provinces))
     doc["locations"] = locations
     doc["suggest"] = [t for t in (programme.titles or {}).values() if t] + [org.name]
+    doc.update(mentor_fields(programme.mentor_needs))
     return doc
+
+
+def mentor_fields(needs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The document's fields of the mentor search: set only while the programme seeks
+    mentors (`Programme.seeks_mentors`); a programme that names no field of experience
+    or language takes any (`ANY_MENTOR`), and one that gives no time asks no minimum."""
+    if not (needs and needs.get("seeking")):
+        return {"mentor_needs": None, "mentor_minutes": 0}
+    hours = needs.get("hours_per_week")
+    return {
+        "mentor_needs": dict(needs),
+        "mentor_seeking": ["1"],
+        "mentor_field": list(needs.get("experience_fields") or [ANY_MENTOR]),
+        "mentor_language": list(needs.get("languages") or [ANY_MENTOR]),
+        "mentor_minutes": round(hours * 60) if hours else 0,
+    }
 
 
 def _query():

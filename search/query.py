@@ -33,6 +33,10 @@ LIST_FILTERS = {
     "language": ("languages", "language"),
     "cost": ("cost", "cost"),
 }
+#: the filters of the mentor path (they imply `seeking_mentors`) → their empty value
+MENTOR_FILTERS = {"experience": list, "mentor_language": list, "mentor_hours": lambda: None}
+#: the most hours a week a volunteer may say they can give
+MAX_MENTOR_HOURS = 40
 #: facets computed for every search, in display order
 FACETS = ("theme", "audience", "format", "language", "cost", "province", "city")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -97,6 +101,16 @@ class SearchParams:
     per_page: int = DEFAULT_PER_PAGE
     #: language of the labels, snippets and suggestions
     lang: str = "fr"
+    #: only programmes that seek mentors now (the "Become a mentor" path); its hits carry
+    #: their `mentor_needs`
+    seeking_mentors: bool = False
+    #: the volunteer's fields of experience (`experience_fields` codes): programmes asking
+    #: for one of them, or for none in particular
+    experience: list[str] = field(default_factory=list)
+    #: languages the volunteer speaks: programmes asking for one of them, or for none
+    mentor_language: list[str] = field(default_factory=list)
+    #: hours a week the volunteer can give: programmes asking no more (or not saying)
+    mentor_hours: int | None = None
     #: (latitude, longitude) of `near`, set when the parameters are parsed
     origin: tuple[float, float] | None = None
     #: the place `near` resolved to
@@ -120,6 +134,11 @@ class SearchParams:
             active["age"] = self.age
         if self.open_only:
             active["open"] = True
+        # `seeking_mentors` is the search's scope, like an organisation's own listing: it is
+        # not a filter to relax
+        for name in MENTOR_FILTERS:
+            if getattr(self, name) not in (None, []):
+                active[name] = getattr(self, name)
         return active
 
     def without(self, filter_name: str) -> SearchParams:
@@ -137,6 +156,8 @@ class SearchParams:
             )
         if filter_name == "open":
             return replace(self, open_only=False)
+        if filter_name in MENTOR_FILTERS:
+            return replace(self, **{filter_name: MENTOR_FILTERS[filter_name]()})
         return replace(self, **{filter_name: None})
 
 

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_dump, pre_load
 
 from coalition import postcodes, taxonomy
+from coalition.programmes.schemas import MentorNeedsSchema
 from search.analysis import LANGS
 from search.documents import document_text
 from search.query import (
@@ -22,10 +23,12 @@ from search.query import (
     DEFAULT_PER_PAGE,
     DEFAULT_RADIUS_KM,
     LIST_FILTERS,
+    MAX_MENTOR_HOURS,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
     MAX_RADIUS_KM,
+    MENTOR_FILTERS,
     SORTS,
     SearchParamError,
     SearchParams,
@@ -44,6 +47,8 @@ PARAMETER_ORDER = (
     "org",
     "age",
     "open",
+    "seeking_mentors",
+    *MENTOR_FILTERS,
     "page",
     "per_page",
     "sort",
@@ -174,7 +179,8 @@ class QueryStringSchema(Schema):
     def values(self, data: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
         values = dict(data)  # a MultiDict gives the first value of each parameter
         if hasattr(data, "getlist"):
-            values.update({name: data.getlist(name) for name in LIST_FILTERS if name in data})
+            lists = (*LIST_FILTERS, "experience", "mentor_language")
+            values.update({name: data.getlist(name) for name in lists if name in data})
         return values
 
 
@@ -198,6 +204,12 @@ class SearchQuerySchema(QueryStringSchema):
     near_country = Choice(COUNTRIES, str.upper, "BE", data_key="country")
     radius_km = Radius(load_default=None)
     near = Text(60)
+    seeking_mentors = Flag(load_default=False)
+    experience = Codes("experience_field")
+    mentor_language = Codes("language")
+    mentor_hours = WholeNumber(
+        1, MAX_MENTOR_HOURS, None, f"must be between 1 and {MAX_MENTOR_HOURS}"
+    )
 
     @post_load
     def place(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -212,6 +224,10 @@ class SearchQuerySchema(QueryStringSchema):
             data["radius_km"] = data["radius_km"] or DEFAULT_RADIUS_KM
         if data["sort"] == "distance" and not data.get("origin"):
             data["sort"] = "relevance"
+        # the mentor path's filters only make sense among the programmes seeking mentors
+        data["seeking_mentors"] = data["seeking_mentors"] or any(
+            data[name] not in (None, []) for name in MENTOR_FILTERS
+        )
         return data
 
 
@@ -288,6 +304,8 @@ class HitSchema(Schema):
     distance_km = fields.Float(allow_none=True)
     highlight = fields.Dict(keys=fields.String(), values=fields.String())
     url = fields.String()
+    #: only in the answers of the mentor path (`seeking_mentors`)
+    mentor_needs = fields.Nested(MentorNeedsSchema)
 
 
 class RelaxedFilterSchema(Schema):
@@ -302,6 +320,8 @@ class SearchAnswer(NamedTuple):
     results: SearchResults
     lang: str
     programme_url: str
+    #: whether each hit carries its `mentor_needs` (a search with `seeking_mentors`)
+    mentors: bool = False
 
 
 class SearchAnswerSchema(Schema):
@@ -318,7 +338,7 @@ class SearchAnswerSchema(Schema):
     @pre_dump
     def in_language(self, answer: SearchAnswer, **kwargs: Any) -> dict[str, Any]:
         """The results with each text and label in the answer's language."""
-        results, lang, url = answer
+        results, lang, url, mentors = answer
         return {
             "total": results.total,
             "page": results.page,
@@ -340,6 +360,7 @@ class SearchAnswerSchema(Schema):
                     "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
                     "highlight": hit.highlight,
                     "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),
+                    **({"mentor_needs": hit.document.get("mentor_needs")} if mentors else {}),
                 }
                 for hit in results.hits
             ],

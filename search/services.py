@@ -225,6 +225,7 @@ def public_pages() -> Iterator[SitemapPage]:
     """The search's public pages for the sitemap: the search page and every programme the
     public may see (published, by a current member)."""
     yield SitemapPage("search.programmes")
+    yield SitemapPage("search.mentor")
     rows = db.session.execute(
         searchable_programmes()
         .with_only_columns(Programme.uuid, Programme.updated_at)

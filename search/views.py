@@ -16,6 +16,7 @@ from coalition.i18n import current_language, text_and_language
 from coalition.programmes.models import Programme
 from coalition.security import allow_framing
 from search.json_ld import json_ld, programme_json_ld, safe_url
+from search.mentor_page import mentor_page
 from search.search_page import search_page
 from search.services import Visibility, admitted_organisation, find_programme
 from search.zero_results import zero_result_summary
@@ -32,6 +33,14 @@ def programmes():
     """Search the directory: text, filters, distance, facets, pages."""
     context = search_page("search.programmes")
     return render_template("search/programmes.html", **context), context["status"]
+
+
+@bp.get("/mentor")
+def mentor():
+    """Become a mentor: the programmes that seek mentors now, near a postcode, by field of
+    experience, language and time."""
+    context = mentor_page("search.mentor")
+    return render_template("search/mentor.html", **context), context["status"]
 
 
 def texts_of(programme: Programme, lang: str) -> dict[str, str]:

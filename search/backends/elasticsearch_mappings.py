@@ -46,6 +46,7 @@ def mappings() -> dict[str, Any]:
         "age_max": {"type": "integer"},
         "confirmed_days": {"type": "integer"},
         "published_ts": {"type": "long"},
+        "mentor_minutes": {"type": "integer"},
         "locations": {"type": "geo_point"},
         "vocab": {"type": "text", "analyzer": "plain"},
         "suggest_input": {"type": "completion", "analyzer": "plain"},

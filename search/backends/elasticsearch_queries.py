@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.analysis import SYNONYM_BOOST, query_words, required_matches, variants
-from search.backends.interface import AgeWithin, AnyTerm, Condition, Near, Term
+from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
 from search.documents import TEXT_FIELDS, fresh_since
 from search.query import FACETS, SearchParams
 
@@ -71,6 +71,8 @@ def filter_clause(condition: Condition) -> dict[str, Any]:
                     ]
                 }
             }
+        case AtMost(field, value):
+            return {"range": {field: {"lte": value}}}
         case Near((lat, lon), radius_km):
             return {
                 "geo_distance": {

@@ -13,6 +13,7 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from search.analysis import LANGS, starts_like
+from search.documents import ANY_MENTOR
 from search.query import DEFAULT_RADIUS_KM, LIST_FILTERS, SearchParams, fold_city
 
 
@@ -59,6 +60,14 @@ class AgeWithin:
 
 
 @dataclass(frozen=True)
+class AtMost:
+    """The integer `field` is at most `value`."""
+
+    field: str
+    value: int
+
+
+@dataclass(frozen=True)
 class Near:
     """A location within `radius_km` of `origin` (latitude, longitude)."""
 
@@ -66,7 +75,7 @@ class Near:
     radius_km: float
 
 
-Condition = Term | AnyTerm | AgeWithin | Near
+Condition = Term | AnyTerm | AgeWithin | Near | AtMost
 
 
 def index_filters(params: SearchParams) -> dict[str, Condition]:
@@ -89,6 +98,24 @@ def index_filters(params: SearchParams) -> dict[str, Condition]:
         filters["open"] = Term("capacity", "open")
     if params.origin:
         filters["near"] = Near(params.origin, params.radius_km or DEFAULT_RADIUS_KM)
+    filters.update(mentor_filters(params))
+    return filters
+
+
+def mentor_filters(params: SearchParams) -> dict[str, Condition]:
+    """The conditions of the mentor path: seeking mentors now, and the volunteer's fields of
+    experience, languages and time (a programme asking for none in particular matches)."""
+    filters: dict[str, Condition] = {}
+    if params.seeking_mentors:
+        filters["seeking_mentors"] = Term("mentor_seeking", "1")
+    if params.experience:
+        filters["experience"] = AnyTerm("mentor_field", (*params.experience, ANY_MENTOR))
+    if params.mentor_language:
+        filters["mentor_language"] = AnyTerm(
+            "mentor_language", (*params.mentor_language, ANY_MENTOR)
+        )
+    if params.mentor_hours is not None:
+        filters["mentor_hours"] = AtMost("mentor_minutes", params.mentor_hours * 60)
     return filters
 
 

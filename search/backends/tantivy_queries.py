@@ -21,7 +21,7 @@ from search.analysis import (
     required_matches,
     variants,
 )
-from search.backends.interface import AgeWithin, AnyTerm, Condition, Near, Term
+from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
 from search.backends.tantivy_schema import SCHEMA, stored_document
 from search.documents import TEXT_FIELDS, fresh_since
 from search.geo import bounding_box, nearest_km
@@ -120,6 +120,8 @@ def filter_query(condition: Condition, near_ids: list[int] | None) -> Query:
             )
         case Near():
             return Query.term_set_query(SCHEMA, "id", near_ids) if near_ids else Query.empty_query()
+        case AtMost(field, value):
+            return _integer_range(field, None, value)
     raise TypeError(f"unknown filter {condition!r}")
 
 

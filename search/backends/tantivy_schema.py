@@ -17,7 +17,7 @@ from search.analysis import LANGS, analyzer, prepare
 from search.documents import KEYWORDS, TEXT_FIELDS
 
 #: integer columns; `nloc` is the number of locations (the rest are the document's own)
-INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc")
+INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc", "mentor_minutes")
 
 
 def _schema() -> tantivy.Schema:

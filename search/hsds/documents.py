@@ -19,6 +19,7 @@ from coalition.i18n import text_in
 from coalition.members.models import Organisation
 from coalition.programmes.models import Programme, ProgrammeLocation
 from search.hsds.ids import TAXONOMY_FIELDS, child_id, service_at_location_id, taxonomy_uuid
+from search.hsds.mentor_attributes import mentor_attributes
 
 
 def province_of(postcode: str, country: str) -> str:
@@ -34,6 +35,10 @@ def taxonomy_document(vocabulary: str, lang: str) -> dict[str, Any]:
             "theme": (_("Themes"), _("What a programme helps young people with.")),
             "audience": (_("Target groups"), _("Who a programme is meant for.")),
             "format": (_("Formats"), _("How the mentoring takes place.")),
+            "experience_field": (
+                _("Fields of experience"),
+                _("The work experience a programme asks of its volunteer mentors."),
+            ),
         }
     name, description = names[vocabulary]
     return {
@@ -251,7 +256,7 @@ def _service_details(programme: Programme, lang: str) -> dict[str, Any]:
         for vocabulary, field in TAXONOMY_FIELDS.items()
         for code in getattr(programme, field)
         if code in taxonomy.VOCABULARIES[vocabulary]
-    ]
+    ] + mentor_attributes(programme, lang, term_document)
     return document
 
 

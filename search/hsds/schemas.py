@@ -70,7 +70,7 @@ TaxonomyTermSchema = hsds_object(
 )
 AttributeSchema = hsds_object(
     "AttributeSchema",
-    "id! link_id link_type link_entity taxonomy_term_id taxonomy_term",
+    "id! link_id link_type link_entity value taxonomy_term_id taxonomy_term",
     taxonomy_term=fields.Nested(TaxonomyTermSchema),
 )
 LanguageSchema = hsds_object("LanguageSchema", "id! service_id name code")

@@ -29,7 +29,8 @@ ORGS: dict[str, tuple[str, dict[str, str]]] = {
     slug: (org["name"], org["names"]) for slug, org in _CORPUS["organisations"].items()
 }
 #: id → org (slug), titles, summaries, themes, audiences, formats, languages, ages
-#: ([min, max], null: open), cost, capacity, places (postcodes), confirmed (days ago)
+#: ([min, max], null: open), cost, capacity, places (postcodes), confirmed (days ago), and
+#: for some what they ask of mentors (`mentor_needs`, as the programme stores it)
 PROGRAMMES: dict[int, dict[str, Any]] = {
     int(pid): spec for pid, spec in _CORPUS["programmes"].items()
 }
@@ -63,6 +64,7 @@ def make_programme(
         confirmed_on=date.today() - timedelta(days=spec["confirmed"]),
         status=ProgrammeStatus.published,
         published_at=EPOCH_PUBLISHED + timedelta(days=pid),
+        mentor_needs=spec.get("mentor_needs"),
     )
     if pid:
         programme.id = pid

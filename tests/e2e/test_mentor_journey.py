@@ -1,9 +1,7 @@
-"""Becoming a mentor, on a phone: a 62-year-old finds a programme that seeks mentors, sends
-her interest, gets the mail; the organisation's editor moves her on to "active".
-
-The part from the home page to the programme page is the search side's (the "Become a
-mentor" path, issue 14): this journey starts on the programme's page. Every page is
-scanned by axe: 0 serious or critical violations.
+"""Becoming a mentor, on a phone: a 62-year-old goes from the home page to the "Become a
+mentor" search, finds a programme near her that seeks people with her experience, sends
+her interest, gets the mail; the organisation's editor moves her on to "active". Every
+page is scanned by axe: 0 serious or critical violations.
 """
 
 from __future__ import annotations
@@ -79,9 +77,34 @@ def test_a_62_year_old_sends_her_interest_and_the_organisation_makes_her_active(
     base = f"{live_server.url}/fr"
     email = f"josiane-{tag}@example.org"
 
-    # The programme's page says what it asks of mentors.
+    # From the home page to the programmes that seek mentors near Liège, in her field.
     page = new_page(locale="fr-BE")
-    visit(page, f"{base}/programmes/{made['uuid']}")
+    visit(page, f"{base}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Devenir mentor", exact=True).click()
+    assert page.url.endswith("/fr/mentor")
+    assert_accessible(page)
+    title = f"Un mentor pour l'emploi {tag}"
+    for _attempt in range(40):  # the indexer (a background thread) may not have caught up
+        page.get_by_label("Près de (code postal ou ville)").fill("4000")
+        page.get_by_label("Dans un rayon de").select_option("10")
+        page.get_by_label("Ressources humaines et recrutement").check()
+        page.get_by_label("Temps que vous pouvez donner").select_option("2")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Trouver un programme").click()
+        if page.get_by_role("link", name=title).count():
+            break
+        page.wait_for_timeout(500)
+    assert "near=4000" in page.url and "experience=hr" in page.url and "mentor_hours=2" in page.url
+    assert_accessible(page)
+    result = page.locator(".result", has=page.get_by_role("link", name=title))
+    expect(result).to_contain_text("2 heures par semaine")
+    with page.expect_navigation():
+        result.get_by_role("link", name=title).click()
+    assert page.url.endswith(f"/fr/programmes/{made['uuid']}")
+    assert_accessible(page)
+
+    # The programme's page says what it asks of mentors.
     call = page.get_by_role("region", name="Devenir mentor dans ce programme")
     expect(call).to_contain_text("De préférence 50 ans ou plus")
     expect(call).to_contain_text("12 heures")
