@@ -4,7 +4,8 @@ database (`run_job`, registered with the core's worker as "search-indexer").
 It reads outbox rows in batches, re-reads each programme (a stale row is harmless),
 indexes the published ones and deletes the others, and removes an outbox row only once
 the backend acknowledged that programme. A failure leaves the row, counts the attempt
-and backs off through `available_at`.
+and backs off through `available_at`: exponentially for a row the backend refused or a
+bug, but only `UNAVAILABLE_RETRY` while the backend does not answer at all.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 MAX_BACKOFF = timedelta(minutes=30)
+#: while the engine does not answer, its rows are tried again this often, whatever their
+#: attempts: nothing is wrong with them, and once the engine is back they must not wait
+#: out a back-off meant for rows it refused (`make soak`: drained within 10 s of its return)
+UNAVAILABLE_RETRY = timedelta(seconds=5)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -54,6 +59,7 @@ def drain_once(
     ids = sorted({e.object_id for e in entries if e.kind == "programme"})
     acknowledged: set[int] = set()
     error = "not acknowledged by the search backend"
+    unavailable = False
     entry_ids = [entry.id for entry in entries]
     released = False
     try:
@@ -67,7 +73,7 @@ def drain_once(
         acknowledged |= backend.index(docs)
         acknowledged |= backend.delete(gone)
     except SearchUnavailable as exc:
-        error = str(exc)
+        error, unavailable = str(exc), True
         log.warning("search indexer: backend unavailable (%s)", error)
     except Exception as exc:  # a bug must not make the rows retry in a tight loop
         error = f"{type(exc).__name__}: {exc}"
@@ -84,7 +90,9 @@ def drain_once(
             done += 1
         else:
             entry.attempts += 1
-            entry.available_at = now + backoff(entry.attempts)
+            entry.available_at = now + (
+                UNAVAILABLE_RETRY if unavailable else backoff(entry.attempts)
+            )
             entry.last_error = error[:500]
             failed += 1
     try:

@@ -1,0 +1,425 @@
+"""`make soak`: the distributed layout under a mixed load while its parts fail.
+
+On this machine: a private PostgreSQL database (`soak_<pid>_<hex>`, created and dropped
+here) on the server of `SOAK_DATABASE_URL`, the Elasticsearch test server (noida-db), a
+private redis-server on a free port, two gunicorn servers (gunicorn.conf.py) and two
+`flask worker` processes. After measuring the capacity of the mix (unpaced load for
+`SOAK_CAPACITY_SECONDS`), it loads the platform at `SOAK_LOAD_FRACTION` (0.8) of it for
+`SOAK_SECONDS` (60) while it kills -9 one worker, stops the search engine for 10 s,
+restarts Redis and restarts one web server. Then it checks that every acknowledged PUT
+is in PostgreSQL and, once the outbox drained, in the index; that every 5xx (and every
+request left unanswered) fell in the window of a fault it depends on; and how long the
+outbox took to drain after the engine came back. Results: bench/results/soak.json.
+
+Not a test: it takes the machine for a few minutes. See bench/README.md ("Survive").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench import soak_checks as checks  # noqa: E402
+from bench.run import FLASK, Gunicorn, env_int, free_port, platform_environment  # noqa: E402
+from bench.soak_load import run_load  # noqa: E402
+from bench.soak_parts import (  # noqa: E402
+    Redis,
+    SearchEngine,
+    SoakDatabase,
+    detect_referrals,
+    machine_info,
+    make_clients,
+    read_back,
+    wait_for,
+)
+from examples.member_client import EXAMPLE_PROGRAMME  # noqa: E402
+
+OUTPUT = PROJECT_ROOT / "bench" / "results" / "soak.json"
+MIX = {"search": 0.5, "put": 0.3, "token": 0.15, "referral": 0.05}
+ENGINE_DOWN_SECONDS = 10.0
+#: a supervisor (compose's `restart: unless-stopped`) brings a killed worker back
+WORKER_RESTART_SECONDS = 5.0
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
+class Layout:
+    """Every process of the distributed layout, started and stopped together."""
+
+    def __init__(self, instance: Path) -> None:
+        self.instance = instance
+        self.database = SoakDatabase(os.environ.get("SOAK_DATABASE_URL", ""))
+        self.redis = Redis(instance / "redis", free_port())
+        self.engine = SearchEngine(instance / "noida", free_port())
+        env = platform_environment(instance, self.database.url)
+        env.update(
+            {
+                "ELASTICSEARCH_URL": self.engine.url,
+                "SEARCH_BACKEND": "elasticsearch",
+                "SEARCH_INDEX_PREFIX": f"soak-{uuid.uuid4().hex[:6]}",
+                "REDIS_URL": self.redis.url,
+                "WORKER_THREAD": "0",
+                # Rate limits stay on, counted in Redis as in production, but far above
+                # the load: the soak measures faults, not the limiter's refusals.
+                "RATELIMIT_ENABLED": "1",
+                "FEDERATION_RATE_LIMIT": "100000 per minute",
+                "OAUTH_TOKEN_RATE_LIMIT": "100000 per minute",
+            }
+        )
+        workers, threads = env_int("SOAK_WEB_WORKERS", 2), env_int("SOAK_WEB_THREADS", 4)
+        self.web = [
+            Gunicorn(f"web-{n}", "wsgi:app", env, instance, workers, threads) for n in (1, 2)
+        ]
+        # Both servers stand behind one public address (token issuer and audience).
+        env["PUBLIC_URL"] = self.web[0].url
+        self.env = env
+        self.workers: list[subprocess.Popen | None] = [None, None]
+
+    def flask(self, *args: str, demo: bool = False) -> str:
+        env = dict(self.env, PLATFORM_ENV="development", DEMO_MODE="1") if demo else self.env
+        result = subprocess.run(
+            [*FLASK, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        return result.stdout
+
+    def start_worker(self, n: int) -> None:
+        log = (self.instance / f"worker-{n + 1}.log").open("ab")
+        self.workers[n] = subprocess.Popen(
+            [*FLASK, "worker"], cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+
+    def start(self) -> None:
+        self.redis.start()
+        self.engine.start()
+        print("soak: migrating, seeding, indexing …", flush=True)
+        self.flask("db", "upgrade", "heads")
+        self.flask("demo", "seed", demo=True)
+        self.flask("search", "reindex")
+        for server in self.web:
+            server.start("/healthz")
+        for n in range(2):
+            self.start_worker(n)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+        for server in self.web:
+            server.stop()
+        self.engine.stop()
+        self.redis.stop()
+        self.database.drop()
+
+
+class Faults:
+    """Runs the fault schedule during the load and notes when each fault began and ended."""
+
+    def __init__(self, layout: Layout, schedule: dict[str, float]) -> None:
+        self.layout = layout
+        self.schedule = schedule
+        self.log: dict[str, dict[str, float]] = {}
+        self.engine_returned: float | None = None
+        #: more about a fault than its window (e.g. how long a graceful stop took)
+        self.details: dict[str, dict[str, Any]] = {}
+        self.error: str | None = None
+
+    def run(self, start: float) -> None:
+        try:
+            for name, at in sorted(self.schedule.items(), key=lambda item: item[1]):
+                time.sleep(max(0.0, start + at - time.time()))
+                began = time.time()
+                getattr(self, name)()
+                self.log[name] = {
+                    "start": began,
+                    "end": self.log.get(name, {}).get("end", time.time()),
+                }
+                print(
+                    f"soak: {name} at {began - start:.1f} s, {time.time() - began:.1f} s",
+                    flush=True,
+                )
+        except Exception as error:  # the load goes on; the report says the fault broke
+            self.error = f"{type(error).__name__}: {error}"
+
+    def worker_kill(self) -> None:
+        worker = self.layout.workers[0]
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+
+        def restart() -> None:
+            time.sleep(WORKER_RESTART_SECONDS)
+            self.layout.start_worker(0)
+
+        threading.Thread(target=restart, daemon=True).start()
+
+    def search_engine_stop(self) -> None:
+        engine = self.layout.engine
+        engine.stop_service()
+        time.sleep(ENGINE_DOWN_SECONDS)
+        engine.start_service()
+        wait_for(engine.answers, 60, "the search engine did not come back")
+        self.engine_returned = time.time()
+
+    def redis_restart(self) -> None:
+        self.layout.redis.stop()
+        self.layout.redis.start()
+
+    def web_restart(self) -> None:
+        server = self.layout.web[1]
+        began = time.time()
+        server.stop()
+        self.details["web_restart"] = {"stopped_after_s": round(time.time() - began, 2)}
+        server.start("/healthz")
+
+    def windows(self) -> list[checks.Window]:
+        """The fault windows that requests depend on (a background worker answers none)."""
+        out = []
+        for name, times in self.log.items():
+            if name == "search_engine_stop":
+                out.append(
+                    checks.Window(name, times["start"], times["end"], kinds=frozenset({"search"}))
+                )
+            elif name == "redis_restart":  # the rate limits: PUTs, tokens, referrals
+                kinds = frozenset({"put", "token", "referral"})
+                out.append(checks.Window(name, times["start"], times["end"], kinds=kinds))
+            elif name == "web_restart":
+                out.append(checks.Window(name, times["start"], times["end"], server=1))
+        return out
+
+
+class OutboxSampler:
+    """Samples the search outbox every 0.25 s: its length, oldest row, and the backlog of
+    rows written before the search engine came back."""
+
+    def __init__(self, database: SoakDatabase, faults: Faults) -> None:
+        self.database = database
+        self.faults = faults
+        self.samples: list[dict[str, Any]] = []
+        self.stop = threading.Event()
+        self.max_id_at_return: int | None = None
+
+    def run(self) -> None:
+        with self.database.connect() as conn:
+            while not self.stop.wait(0.25):
+                returned = self.faults.engine_returned
+                if returned is not None and self.max_id_at_return is None:
+                    self.max_id_at_return = conn.execute(
+                        "SELECT coalesce(max(id), 0) FROM search_outbox"
+                    ).fetchone()[0]
+                total, oldest = conn.execute(
+                    "SELECT count(*), extract(epoch FROM now() - min(created_at))"
+                    " FROM search_outbox"
+                ).fetchone()
+                backlog = None
+                if self.max_id_at_return is not None:
+                    backlog = conn.execute(
+                        "SELECT count(*) FROM search_outbox WHERE id <= %s",
+                        (self.max_id_at_return,),
+                    ).fetchone()[0]
+                self.samples.append(
+                    {
+                        "t": time.time(),
+                        "rows": total,
+                        "oldest_s": float(oldest or 0),
+                        "backlog": backlog,
+                    }
+                )
+
+
+def verify(layout: Layout, records: list[checks.Record]) -> dict[str, Any]:
+    """Every acknowledged PUT in PostgreSQL, and PostgreSQL's value in the index."""
+    puts = [r for r in records if r.kind == "put" and r.key]
+    expected = checks.expected_values(puts)
+    stored, ids = layout.database.programme_titles()
+    indexed = read_back(layout.engine.url, layout.env["SEARCH_INDEX_PREFIX"], ids)
+    lost_db = checks.lost_writes(expected, stored)
+    in_db = {key: stored.get(key) for key in expected}
+    lost_index = checks.index_mismatches(in_db, indexed)
+    return {
+        "acknowledged_puts": sum(1 for r in puts if 200 <= r.status < 300),
+        "programmes_checked": len(expected),
+        "lost_in_postgresql": len(lost_db),
+        "lost_in_index": len(lost_index),
+        "examples": {"postgresql": lost_db[:5], "index": lost_index[:5]},
+    }
+
+
+def main() -> int:
+    seconds = env_float("SOAK_SECONDS", 60)
+    capacity_seconds = env_float("SOAK_CAPACITY_SECONDS", 8)
+    fraction = env_float("SOAK_LOAD_FRACTION", 0.8)
+    processes, threads = env_int("SOAK_PROCESSES", 2), env_int("SOAK_THREADS", 12)
+    output = Path(os.environ.get("SOAK_OUTPUT") or OUTPUT)
+    instance = Path(tempfile.mkdtemp(prefix="soak-instance-"))
+    layout = Layout(instance)
+    load_before = os.getloadavg()
+    try:
+        layout.start()
+        referral = detect_referrals(layout.web[0].url)
+        mix = dict(MIX)
+        if not referral["found"]:
+            mix.pop("referral")
+        print(f"soak: referrals: {referral['reason']}", flush=True)
+        clients = make_clients(layout, count=env_int("SOAK_CLIENTS", 4), referral=referral)
+        plan = {
+            "run": uuid.uuid4().hex[:6],
+            "seed": 15,
+            "servers": [server.url for server in layout.web],
+            "audience": layout.env["PUBLIC_URL"] + "/oauth/token",
+            "clients": clients["members"],
+            "referral_client": clients.get("referral"),
+            "programme": EXAMPLE_PROGRAMME,
+            "mix": mix,
+        }
+        print(f"soak: capacity ({capacity_seconds:.0f} s unpaced) …", flush=True)
+        warm, _ = run_load(plan, processes, threads, 2, None, instance)
+        measured, _ = run_load(plan, processes, threads, capacity_seconds, None, instance)
+        capacity = len(measured) / capacity_seconds
+        rate = fraction * capacity
+        clients = make_clients(
+            layout, count=len(plan["clients"]), referral=referral, refresh=clients
+        )
+        plan["clients"], plan["referral_client"] = clients["members"], clients.get("referral")
+        schedule = checks.fault_schedule(seconds)
+        faults = Faults(layout, schedule)
+        sampler = OutboxSampler(layout.database, faults)
+        threading.Thread(target=sampler.run, daemon=True).start()
+        print(
+            f"soak: {seconds:.0f} s at {rate:.0f}/s ({fraction:.0%} of {capacity:.0f}/s) …",
+            flush=True,
+        )
+        start_delay = 3.0
+        fault_thread = threading.Thread(target=lambda: faults.run(time.time() + start_delay))
+        fault_thread.start()
+        records, started = run_load(plan, processes, threads, seconds, rate, instance, start_delay)
+        with (instance / "records.jsonl").open("w") as file:  # kept with SOAK_KEEP=1
+            for record in records:
+                file.write(json.dumps(dataclasses.asdict(record)) + "\n")
+        fault_thread.join()
+        wait_for(lambda: layout.database.outbox_length() == 0, 120, "the outbox did not drain")
+        drained_after_load = time.time()
+        sampler.stop.set()
+        result = report(
+            layout,
+            faults,
+            sampler,
+            records,
+            warm + measured,
+            started,
+            seconds,
+            capacity,
+            rate,
+            fraction,
+            mix,
+            referral,
+            load_before,
+            drained_after_load,
+        )
+    finally:
+        layout.stop()
+        if os.environ.get("SOAK_KEEP"):
+            print(f"soak: instance kept in {instance}")
+        else:
+            shutil.rmtree(instance, ignore_errors=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result["verdict"], indent=2))
+    print(f"written to {output}")
+    return 0 if all(result["verdict"].values()) else 1
+
+
+def report(
+    layout,
+    faults,
+    sampler,
+    records,
+    capacity_records,
+    started,
+    seconds,
+    capacity,
+    rate,
+    fraction,
+    mix,
+    referral,
+    load_before,
+    drained_after_load,
+) -> dict[str, Any]:
+    windows = faults.windows()
+    errors = checks.attribute_failures(records, windows)
+    integrity = verify(layout, capacity_records + records)
+    returned = faults.engine_returned
+    samples = [(s["t"], s["backlog"]) for s in sampler.samples if s["backlog"] is not None]
+    drain = checks.drain_seconds(samples, returned) if returned else None
+    rel = lambda t: round(t - started, 2)  # noqa: E731
+    return {
+        "machine": machine_info(layout, load_before),
+        "settings": {
+            "seconds": seconds,
+            "mix": mix,
+            "referrals": referral["reason"],
+            "web": [s.settings for s in layout.web],
+            "flask_workers": 2,
+            "load_threads": env_int("SOAK_PROCESSES", 2) * env_int("SOAK_THREADS", 12),
+        },
+        "capacity_rps": round(capacity, 1),
+        "target_rps": round(rate, 1),
+        "load_fraction": fraction,
+        "achieved_rps": round(len(records) / seconds, 1),
+        "requests": checks.summarise(records, seconds),
+        "faults": {
+            name: {
+                "start_s": rel(t["start"]),
+                "end_s": rel(t["end"]),
+                "took_s": round(t["end"] - t["start"], 2),
+            }
+            for name, t in faults.log.items()
+        },
+        "fault_details": faults.details,
+        "fault_error": faults.error,
+        "failures_by_window": errors.by_window,
+        "failures_unattributed": errors.unattributed,
+        "failures_unattributed_examples": errors.unattributed_examples,
+        "integrity": integrity,
+        "outbox": {
+            "drain_after_engine_return_s": drain,
+            "max_rows": max((s["rows"] for s in sampler.samples), default=None),
+            "max_oldest_s": round(max((s["oldest_s"] for s in sampler.samples), default=0), 2),
+            "drained_s_after_load_end": round(drained_after_load - (started + seconds), 2),
+        },
+        "verdict": {
+            "all_faults_ran": faults.error is None and len(faults.log) == 4,
+            "no_lost_put_in_postgresql": integrity["lost_in_postgresql"] == 0,
+            "no_lost_put_in_index": integrity["lost_in_index"] == 0,
+            "no_5xx_or_unanswered_outside_down_windows": errors.unattributed_total == 0,
+            "outbox_drained_within_10s": drain is not None and drain <= 10,
+        },
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
