@@ -54,6 +54,16 @@ MIX = {"search": 0.5, "put": 0.3, "token": 0.15, "referral": 0.05}
 ENGINE_DOWN_SECONDS = 10.0
 #: a supervisor (compose's `restart: unless-stopped`) brings a killed worker back
 WORKER_RESTART_SECONDS = 5.0
+#: how long a web server's graceful stop may take before it is killed (gunicorn's
+#: graceful_timeout is 30 s)
+GRACEFUL_STOP_SECONDS = 40.0
+
+
+T0 = time.monotonic()
+
+
+def say(message: str) -> None:
+    print(f"[{time.monotonic() - T0:5.0f} s] soak: {message}", flush=True)
 
 
 def env_float(name: str, default: float) -> float:
@@ -112,7 +122,7 @@ class Layout:
     def start(self) -> None:
         self.redis.start()
         self.engine.start()
-        print("soak: migrating, seeding, indexing …", flush=True)
+        say("migrating, seeding, indexing …")
         self.flask("db", "upgrade", "heads")
         self.flask("demo", "seed", demo=True)
         self.flask("search", "reindex")
@@ -158,10 +168,7 @@ class Faults:
                     "start": began,
                     "end": self.log.get(name, {}).get("end", time.time()),
                 }
-                print(
-                    f"soak: {name} at {began - start:.1f} s, {time.time() - began:.1f} s",
-                    flush=True,
-                )
+                say(f"{name} at {began - start:.1f} s, {time.time() - began:.1f} s")
         except Exception as error:  # the load goes on; the report says the fault broke
             self.error = f"{type(error).__name__}: {error}"
 
@@ -170,9 +177,12 @@ class Faults:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
 
+        self.details["worker_kill"] = {"pid": worker.pid, "exit_code": worker.returncode}
+
         def restart() -> None:
             time.sleep(WORKER_RESTART_SECONDS)
             self.layout.start_worker(0)
+            self.details["worker_kill"]["restarted_after_s"] = WORKER_RESTART_SECONDS
 
         threading.Thread(target=restart, daemon=True).start()
 
@@ -191,14 +201,30 @@ class Faults:
     def web_restart(self) -> None:
         server = self.layout.web[1]
         began = time.time()
-        server.stop()
-        self.details["web_restart"] = {"stopped_after_s": round(time.time() - began, 2)}
+        # A graceful stop: gunicorn lets its workers finish their requests (up to its
+        # graceful_timeout, 30 s) before it exits; only then is it killed.
+        server.process.send_signal(signal.SIGTERM)
+        try:
+            server.process.wait(timeout=GRACEFUL_STOP_SECONDS)
+            killed = False
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
+            killed = True
+        stopped = time.time()
         server.start("/healthz")
+        self.details["web_restart"] = {
+            "stopped_after_s": round(stopped - began, 2),
+            "killed_after_graceful_timeout": killed,
+            "serving_again_after_s": round(time.time() - stopped, 2),
+        }
 
     def windows(self) -> list[checks.Window]:
         """The fault windows that requests depend on (a background worker answers none)."""
         out = []
-        for name, times in self.log.items():
+        # A web server's own window first: a request to it that failed while it was down
+        # is its, even when another fault's window overlaps.
+        for name, times in sorted(self.log.items(), key=lambda item: item[0] != "web_restart"):
             if name == "search_engine_stop":
                 out.append(
                     checks.Window(name, times["start"], times["end"], kinds=frozenset({"search"}))
@@ -283,7 +309,7 @@ def main() -> int:
         mix = dict(MIX)
         if not referral["found"]:
             mix.pop("referral")
-        print(f"soak: referrals: {referral['reason']}", flush=True)
+        say(f"referrals: {referral['reason']}")
         clients = make_clients(layout, count=env_int("SOAK_CLIENTS", 4), referral=referral)
         plan = {
             "run": uuid.uuid4().hex[:6],
@@ -295,7 +321,7 @@ def main() -> int:
             "programme": EXAMPLE_PROGRAMME,
             "mix": mix,
         }
-        print(f"soak: capacity ({capacity_seconds:.0f} s unpaced) …", flush=True)
+        say(f"capacity ({capacity_seconds:.0f} s unpaced) …")
         warm, _ = run_load(plan, processes, threads, 2, None, instance)
         measured, _ = run_load(plan, processes, threads, capacity_seconds, None, instance)
         capacity = len(measured) / capacity_seconds
@@ -308,10 +334,7 @@ def main() -> int:
         faults = Faults(layout, schedule)
         sampler = OutboxSampler(layout.database, faults)
         threading.Thread(target=sampler.run, daemon=True).start()
-        print(
-            f"soak: {seconds:.0f} s at {rate:.0f}/s ({fraction:.0%} of {capacity:.0f}/s) …",
-            flush=True,
-        )
+        say(f"{seconds:.0f} s at {rate:.0f}/s ({fraction:.0%} of {capacity:.0f}/s) …")
         start_delay = 3.0
         fault_thread = threading.Thread(target=lambda: faults.run(time.time() + start_delay))
         fault_thread.start()
@@ -342,7 +365,7 @@ def main() -> int:
     finally:
         layout.stop()
         if os.environ.get("SOAK_KEEP"):
-            print(f"soak: instance kept in {instance}")
+            say(f"instance kept in {instance}")
         else:
             shutil.rmtree(instance, ignore_errors=True)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -408,7 +431,14 @@ def report(
             "drain_after_engine_return_s": drain,
             "max_rows": max((s["rows"] for s in sampler.samples), default=None),
             "max_oldest_s": round(max((s["oldest_s"] for s in sampler.samples), default=0), 2),
-            "drained_s_after_load_end": round(drained_after_load - (started + seconds), 2),
+            "drained_s_after_load_end": next(
+                (
+                    round(s["t"] - (started + seconds), 2)
+                    for s in sampler.samples
+                    if s["t"] >= started + seconds and s["rows"] == 0
+                ),
+                round(drained_after_load - (started + seconds), 2),
+            ),
         },
         "verdict": {
             "all_faults_ran": faults.error is None and len(faults.log) == 4,

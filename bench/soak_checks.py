@@ -197,8 +197,10 @@ def fault_schedule(seconds: float) -> dict[str, float]:
     """
     kill = round(0.13 * seconds, 1)
     engine = round(max(kill + 2, 0.25 * seconds), 1)
-    redis = round(max(engine + 11, 0.58 * seconds), 1)
-    web = round(max(redis + 2, 0.75 * seconds), 1)
+    # the engine needs a few seconds to answer again after its 10 s
+    redis = round(max(engine + 14, 0.5 * seconds), 1)
+    # a web server's restart takes long on a busy machine (its graceful stop, its start)
+    web = round(max(redis + 4, 0.6 * seconds), 1)
     return {
         "worker_kill": kill,
         "search_engine_stop": engine,
