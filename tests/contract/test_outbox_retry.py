@@ -41,3 +41,22 @@ def test_a_row_the_engine_refuses_still_backs_off_exponentially():
     assert backoff(1) == UNAVAILABLE_RETRY
     assert backoff(4) == timedelta(seconds=40)
     assert backoff(20) == MAX_BACKOFF
+
+
+def test_once_the_engine_acknowledges_again_the_rows_it_held_back_are_due_at_once(
+    db, make_org, make_app, backend_config
+):
+    from search.jobs import drain
+
+    down, up = make_app(**backend_config(down=True)), make_app(**backend_config())
+    with down.app_context():
+        _publish(db, _publishable(db, make_org))
+        assert drain() == 0  # held back for UNAVAILABLE_RETRY
+        [held] = db.session.execute(select(OutboxEntry)).scalars().all()
+        assert held.available_at > utcnow()
+    with up.app_context():
+        assert drain() == 0  # nothing is due: nothing tells that the engine is back
+        _publish(db, _publishable(db, make_org, pid_spec=7))
+        assert drain() == 1  # the new change is acknowledged: the engine is back …
+        assert drain() == 1  # … so the held row is due now, not when its retry comes
+        assert db.session.execute(select(OutboxEntry)).first() is None
