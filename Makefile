@@ -14,7 +14,7 @@ PUBLIC_URL ?= http://$(HOST):$(PORT)
 #: what WeasyPrint needs to draw the policy briefs' PDF (the PDF's fonts are vendored)
 PANGO := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
-.PHONY: run test setup translations migrate seed browser pango bench lint format clean
+.PHONY: run test setup translations migrate seed browser pango bench soak lint format clean
 
 run: setup pango migrate seed  ## Set up everything and serve http://$(HOST):$(PORT) (embedded engines)
 	DEMO_MODE=1 PUBLIC_URL='$(PUBLIC_URL)' $(FLASK) run --host $(HOST) --port $(PORT)
@@ -50,6 +50,9 @@ browser: pango  ## Debian chromium, wrk and axe-core for the browser tests and b
 
 bench: setup browser migrate  ## Measure throughput and latency against the bare-Flask baseline
 	$(PY) bench/run.py
+
+soak: setup  ## The distributed layout under load while its parts fail (PostgreSQL, noida-db, redis-server)
+	$(PY) bench/soak.py
 
 lint: setup  ## ruff, and the part rules of DESIGN.md (import-linter contracts in pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -77,6 +77,11 @@ def load_config(
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), default=True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down (a restart, a failover) must not answer 500: the limits are kept in
+        # each process's memory until Redis answers again, and an error of the limiter's
+        # storage lets the request through rather than failing it (`make soak` restarts Redis).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         #: per OAuth client, over the whole machine API (generous: batch syncs)
         "FEDERATION_RATE_LIMIT": env.get("FEDERATION_RATE_LIMIT", "600 per minute"),

@@ -4,7 +4,9 @@ database (`run_job`, registered with the core's worker as "search-indexer").
 It reads outbox rows in batches, re-reads each programme (a stale row is harmless),
 indexes the published ones and deletes the others, and removes an outbox row only once
 the backend acknowledged that programme. A failure leaves the row, counts the attempt
-and backs off through `available_at`.
+and backs off through `available_at`: exponentially for a row the backend refused or a
+bug, but only `UNAVAILABLE_RETRY` while the backend does not answer at all, and once a
+batch is acknowledged again the rows it held back are due at once.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.database import utcnow
@@ -27,6 +29,12 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 MAX_BACKOFF = timedelta(minutes=30)
+#: while the engine does not answer, its rows are tried again this often, whatever their
+#: attempts: nothing is wrong with them, and once the engine is back they must not wait
+#: out a back-off meant for rows it refused (`make soak`: drained within 10 s of its return)
+UNAVAILABLE_RETRY = timedelta(seconds=5)
+#: how `last_error` begins for a row held back because the backend did not answer
+UNAVAILABLE_ERROR = "search backend unavailable"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -54,6 +62,7 @@ def drain_once(
     ids = sorted({e.object_id for e in entries if e.kind == "programme"})
     acknowledged: set[int] = set()
     error = "not acknowledged by the search backend"
+    unavailable = False
     entry_ids = [entry.id for entry in entries]
     released = False
     try:
@@ -67,8 +76,8 @@ def drain_once(
         acknowledged |= backend.index(docs)
         acknowledged |= backend.delete(gone)
     except SearchUnavailable as exc:
-        error = str(exc)
-        log.warning("search indexer: backend unavailable (%s)", error)
+        error, unavailable = f"{UNAVAILABLE_ERROR}: {exc}", True
+        log.warning("search indexer: backend unavailable (%s)", exc)
     except Exception as exc:  # a bug must not make the rows retry in a tight loop
         error = f"{type(exc).__name__}: {exc}"
         log.exception("search indexer: batch failed")
@@ -84,9 +93,13 @@ def drain_once(
             done += 1
         else:
             entry.attempts += 1
-            entry.available_at = now + backoff(entry.attempts)
+            entry.available_at = now + (
+                UNAVAILABLE_RETRY if unavailable else backoff(entry.attempts)
+            )
             entry.last_error = error[:500]
             failed += 1
+    if done and not unavailable:
+        _release_held_rows(now)
     try:
         db.session.commit()
     except StaleDataError:
@@ -94,6 +107,27 @@ def drain_once(
         db.session.rollback()
         return 0, 0
     return done, failed
+
+
+def _release_held_rows(now: datetime) -> None:
+    """The backend answers again: rows held back only because it did not are due now.
+
+    Rows another indexer holds (locked) are skipped, not waited for.
+    """
+    held = (
+        select(OutboxEntry.id)
+        .where(
+            OutboxEntry.available_at > now,
+            OutboxEntry.last_error.startswith(UNAVAILABLE_ERROR),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id.in_(held.scalar_subquery()))
+        .values(available_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def drain(max_batches: int = 20, *, ignore_backoff: bool = False) -> int:
