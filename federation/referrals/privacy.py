@@ -66,8 +66,8 @@ _MONTHS = (
     r"juil\w*|jul\w*|ao[uû]t|aug\w*|sep\w*|oct\w*|okt\w*|nov\w*|d[ée]c\w*|dec\w*"
 )
 NUMERIC_DATE = re.compile(
-    r"(?<!\d)(\d{1,2})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{4}|\d{2})(?!\d)"
-    r"|(?<!\d)(\d{4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,2})(?!\d)"
+    r"(?<![\d./\-])(?<!\d[./\-])(\d{1,2})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{4}|\d{2})(?![./\-]?\d)"
+    r"|(?<![\d./\-])(\d{4})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{1,2})(?![./\-]?\d)"
 )
 WORDED_DATE = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?:{_MONTHS})\.?\s+(\d{{4}})\b", re.I
@@ -90,10 +90,12 @@ AGE = re.compile(
 )
 #: the words before "N ans/jaar" that make it a duration, not an age
 DURATION = re.compile(
-    r"(?:depuis|pendant|durant|il\s+y\s+a|sinds|gedurende|al|for|since|over|plus\s+de|"
-    r"meer\s+dan|binnen|dans|en|of|de|van|na|après|after)\s*$",
+    r"\b(?:depuis|pendant|durant|il\s+y\s+a|sinds|gedurende|al|for|since|over|plus\s+de|"
+    r"moins\s+de|meer\s+dan|minder\s+dan|binnen|dans|après|after|na|avec|with|met)\s*$",
     re.I,
 )
+#: the young person's possible ages: an older one is a mentor's or a duration
+YOUNG_AGES = range(10, 40)
 #: dates and year ranges, taken out before the phone matcher reads the text
 _NOT_PHONE = re.compile(
     NUMERIC_DATE.pattern + r"|(?<!\d)(?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)?\d{2})(?!\d)"
@@ -131,7 +133,7 @@ def _dates_of_birth(text: str, today: date) -> bool:
 def _ages(text: str) -> bool:
     for match in AGE.finditer(text):
         number = int(match.group(1) or match.group(2))
-        if not 10 <= number <= 99:
+        if number not in YOUNG_AGES:
             continue
         words = match.group(0).lower()
         if match.group(1) and "old" not in words and DURATION.search(text[: match.start()]):

@@ -179,3 +179,9 @@ def test_the_openapi_document_describes_every_referral_operation(client):
     assert {"referrals:read", "referrals:write"} <= set(flow["scopes"])
     types = document["components"]["schemas"]["Event"]["properties"]["type"]["enum"]
     assert {"referral.created", "referral.status_changed"} <= set(types)
+
+
+def test_the_logs_are_watched_and_hold_no_content(send, leak_watch):
+    """The suite's log capture works: the calls are logged, by id and status only."""
+    assert send().status_code == 201
+    assert any("referral 1 sent" in line or "post_referral 201" in line for line in leak_watch.records)
