@@ -111,10 +111,10 @@ class ReferralSchema(Schema):
     note = fields.String(load_default="", validate=[validate.Length(max=MAX_NOTE), scanned])
     consent = fields.Nested(ConsentSchema, required=True)
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _known_postcode(self, data: dict[str, Any], **kwargs: Any) -> None:
-        postcode = data.get("postcode")
-        if postcode and lookup(postcode, data.get("country", "BE")) is None:
+        postcode, country = data.get("postcode"), data.get("country", "BE")
+        if postcode and country in COUNTRIES and lookup(postcode, country) is None:
             raise ValidationError(_("Unknown postcode for this country."), "postcode")
 
     @post_load
