@@ -216,7 +216,7 @@ def send_referral(org_id: int):
         field = "programme" if field == "consent_recipient" else field
         return _form_page(organisation, request.form, {field: error.message}, error.status)
     db.session.commit()
-    flash(_("Referral %(code)s sent. Give this code to the young person.", code=referral.code))
+    flash(_("Referral %(code)s sent. Give this code to the young person.", code=referral.code), "success")
     return redirect(url_for(".referral", org_id=organisation.id, referral_id=referral.uuid))
 
 
@@ -262,5 +262,5 @@ def move_referral(org_id: int, referral_id: str):
         flash(error.message, "error")
         return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id)), 303
     db.session.commit()
-    flash(_("The referral is now %(status)s.", status=to))
+    flash(_("The referral is now %(status)s.", status=to), "success")
     return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id))
