@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.accounts.models import User
 from coalition.audit.services import record
@@ -73,9 +73,9 @@ def _nearest_location(programme: Programme, place: Any) -> tuple[Any, int | None
 def find_programme(programme_uuid: Any) -> Programme | None:
     """A published programme of any member, by its public id."""
     return db.session.scalar(
-        select(Programme).where(
-            Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published
-        )
+        select(Programme)
+        .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
+        .options(joinedload(Programme.organisation), selectinload(Programme.locations))
     )
 
 
