@@ -27,8 +27,8 @@ from federation.oauth import api as oauth_api
 from federation.oauth import views as client_pages
 from federation.oauth.cli import federation_cli
 from federation.oauth.server import init_authorization_server
+from federation.referrals import figures as referral_figures
 from federation.referrals import jobs as referral_jobs
-from federation.referrals import services as referrals
 from federation.referrals import views as referral_pages
 from federation.referrals.cli import referrals_cli
 
@@ -57,6 +57,6 @@ def register(app: Flask) -> None:
     worker.register_job("referral-expiry", referral_jobs.expire_job, interval=3600.0, on_wake=False)
     worker.register_job("referral-purge", referral_jobs.purge_job, interval=3600.0, on_wake=False)
     # the figures the core reads: impact dashboards and /metrics
-    provide(app, "referral_outcomes", referrals.outcome_rows)
-    provide(app, "referral_demand", referrals.demand_rows)
-    add_figure(app, "referrals_by_status", referrals.counts_by_status)
+    provide(app, "referral_outcomes", referral_figures.outcome_rows)
+    provide(app, "referral_demand", referral_figures.demand_rows)
+    add_figure(app, "referrals_by_status", referral_figures.counts_by_status)

@@ -23,9 +23,9 @@ from federation.oauth.services import register_client
 from federation.referrals.models import Referral
 from federation.referrals.schemas import ReferralSchema
 from federation.referrals.services import send_referral
-from tests.federation.referrals.conftest import referral_body
 from tests.coalition._mentors import interest_body, needs
 from tests.coalition._programmes import add_molenbeek_branch, body
+from tests.federation.referrals.conftest import referral_body
 
 ALL_ROLES = tuple(Role)
 

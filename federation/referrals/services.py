@@ -8,8 +8,7 @@ code or a pseudonym.
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -19,7 +18,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coalition.accounts.models import User
 from coalition.audit.services import record
-from coalition.branches.models import Branch
 from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
@@ -303,17 +301,6 @@ def list_referrals(
     return paginate(query.order_by(Referral.created_at.desc(), Referral.id.desc()), page, per_page)
 
 
-def counts_by_status(organisation_id: int | None = None, box: str | None = None) -> dict[str, int]:
-    """How many referrals are in each status (every status, zero included)."""
-    query = select(Referral.status, func.count()).group_by(Referral.status)
-    if organisation_id is not None:
-        column = Referral.receiver_id if box == "inbox" else Referral.sender_id
-        query = query.where(column == organisation_id)
-    counts = {str(status): 0 for status in Status}
-    counts.update({str(status): n for status, n in db.session.execute(query)})
-    return counts
-
-
 # --- the platform's housekeeping ---------------------------------------------------------
 
 
@@ -373,45 +360,3 @@ def erase_subject(sender: Organisation, subject_ref: str, *, client_id: str | No
         "referrals: erased %s referrals of one subject for organisation %s", len(ids), sender.id
     )
     return len(ids)
-
-
-# --- figures for the core --------------------------------------------------------------------
-
-
-def _from_day(since: date) -> datetime:
-    return datetime(since.year, since.month, since.day, tzinfo=UTC)
-
-
-def _quarter(moment: datetime) -> tuple[int, int]:
-    return moment.year, (moment.month - 1) // 3 + 1
-
-
-def outcome_rows(since: date | None = None) -> list[dict[str, Any]]:
-    """Completed and failed referrals by programme, branch, quarter and outcome."""
-    query = select(Referral.programme_id, Referral.branch_id, Referral.ended_at, Referral.outcome)
-    query = query.where(Referral.status.in_((Status.completed, Status.failed)))
-    if since is not None:
-        query = query.where(Referral.ended_at >= _from_day(since))
-    counts: Counter = Counter()
-    for programme_id, branch_id, ended_at, outcome in db.session.execute(query):
-        counts[(programme_id, branch_id, *_quarter(ended_at), outcome)] += 1
-    keys = ("programme_id", "branch_id", "year", "quarter", "outcome")
-    return [
-        dict(zip(keys, key, strict=True), count=n) for key, n in sorted(counts.items(), key=str)
-    ]
-
-
-def demand_rows(since: date | None = None) -> list[dict[str, Any]]:
-    """Referrals received by country, the nearest branch's postcode, area and quarter."""
-    query = select(Referral.country, Branch.postcode, Referral.area, Referral.created_at).outerjoin(
-        Branch, Branch.id == Referral.branch_id
-    )
-    if since is not None:
-        query = query.where(Referral.created_at >= _from_day(since))
-    counts: Counter = Counter()
-    for country, postcode, area, created_at in db.session.execute(query):
-        counts[(country, postcode, area, *_quarter(created_at))] += 1
-    keys = ("country", "postcode", "area", "year", "quarter")
-    return [
-        dict(zip(keys, key, strict=True), count=n) for key, n in sorted(counts.items(), key=str)
-    ]

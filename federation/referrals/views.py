@@ -25,7 +25,7 @@ from coalition.members.models import Organisation
 from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
-from federation.referrals import services
+from federation.referrals import figures, services
 from federation.referrals.schemas import AGE_BANDS, AVAILABILITY, CONSENT_GIVERS, ReferralSchema
 from federation.referrals.states import (
     CANCEL_REASONS,
@@ -117,7 +117,7 @@ def referrals(org_id: int):
         box=box,
         status=status,
         page=page,
-        counts=services.counts_by_status(organisation.id, box),
+        counts=figures.counts_by_status(organisation.id, box),
     )
 
 
@@ -216,7 +216,10 @@ def send_referral(org_id: int):
         field = "programme" if field == "consent_recipient" else field
         return _form_page(organisation, request.form, {field: error.message}, error.status)
     db.session.commit()
-    flash(_("Referral %(code)s sent. Give this code to the young person.", code=referral.code), "success")
+    flash(
+        _("Referral %(code)s sent. Give this code to the young person.", code=referral.code),
+        "success",
+    )
     return redirect(url_for(".referral", org_id=organisation.id, referral_id=referral.uuid))
 
 

@@ -101,7 +101,14 @@ def pair(db, make_org, bearer) -> Pair:
     receiver = make_org("Duo for a Job")
     programme = make_programme(db, receiver)
     scopes = "referrals:read referrals:write events:read"
-    return Pair(sender, receiver, programme, bearer(sender, scopes), bearer(receiver, scopes))
+    english = {"Accept-Language": "en"}  # the refusals' language, as a member system asks
+    return Pair(
+        sender,
+        receiver,
+        programme,
+        bearer(sender, scopes) | english,
+        bearer(receiver, scopes) | english,
+    )
 
 
 @pytest.fixture

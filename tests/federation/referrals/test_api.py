@@ -184,4 +184,12 @@ def test_the_openapi_document_describes_every_referral_operation(client):
 def test_the_logs_are_watched_and_hold_no_content(send, leak_watch):
     """The suite's log capture works: the calls are logged, by id and status only."""
     assert send().status_code == 201
-    assert any("referral 1 sent" in line or "post_referral 201" in line for line in leak_watch.records)
+    assert any(
+        "referral 1 sent" in line or "post_referral 201" in line for line in leak_watch.records
+    )
+
+
+def test_refusals_speak_the_callers_language(pair, send):
+    headers = pair.sender_headers | {"Accept-Language": "nl"}
+    response = send(headers=headers, note="mail naar sarah_v@telenet.be")
+    assert "een e-mailadres" in response.json["errors"][0]["detail"]

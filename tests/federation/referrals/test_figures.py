@@ -27,7 +27,8 @@ def test_metrics_count_referrals_by_status(client, pair, send):
     assert set(before) >= {"requested", "accepted", "in-progress", "on-hold", "completed"}
     ids = [send(subject_ref=f"m-{n}").json["id"] for n in range(3)]
     client.post(
-        f"{REFERRALS}/{ids[0]}/transitions", json={"status": "accepted"},
+        f"{REFERRALS}/{ids[0]}/transitions",
+        json={"status": "accepted"},
         headers=pair.receiver_headers,
     )
     after = _by_status(client)
@@ -39,7 +40,9 @@ def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
     referral_id = send().json["id"]
     url = f"{REFERRALS}/{referral_id}/transitions"
     client.post(url, json={"status": "accepted"}, headers=pair.receiver_headers)
-    client.post(url, json={"status": "failed", "outcome": "not_reached"}, headers=pair.receiver_headers)
+    client.post(
+        url, json={"status": "failed", "outcome": "not_reached"}, headers=pair.receiver_headers
+    )
     now = utcnow()
     quarter = (now.month - 1) // 3 + 1
     with app.test_request_context():

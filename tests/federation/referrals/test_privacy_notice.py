@@ -8,7 +8,13 @@ import pytest
 #: in each language: no identity, the area not the postcode, keyed pseudonyms, the basis
 SAYS = {
     "en": ("age band", "postcode is used", "is not stored", "HMAC-SHA-256", "Article 6(1)(a)"),
-    "fr": ("tranche d'âge", "code postal", "n'est pas enregistré", "HMAC-SHA-256", "6, paragraphe 1, a"),
+    "fr": (
+        "tranche d'âge",
+        "code postal",
+        "n'est pas enregistré",
+        "HMAC-SHA-256",
+        "6, paragraphe 1, a",
+    ),
     "nl": ("leeftijdsgroep", "postcode", "niet bewaard", "HMAC-SHA-256", "artikel 6, lid 1, a"),
 }
 

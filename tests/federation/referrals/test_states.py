@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from coalition.database import utcnow
 from coalition.extensions import db as _db
 from federation.events.models import Event
-from federation.referrals import services
+from federation.referrals import figures, services
 from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.states import TRANSITIONS, Side, Status, TransitionRefused
 from tests.federation.referrals.conftest import REFERRALS
@@ -176,7 +176,7 @@ def test_the_purge_empties_ended_referrals_and_keeps_the_counts(app, db, runner,
     assert ended_long_ago.languages is None and ended_long_ago.purged_at is not None
     assert ended_long_ago.status == Status.completed and ended_long_ago.outcome == "job"
     assert ended_lately.note and still_open.note
-    rows = services.outcome_rows()  # two quarters: 91 days ago and today
+    rows = figures.outcome_rows()  # two quarters: 91 days ago and today
     assert sum(row["count"] for row in rows) == 2 and len(rows) == 2
     branch_id = pair.programme.locations[0].branch_id
     assert {(r["programme_id"], r["branch_id"], r["outcome"]) for r in rows} == {

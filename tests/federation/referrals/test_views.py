@@ -102,7 +102,7 @@ def test_the_receiver_accepts_enrols_and_the_sender_sees_it(
     assert re.search(r'data-count="in-progress">1<', client.get(outbox).get_data(as_text=True))
     timeline = client.get(f"/en/federation/{pair.sender.id}/referrals/{referral_id}")
     html = timeline.get_data(as_text=True)
-    assert html.count("<td data-label=\"To\">") == 3 and 'data-move="cancelled"' in html
+    assert html.count('<td data-label="To">') == 3 and 'data-move="cancelled"' in html
 
 
 def test_only_admins_and_referral_officers_see_the_pages(
