@@ -193,3 +193,11 @@ def test_refusals_speak_the_callers_language(pair, send):
     headers = pair.sender_headers | {"Accept-Language": "nl"}
     response = send(headers=headers, note="mail naar sarah_v@telenet.be")
     assert "een e-mailadres" in response.json["errors"][0]["detail"]
+
+
+def test_a_refused_erasure_logs_the_route_not_the_pseudonym(client, leak_watch):
+    """The pseudonym is in the erasure's URL: the log names the route instead (the
+    suite's log scan fails the test if "case-2026-0042" appears)."""
+    response = client.delete(f"{API}/referral-subjects/case-2026-0042")
+    assert response.status_code == 401
+    assert any("/referral-subjects/<path:subject_ref>" in line for line in leak_watch.records)
