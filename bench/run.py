@@ -497,6 +497,7 @@ def platform_environment(instance: Path, database_url: str) -> dict[str, str]:
         {
             "PLATFORM_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
+            "PSEUDONYM_SECRET": secrets.token_urlsafe(48),
             "DATABASE_URL": database_url,
             "INSTANCE_PATH": str(instance),
             "SEARCH_INDEX_PATH": str(instance / "search-index"),

@@ -13,6 +13,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production below
+DEFAULT_PSEUDONYM_SECRET = "dev-only-pseudonym-secret"  # noqa: S105 - refused in production
 LANGUAGES = ("fr", "nl", "en")
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -136,6 +137,21 @@ def load_config(
         "MENTOR_INTEREST_FORM_MAX_AGE": _int(env.get("MENTOR_INTEREST_FORM_MAX_AGE"), 86400),
         #: the editors are reminded of an interest still new after this many days
         "MENTOR_REMINDER_AFTER_DAYS": _int(env.get("MENTOR_REMINDER_AFTER_DAYS"), 7),
+        # Referrals (federation/referrals/).
+        #: the secret the referral pseudonyms are keyed with (HKDF per organisation); held
+        #: outside the database, required in production
+        "PSEUDONYM_SECRET": env.get("PSEUDONYM_SECRET") or DEFAULT_PSEUDONYM_SECRET,
+        #: the id kept beside each pseudonym made with PSEUDONYM_SECRET (change it on rotation)
+        "PSEUDONYM_KEY_ID": env.get("PSEUDONYM_KEY_ID", "k1"),
+        #: older secrets still recognised after a rotation: "k0=secret,k-1=secret"
+        "PSEUDONYM_PREVIOUS_SECRETS": env.get("PSEUDONYM_PREVIOUS_SECRETS", ""),
+        #: a referral request unanswered this many days is cancelled (reason `expired`)
+        "REFERRAL_EXPIRY_DAYS": _int(env.get("REFERRAL_EXPIRY_DAYS"), 14),
+        #: an ended referral's content is purged this many days after its end
+        "REFERRAL_RETENTION_DAYS": _int(env.get("REFERRAL_RETENTION_DAYS"), 90),
+        #: the same sender's referral of the same person to the same programme is refused
+        #: within this many days
+        "REFERRAL_DUPLICATE_DAYS": _int(env.get("REFERRAL_DUPLICATE_DAYS"), 30),
         # Languages.
         "LANGUAGES": LANGUAGES,
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -226,6 +242,12 @@ def check_config(config: dict[str, Any]) -> None:
             raise ConfigurationError("WEBHOOK_ALLOW_PRIVATE cannot be enabled in production.")
         if not config.get("SESSION_COOKIE_SECURE", True):
             raise ConfigurationError("SESSION_COOKIE_SECURE cannot be turned off in production.")
+        pseudonym_secret = config.get("PSEUDONYM_SECRET") or ""
+        if pseudonym_secret == DEFAULT_PSEUDONYM_SECRET or len(pseudonym_secret) < 32:
+            raise ConfigurationError(
+                "PSEUDONYM_SECRET must be set to a random value of at least 32 characters "
+                "in production (it keys the referral pseudonyms; keep it out of the database)."
+            )
     if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise ConfigurationError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
     if config.get("LOG_LEVEL", "INFO") not in LOG_LEVELS:

@@ -31,6 +31,8 @@ SLOTS = {
     "staff.org_links": "an organisation's workspace links: <li> elements (org, user)",
     "programme.mentor": "a programme's public page: what it asks of mentors and the way to "
     "say one is interested, when it seeks mentors (programme); the core fills it",
+    "programme.referral": "a programme's public page: the way a referral officer of another "
+    "member sends a referral to it (programme)",
 }
 
 

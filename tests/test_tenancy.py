@@ -16,12 +16,16 @@ from coalition.accounts.invitations import invite_user
 from coalition.audit.models import AuditLogEntry
 from coalition.mentors.models import MentorInterest
 from coalition.mentors.services import express_interest
-from coalition.programmes.models import Programme
+from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.programmes.services import create_programme
 from federation.events.services import create_webhook
 from federation.oauth.services import register_client
+from federation.referrals.models import Referral
+from federation.referrals.schemas import ReferralSchema
+from federation.referrals.services import send_referral
 from tests.coalition._mentors import interest_body, needs
 from tests.coalition._programmes import add_molenbeek_branch, body
+from tests.federation.referrals.conftest import referral_body
 
 ALL_ROLES = tuple(Role)
 
@@ -30,6 +34,7 @@ ALL_ROLES = tuple(Role)
 def two_organisations(make_org, make_user, db):
     """Organisations A and B, each with one object of every kind a staff route names."""
     orgs = {}
+    sender = make_org("Tenant referrer")  # refers a young person to each tenant
     for key in ("a", "b"):
         org = make_org(f"Tenant {key.upper()}")
         add_molenbeek_branch(db, org)
@@ -44,6 +49,8 @@ def two_organisations(make_org, make_user, db):
         invitation, _ = invite_user(
             f"new-{key}@example.org", "New", org, [Role.editor], admin, "fr"
         )
+        programme.status = ProgrammeStatus.published
+        referral = send_referral(sender, ReferralSchema().load(referral_body(programme)))
         orgs[key] = {
             "org": org,
             "admin": admin,
@@ -57,6 +64,7 @@ def two_organisations(make_org, make_user, db):
                 "user_id": colleague.id,
                 "role": Role.editor.value,
                 "interest_id": interest.id,
+                "referral_id": str(referral.uuid),
             },
         }
     db.session.flush()
@@ -88,7 +96,12 @@ def state_of(db, org):
         .join(Programme)
         .where(Programme.organisation_id == org.id)
     ).all()
-    return audit, programmes, interests
+    referrals = db.session.execute(
+        select(Referral.id, Referral.status, Referral.updated_at).where(
+            Referral.receiver_id == org.id
+        )
+    ).all()
+    return audit, programmes, interests, referrals
 
 
 def test_the_matrix_covers_every_kind_of_id(app):
@@ -104,6 +117,7 @@ def test_the_matrix_covers_every_kind_of_id(app):
         "user_id",
         "role",
         "interest_id",
+        "referral_id",
     }
     rules = staff_rules(app)
     assert len(rules) >= 20

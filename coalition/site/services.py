@@ -15,7 +15,8 @@ from coalition.members.models import Organisation
 from coalition.members.services import admitted_organisations
 from coalition.sitemap import SitemapPage
 
-#: the day the privacy notice and the accessibility statement were last reviewed
+#: the day the privacy notice and the accessibility statement were last reviewed (the
+#: privacy notice: what anonymised referrals store, issue 10)
 REVIEWED_ON = date(2026, 12, 1)
 #: the site's own pages (endpoint `site.<name>`) and their titles, as the footer links them
 SITE_PAGES = {
@@ -54,6 +55,7 @@ def operator() -> dict[str, Any]:
         "public_url": config["PUBLIC_URL"],
         "reviewed_on": REVIEWED_ON,
         "session_hours": config["PERMANENT_SESSION_LIFETIME"] // 3600,
+        "referral_retention_days": config["REFERRAL_RETENTION_DAYS"],
     }
 
 

@@ -8,6 +8,7 @@ once. Errors are RFC 9457 problems with JSON pointers.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -54,6 +55,15 @@ from federation.api.schemas import (
 from federation.events.schemas import EventPageSchema, EventQuerySchema
 from federation.events.services import read_feed
 from federation.oauth.tokens import current_token, require_oauth
+from federation.referrals import services as referrals
+from federation.referrals.schemas import (
+    MAX_PSEUDONYM,
+    ReferralOutSchema,
+    ReferralQuerySchema,
+    ReferralSchema,
+    TransitionSchema,
+)
+from federation.referrals.states import Side, TransitionRefused
 
 bp = Blueprint("federation_api", __name__)
 csrf.exempt(bp)
@@ -195,6 +205,116 @@ def post_report():
     response = jsonify(ReportReceiptSchema().dump(receipt))
     response.status_code = 200 if receipt.replaced else 201
     return response
+
+
+# --- referrals ------------------------------------------------------------------------------
+
+#: the detail of a 404 for a referral id: none the caller sent or received
+NO_SUCH_REFERRAL = "Your organisation sent or received no referral with this id."
+
+
+def _referral_answer(referral, status: int = 200) -> Response:
+    side = referral.side_of(current_token().organisation_id)
+    response = jsonify(ReferralOutSchema(side).dump(referral))
+    response.status_code = status
+    return response
+
+
+def _visible_referral(referral_id: str):
+    try:
+        referral_uuid = uuid.UUID(referral_id)
+    except ValueError:
+        referral_uuid = None
+    referral = referral_uuid and referrals.visible_referral(
+        current_token().organisation_id, referral_uuid
+    )
+    if not referral:
+        abort(problem(404, "Not Found", NO_SUCH_REFERRAL))
+    return referral
+
+
+@bp.post("/referrals")
+@endpoint("referrals:write", post=True)
+def post_referral():
+    """Send a referral: the young person's needs, never who they are."""
+    try:
+        data = ReferralSchema().load(json_body())
+    except ValidationError as error:
+        return invalid_body(error, "Invalid referral")
+    token = current_token()
+    try:
+        referral = referrals.send_referral(token.organisation, data, client_id=token.client_id)
+    except referrals.ReferralRefused as error:
+        if error.pointer is None:
+            return problem(error.status, "Already referred", error.message)
+        return invalid_field("Invalid referral", error.pointer, error.message)
+    response = _referral_answer(referral, 201)
+    response.headers["Location"] = url_for(".get_referral", referral_id=referral.uuid)
+    return response
+
+
+@bp.get("/referrals")
+@endpoint("referrals:read")
+def list_referrals():
+    """The referrals the organisation received (`box=inbox`) or sent (`box=outbox`)."""
+    args = query_args(ReferralQuerySchema())
+    page = referrals.list_referrals(current_token().organisation_id, **args)
+    kept = {name: request.args[name] for name in ("box", "status") if name in request.args}
+    side = Side.receiver if args["box"] == "inbox" else Side.sender
+    return jsonify(
+        {
+            "items": ReferralOutSchema(side).dump(page.items, many=True),
+            "page": page.page,
+            "per_page": page.per_page,
+            "total_items": page.total,
+            **_page_links(page, ".list_referrals", **kept),
+        }
+    )
+
+
+@bp.get("/referrals/<referral_id>")
+@endpoint("referrals:read")
+def get_referral(referral_id: str):
+    """One referral the organisation sent or received, with its timeline."""
+    return _referral_answer(_visible_referral(referral_id))
+
+
+@bp.post("/referrals/<referral_id>/transitions")
+@endpoint("referrals:write", post=True)
+def post_transition(referral_id: str):
+    """Move a referral in its lifecycle (FHIR Task status codes)."""
+    referral = _visible_referral(referral_id)
+    try:
+        move = TransitionSchema().load(json_body())
+    except ValidationError as error:
+        return invalid_body(error, "Invalid transition")
+    token = current_token()
+    try:
+        referral = referrals.move_referral(
+            referral,
+            move["status"],
+            referral.side_of(token.organisation_id),
+            reason=move["reason"],
+            outcome=move["outcome"],
+            client_id=token.client_id,
+        )
+    except TransitionRefused as error:
+        if error.status == 422:
+            return invalid_field("Invalid transition", error.pointer, error.message)
+        title = "Not your move" if error.status == 403 else "Illegal transition"
+        return problem(error.status, title, error.message)
+    return _referral_answer(referral)
+
+
+@bp.delete("/referral-subjects/<path:subject_ref>")
+@endpoint("referrals:write")
+def delete_referral_subject(subject_ref: str):
+    """Erase every referral you made about the person you call `subject_ref`, both sides."""
+    if not 0 < len(subject_ref) <= MAX_PSEUDONYM:
+        abort(problem(400, "Invalid subject_ref", f"Use 1 to {MAX_PSEUDONYM} characters."))
+    token = current_token()
+    referrals.erase_subject(token.organisation, subject_ref, client_id=token.client_id)
+    return Response(status=204)
 
 
 # --- events -----------------------------------------------------------------------------------

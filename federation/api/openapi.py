@@ -13,6 +13,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 
 from coalition.programmes.schemas import ProgrammeSchema
+from federation.api.examples import REFERRAL_ANSWER_EXAMPLE, REFERRAL_EXAMPLE
 from federation.api.idempotency import HEADER, TTL
 from federation.api.models import MAX_KEY_LENGTH
 from federation.api.problems import EXTERNAL_ID, NO_SUCH_PROGRAMME
@@ -28,6 +29,14 @@ from federation.api.schemas import (
 )
 from federation.events.schemas import EventPageSchema, EventQuerySchema
 from federation.oauth.scopes import offered_scope_descriptions
+from federation.referrals.schemas import (
+    MAX_PSEUDONYM,
+    ReferralOutSchema,
+    ReferralPageSchema,
+    ReferralQuerySchema,
+    ReferralSchema,
+    TransitionSchema,
+)
 
 API_PREFIX = "/federation/v1"
 PROBLEM = "application/problem+json"
@@ -220,7 +229,132 @@ def build_spec(public_url: str) -> dict[str, Any]:
         },
         parameters=[{"in": "query", "schema": EventQuerySchema}],
     )
+    _referral_paths(spec, invalid, not_json)
     return spec.to_dict()
+
+
+REFERRAL_ID = {
+    "name": "referral_id",
+    "in": "path",
+    "required": True,
+    "description": "The referral's id (from its creation, the list or an event).",
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
+def _example(content: dict[str, Any], example: Any) -> dict[str, Any]:
+    for media in content["content"].values():
+        media["example"] = example
+    return content
+
+
+def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, Any]) -> None:
+    """The referral operations, with examples."""
+    spec.components.schema("ReferralBody", schema=ReferralSchema)
+    spec.components.schema("Referral", schema=ReferralOutSchema)
+    spec.components.schema("ReferralPage", schema=ReferralPageSchema)
+    spec.components.schema("Transition", schema=TransitionSchema)
+    not_found = _problem("Your organisation sent or received no referral with this id.")
+    spec.path(
+        path="/referrals",
+        operations={
+            "post": _operation(
+                "Send a referral",
+                "referrals:write",
+                {
+                    "201": _example(
+                        _json("Referral", "Sent; give `code` to the young person."),
+                        REFERRAL_ANSWER_EXAMPLE,
+                    ),
+                    "400": _problem("Malformed JSON or an invalid Idempotency-Key."),
+                    "409": _problem(
+                        "The same person referred to the same programme within "
+                        "30 days, or the Idempotency-Key is still being answered."
+                    ),
+                    "415": not_json,
+                    "422": _problem(
+                        "Invalid fields, personal data in a text (the pointer names the field "
+                        "and the kind of data, never the data), no consent record, or a "
+                        "consent for another recipient."
+                    ),
+                },
+                parameters=[IDEMPOTENCY_HEADER],
+                requestBody=_example(_body("ReferralBody"), REFERRAL_EXAMPLE),
+                description="The body is closed (unknown fields are refused). The postcode is "
+                "reduced to its province (or Brussels) and the distance to the programme's "
+                "nearest branch, then discarded. The receiver sees its own pseudonym for the "
+                "person, never `subject_ref`.",
+            ),
+            "get": _operation(
+                "List your referrals",
+                "referrals:read",
+                {
+                    "200": _json(
+                        "ReferralPage", "Newest first: `box=inbox` received, `box=outbox` sent."
+                    ),
+                    "400": _problem("Invalid query parameters."),
+                },
+                parameters=[{"in": "query", "schema": ReferralQuerySchema}],
+            ),
+        },
+    )
+    _single_operation(
+        spec,
+        "get /referrals/{referral_id}",
+        "Read a referral and its timeline",
+        "referrals:read",
+        {
+            "200": _example(_json("Referral", "The referral."), REFERRAL_ANSWER_EXAMPLE),
+            "404": not_found,
+        },
+        parameters=[REFERRAL_ID],
+    )
+    _single_operation(
+        spec,
+        "post /referrals/{referral_id}/transitions",
+        "Move a referral (FHIR Task status codes)",
+        "referrals:write",
+        {
+            "200": _example(
+                _json("Referral", "The referral with its new status."),
+                {**REFERRAL_ANSWER_EXAMPLE, "status": "accepted", "box": "inbox"},
+            ),
+            "403": _problem("The move belongs to the other side (or the token lacks the scope)."),
+            "404": not_found,
+            "409": _problem("Not a legal move from the current status."),
+            "415": not_json,
+            "422": _problem("A reason or outcome that does not fit the move."),
+        },
+        parameters=[REFERRAL_ID, IDEMPOTENCY_HEADER],
+        requestBody=_example(_body("Transition"), {"status": "rejected", "reason": "no_capacity"}),
+        description="The receiver sets accepted, rejected (reason: no_capacity, not_eligible, "
+        "not_reachable, other), in-progress, on-hold, completed (outcome: job, training, "
+        "internship, volunteering) and failed (outcome: dropped_out, not_reached); the sender "
+        "sets cancelled (reason consent_withdrawn purges the content at once). Both sides "
+        "get `referral.status_changed`.",
+    )
+    _single_operation(
+        spec,
+        "delete /referral-subjects/{subject_ref}",
+        "Erase everything about one young person",
+        "referrals:write",
+        {
+            "204": {
+                "description": "Every referral you sent about this person is deleted, on "
+                "both sides (also when there was none)."
+            },
+            "400": _problem("Invalid subject_ref."),
+        },
+        parameters=[
+            {
+                "name": "subject_ref",
+                "in": "path",
+                "required": True,
+                "description": "Your own pseudonym for the person.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_PSEUDONYM},
+            }
+        ],
+    )
 
 
 def openapi_document(app: Flask | None = None) -> dict[str, Any]:

@@ -53,10 +53,7 @@ def finish(response: Response) -> Response:
     token = g.get("federation_token")
     if token is None:
         log.info(
-            "federation call refused: %s %s -> %s",
-            request.method,
-            request.path,
-            response.status_code,
+            "federation call refused: %s %s -> %s", request.method, _route(), response.status_code
         )
         return response
     try:
@@ -64,17 +61,23 @@ def finish(response: Response) -> Response:
             "api.call",
             client_id=token.client_id,
             organisation=token.organisation_id,
-            route=request.url_rule.rule if request.url_rule else request.path,
+            route=_route(),
             method=request.method,
             status=response.status_code,
         )
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-        log.exception("could not commit the API call %s %s", request.method, request.path)
+        log.exception("could not commit the API call %s %s", request.method, _route())
         if response.status_code < 400:  # the work is lost: never answer success
             return problem(500, "Internal Server Error")
     return response
+
+
+def _route() -> str:
+    """The call's route as declared (`/referral-subjects/<path:subject_ref>`), never the
+    path as sent: a path can hold a pseudonym, which no log or audit entry may."""
+    return request.url_rule.rule if request.url_rule else "(no route)"
 
 
 @event.listens_for(Session, "after_flush")

@@ -20,16 +20,14 @@ EVENT_TYPES = (
     "programme.archived",
     "programme.unpublished_by_coalition",
     "report.received",
-    "referral.received",
+    "referral.created",
     "referral.status_changed",
 )
-#: defined, but nothing emits them until the referrals issue: not in the API's description
-NOT_YET_OFFERED = frozenset({"referral.received", "referral.status_changed"})
 
 
 def offered_event_types() -> list[str]:
     """The event types the API describes to member systems."""
-    return [type_ for type_ in EVENT_TYPES if type_ not in NOT_YET_OFFERED]
+    return list(EVENT_TYPES)
 
 
 class Event(db.Model):

@@ -15,7 +15,7 @@ from coalition.extensions import db
 from coalition.members.models import Organisation
 from federation.oauth.client_keys import InvalidKeyError
 from federation.oauth.schemas import NewClientSchema
-from federation.oauth.scopes import NOT_YET_OFFERED, offered_scopes
+from federation.oauth.scopes import offered_scopes
 from federation.oauth.services import register_client
 from federation.oauth.signing_keys import rotate_signing_key
 
@@ -42,9 +42,6 @@ def create_client(slug: str, scopes: str, jwks_file: str | None, name: str) -> N
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
         raise click.UsageError(f"No organisation with slug {slug!r}.")
-    not_offered = [s for s in scopes.split() if s in NOT_YET_OFFERED]
-    if not_offered:
-        raise click.UsageError(f"Not offered yet (no endpoint uses it): {', '.join(not_offered)}")
     public_keys = Path(jwks_file).read_text() if jwks_file else None
     try:
         created = register_client(organisation, name=name, scopes=scopes, public_keys=public_keys)

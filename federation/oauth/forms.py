@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,21 +11,16 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from coalition.forms import CheckboxesField
 from federation.oauth.models import AuthMethod
-from federation.oauth.scopes import NOT_YET_OFFERED, SCOPES
+from federation.oauth.scopes import SCOPES
 
 
-def scope_choices(held: Iterable[str] = ()) -> list[SelectChoice]:
-    """A checkbox for each offered scope, and for each scope the client already holds."""
-    held = set(held)
-    return [
-        SelectChoice(scope, label)
-        for scope, label in SCOPES.items()
-        if scope not in NOT_YET_OFFERED or scope in held
-    ]
+def scope_choices() -> list[SelectChoice]:
+    """A checkbox for each scope."""
+    return [SelectChoice(scope, label) for scope, label in SCOPES.items()]
 
 
 def _known_scopes(form: FlaskForm, field: CheckboxesField) -> None:
-    """Any defined scope, like the service: a client may hold one that is not offered yet."""
+    """Only defined scopes."""
     if any(scope not in SCOPES for scope in field.data or ()):
         raise ValidationError(field.gettext("Not a valid choice."))
 
@@ -85,10 +78,6 @@ class NewClientForm(FlaskForm):
 
 class ScopesForm(FlaskForm):
     scopes = _scopes_field()
-
-    def __init__(self, *args, held: Iterable[str] = (), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.scopes.choices = scope_choices(held)
 
 
 class KeysForm(FlaskForm):

@@ -1,10 +1,8 @@
 """The scopes a member system can be granted: one dict, scope → what it lets the system do.
 
-A scope is offered (a checkbox on the client pages, `scopes_supported` in the metadata, the
-OpenAPI document, `flask federation create-client --scopes`) once an endpoint uses it. The
-referral scopes are defined ahead of the referral endpoints and offered nowhere until they
-exist: the referrals work removes them from `NOT_YET_OFFERED`, and that is all. A client
-that already holds one keeps it, and a token may carry it.
+Every scope here is offered: a checkbox on the client pages, `scopes_supported` in the
+metadata, the OpenAPI document, `flask federation create-client --scopes`. Add one only
+together with the endpoint that uses it.
 """
 
 from __future__ import annotations
@@ -20,13 +18,11 @@ SCOPES = {
     "reports:write": _l("Reports: submit your quarterly impact figures"),
     "events:read": _l("Events: read your organisation's events"),
 }
-#: defined, but no endpoint uses them yet (the referrals issue): offered nowhere
-NOT_YET_OFFERED = frozenset({"referrals:read", "referrals:write"})
 
 
 def offered_scopes() -> list[str]:
     """The scopes offered to member systems, in the platform's order."""
-    return [scope for scope in SCOPES if scope not in NOT_YET_OFFERED]
+    return list(SCOPES)
 
 
 def offered_scope_descriptions() -> dict[str, str]:

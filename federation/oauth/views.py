@@ -120,8 +120,7 @@ def _client_page(organisation, oauth_client, *, scopes_form=None, keys_form=None
         "federation/oauth/client.html",
         organisation=organisation,
         client=oauth_client,
-        scopes_form=scopes_form
-        or ScopesForm(data={"scopes": list(oauth_client.scopes)}, held=oauth_client.scopes),
+        scopes_form=scopes_form or ScopesForm(data={"scopes": list(oauth_client.scopes)}),
         keys_form=keys_form or KeysForm(formdata=None),
         confirm_form=ConfirmForm(),
     ), status
@@ -133,7 +132,7 @@ def change_scopes(org_id: int, client_pk: int):
     """Grant the client exactly the chosen scopes."""
     organisation = managed_organisation(org_id)
     oauth_client = owned(OAuthClient, client_pk, organisation)
-    form = ScopesForm(held=oauth_client.scopes)
+    form = ScopesForm()
     if not form.validate_on_submit():
         return _client_page(organisation, oauth_client, scopes_form=form, status=422)
     before = list(oauth_client.scopes)

@@ -131,3 +131,17 @@ def test_migrations_match_the_models(app, db):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, _db.metadata)
     assert diff == []
+
+
+def test_production_refuses_the_default_pseudonym_secret(tmp_path):
+    """Referral pseudonyms are keyed with PSEUDONYM_SECRET, held outside the database."""
+    from coalition.config import check_config
+
+    settings = load_config(
+        {"PLATFORM_ENV": "production", "SECRET_KEY": "x" * 40}, instance_path=tmp_path
+    )
+    with pytest.raises(ConfigurationError, match="PSEUDONYM_SECRET"):
+        check_config(settings)
+    with pytest.raises(ConfigurationError, match="PSEUDONYM_SECRET"):
+        check_config({**settings, "PSEUDONYM_SECRET": "too-short"})
+    check_config({**settings, "PSEUDONYM_SECRET": "p" * 40})

@@ -45,6 +45,7 @@ def served(app, database_url, tmp_path):
         **{k: v for k, v in os.environ.items() if not k.startswith(("PROMETHEUS", "GUNICORN"))},
         "PLATFORM_ENV": "production",
         "SECRET_KEY": "s" * 48,
+        "PSEUDONYM_SECRET": "p" * 48,
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "WORKER_THREAD": "0",

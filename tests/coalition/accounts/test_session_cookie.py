@@ -105,7 +105,7 @@ def test_production_refuses_a_cookie_that_is_not_secure(tmp_path):
 
 def test_production_sets_a_secure_cookie(tmp_path):
     settings = load_config(
-        {"PLATFORM_ENV": "production", "SECRET_KEY": "x" * 40},
+        {"PLATFORM_ENV": "production", "SECRET_KEY": "x" * 40, "PSEUDONYM_SECRET": "p" * 40},
         instance_path=tmp_path,
     )
     settings.update(WORKER_THREAD=False)

@@ -18,12 +18,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import select
 
 from coalition.branches.models import Branch
+from coalition.programmes.models import Programme, ProgrammeStatus
 from tests.federation.api_helpers import API, programme_body
+from tests.federation.referrals.conftest import make_programme, referral_body
 
-#: generated cases per operation and mode (6 operations x 2 modes x 90 = 1,080)
-EXAMPLES = 90
+#: generated cases per operation and mode (11 operations x 2 modes x 50 = 1,100)
+EXAMPLES = 50
 MINIMUM_CASES = 1_000
 CHECKS = [
     not_a_server_error,
@@ -58,7 +61,11 @@ def test_generated_requests_never_fail_and_conform(app, client, db, make_org, be
     db.session.add(
         Branch(organisation_id=org.id, name="Schaerbeek", postcode="1030", city="Schaerbeek")
     )
-    headers = bearer(org, "programmes:write reports:write events:read")
+    headers = bearer(
+        org, "programmes:write reports:write events:read referrals:read referrals:write"
+    )
+    other = make_org("Other member")
+    other_headers = bearer(other, "referrals:write")
     db.session.commit()
     # Something to find, so GET and DELETE reach more than 404.
     for external_id in ("a", "0", "crm-1"):
@@ -69,9 +76,20 @@ def test_generated_requests_never_fail_and_conform(app, client, db, make_org, be
             == 201
         )
 
+    # Referrals to find and move, both ways (the organisation's programme as its API made
+    # it, so that the list of programmes stays what the API writes).
+    ours = db.session.scalar(
+        select(Programme).where(Programme.organisation_id == org.id, Programme.external_id == "a")
+    )
+    ours.status = ProgrammeStatus.published
+    for target, sender in ((ours, other_headers), (make_programme(db, other), headers)):
+        db.session.commit()
+        sent = client.post(f"{API}/referrals", json=referral_body(target), headers=sender)
+        assert sent.status_code == 201, sent.json
+
     schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 11
     cases = []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):

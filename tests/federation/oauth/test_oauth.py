@@ -573,8 +573,14 @@ def test_metadata_document(app, client):
     assert not any(
         a.startswith("HS") for a in body["token_endpoint_auth_signing_alg_values_supported"]
     )
-    # the referral scopes are not offered until the referral endpoints exist
-    assert set(body["scopes_supported"]) == {"programmes:write", "reports:write", "events:read"}
+    # every scope is offered, the referral ones too since their endpoints exist (issue 10)
+    assert set(body["scopes_supported"]) == {
+        "programmes:write",
+        "referrals:read",
+        "referrals:write",
+        "reports:write",
+        "events:read",
+    }
 
 
 def test_jwks_publishes_only_public_keys(client, make_org, oauth_client):

@@ -1,0 +1,362 @@
+"""Referral services: send, move, list, expire, purge, erase, count. Verbs that flush and
+log, never commit; the request (or the command, the job) commits once.
+
+Logs and audit entries name referrals by id and status only: never their content, their
+code or a pseudonym.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from coalition.accounts.models import User
+from coalition.audit.services import record
+from coalition.database import utcnow
+from coalition.extensions import db
+from coalition.members.models import Organisation
+from coalition.paging import Page, paginate
+from coalition.postcodes import distance_km, lookup
+from coalition.programmes.models import Programme, ProgrammeStatus
+from federation.events.services import record_event
+from federation.referrals import privacy
+from federation.referrals.models import Referral, ReferralTransition
+from federation.referrals.states import (
+    ENDED,
+    EXPIRED,
+    Side,
+    Status,
+    check_move,
+)
+
+log = logging.getLogger(__name__)
+
+BRUSSELS = "Brussels-Capital"
+CONTENT = ("languages", "goals", "availability", "note", "sender_pseudonym", "receiver_pseudonym")
+
+
+class ReferralRefused(Exception):
+    """A referral the schema let through but the platform refuses: `status` is the HTTP
+    answer (422 with a pointer, 409 for a repeated referral)."""
+
+    def __init__(self, status: int, message: str, pointer: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.pointer = pointer
+
+
+def area_of(place: Any) -> str:
+    """The coarse area kept of a postcode: its province, or Brussels."""
+    return "Brussels" if place.province == BRUSSELS else place.province
+
+
+def _nearest_location(programme: Programme, place: Any) -> tuple[Any, int | None]:
+    best, best_km = None, None
+    for location in programme.locations:
+        if location.latitude is None or location.longitude is None:
+            continue
+        km = distance_km(place.latitude, place.longitude, location.latitude, location.longitude)
+        if best_km is None or km < best_km:
+            best, best_km = location, km
+    return best, None if best_km is None else round(best_km)
+
+
+def find_programme(programme_uuid: Any) -> Programme | None:
+    """A published programme of any member, by its public id."""
+    return db.session.scalar(
+        select(Programme)
+        .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
+        .options(joinedload(Programme.organisation), selectinload(Programme.locations))
+    )
+
+
+def _is_duplicate(sender: Organisation, programme: Programme, subject_ref: str) -> bool:
+    since = utcnow() - timedelta(days=current_app.config["REFERRAL_DUPLICATE_DAYS"])
+    hashes = [privacy.sender_pseudonym(sender.id, subject_ref, k) for k in privacy.known_key_ids()]
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Referral)
+            .where(
+                Referral.sender_id == sender.id,
+                Referral.programme_id == programme.id,
+                Referral.sender_pseudonym.in_(hashes),
+                Referral.created_at >= since,
+            )
+        )
+    )
+
+
+def _transition(
+    referral: Referral,
+    previous: Status | None,
+    to: Status,
+    side: Side,
+    *,
+    reason: str | None = None,
+    outcome: str | None = None,
+    actor: User | None = None,
+    client_id: str | None = None,
+) -> ReferralTransition:
+    step = ReferralTransition(
+        from_status=previous,
+        to_status=to,
+        reason=reason,
+        outcome=outcome,
+        side=side,
+        actor_user_id=actor.id if actor else None,
+        client_id=client_id,
+        at=utcnow(),
+    )
+    referral.transitions.append(step)
+    return step
+
+
+def _emit(referral: Referral, type_: str, **extra: Any) -> None:
+    """The event on both sides' feeds (ids and codes of the platform only)."""
+    data = {
+        "referral_id": str(referral.uuid),
+        "programme_id": str(referral.programme.uuid),
+        "status": str(referral.status),
+        **extra,
+    }
+    for organisation_id in (referral.sender_id, referral.receiver_id):
+        record_event(organisation_id, type_, data)
+
+
+def send_referral(
+    sender: Organisation,
+    data: dict[str, Any],
+    *,
+    actor: User | None = None,
+    client_id: str | None = None,
+) -> Referral:
+    """Store a referral (a loaded `ReferralSchema`) and tell both sides.
+
+    :raise ReferralRefused: no such published programme, the sender's own programme, a
+        consent for another recipient (422), the same person referred to the same
+        programme within `REFERRAL_DUPLICATE_DAYS` (409).
+    """
+    programme = find_programme(data["programme"])
+    if programme is None:
+        raise ReferralRefused(422, "No published programme has this id.", "/programme")
+    if programme.organisation_id == sender.id:
+        raise ReferralRefused(422, "Refer to another organisation's programme.", "/programme")
+    receiver = programme.organisation
+    consent = data["consent"]
+    if consent["recipient"] != receiver.slug:
+        raise ReferralRefused(
+            422,
+            "The consent must name the organisation that runs the programme.",
+            "/consent/recipient",
+        )
+    if _is_duplicate(sender, programme, data["subject_ref"]):
+        raise ReferralRefused(
+            409, "You already referred this person to this programme in the last 30 days."
+        )
+    place = lookup(data["postcode"], data["country"])  # the schema checked it exists
+    location, km = _nearest_location(programme, place)
+    key_id = privacy.current_key_id()
+    referral = Referral(
+        code=privacy.new_code(),
+        sender_id=sender.id,
+        receiver_id=receiver.id,
+        programme=programme,
+        branch_id=location.branch_id if location else None,
+        status=Status.requested,
+        age_band=data["age_band"],
+        country=data["country"],
+        area=area_of(place),
+        distance_km=km,
+        languages=data["languages"],
+        goals=data["goals"],
+        availability=data["availability"],
+        note=data["note"] or None,
+        sender_pseudonym=privacy.sender_pseudonym(sender.id, data["subject_ref"], key_id),
+        receiver_pseudonym=privacy.receiver_pseudonym(
+            sender.id, receiver.id, data["subject_ref"], key_id
+        ),
+        pseudonym_key_id=key_id,
+        consent_given_at=consent["given_at"],
+        consent_given_by=consent["given_by"],
+        consent_text_version=consent["text_version"],
+    )
+    referral.sender, referral.receiver = sender, receiver
+    _transition(referral, None, Status.requested, Side.sender, actor=actor, client_id=client_id)
+    db.session.add(referral)
+    _flush_with_a_unique_code(referral)
+    _emit(referral, "referral.created")
+    record("referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id)
+    log.info("referral %s sent to organisation %s", referral.id, receiver.id)
+    return referral
+
+
+def _flush_with_a_unique_code(referral: Referral) -> None:
+    for _attempt in range(5):
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+            return
+        except IntegrityError:  # the code was taken (1 in 23^8 per referral): draw again
+            referral.code = privacy.new_code()
+    raise RuntimeError("could not draw a free referral code")
+
+
+def locked(referral: Referral) -> Referral:
+    """The referral again, its row locked until the transaction ends (PostgreSQL): two
+    moves of one referral are made one after the other, and the second sees the first."""
+    return db.session.execute(
+        select(Referral)
+        .where(Referral.id == referral.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def move_referral(
+    referral: Referral,
+    to: Status,
+    side: Side,
+    *,
+    reason: str | None = None,
+    outcome: str | None = None,
+    actor: User | None = None,
+    client_id: str | None = None,
+) -> Referral:
+    """Make one move of the lifecycle, record it and tell both sides.
+
+    A sender's cancellation with reason `consent_withdrawn` purges the content at once.
+
+    :raise TransitionRefused: illegal (409), the other side's (403), a reason or outcome
+        that does not fit (422).
+    """
+    referral = locked(referral)
+    check_move(referral.status, to, side, reason, outcome)
+    previous = referral.status
+    _transition(
+        referral,
+        previous,
+        to,
+        side,
+        reason=reason,
+        outcome=outcome,
+        actor=actor,
+        client_id=client_id,
+    )
+    referral.status = to
+    referral.reason = reason
+    referral.outcome = outcome
+    if to in ENDED:
+        referral.ended_at = utcnow()
+    if reason == "consent_withdrawn":
+        _purge(referral)
+    db.session.flush()
+    _emit(referral, "referral.status_changed", previous_status=str(previous))
+    organisation = referral.sender_id if side is Side.sender else referral.receiver_id
+    record(
+        "referral.move",
+        actor=actor,
+        organisation=None if side is Side.platform else organisation,
+        target=referral,
+        client_id=client_id,
+        status=str(to),
+    )
+    log.info("referral %s moved from %s to %s by the %s", referral.id, previous, to, side)
+    return referral
+
+
+def visible_referral(organisation_id: int, referral_uuid: Any) -> Referral | None:
+    """A referral the organisation sent or received (None for another's: answer 404)."""
+    return db.session.scalar(
+        select(Referral)
+        .where(
+            Referral.uuid == referral_uuid,
+            (Referral.sender_id == organisation_id) | (Referral.receiver_id == organisation_id),
+        )
+        .options(selectinload(Referral.transitions))
+    )
+
+
+def list_referrals(
+    organisation_id: int, box: str, page: int, per_page: int, status: Status | None = None
+) -> Page[Referral]:
+    """A page of the organisation's inbox (received) or outbox (sent), newest first."""
+    column = Referral.receiver_id if box == "inbox" else Referral.sender_id
+    query = select(Referral).where(column == organisation_id)
+    if status is not None:
+        query = query.where(Referral.status == status)
+    query = query.options(
+        selectinload(Referral.transitions),
+        selectinload(Referral.programme),
+        selectinload(Referral.sender),
+        selectinload(Referral.receiver),
+    )
+    return paginate(query.order_by(Referral.created_at.desc(), Referral.id.desc()), page, per_page)
+
+
+# --- the platform's housekeeping ---------------------------------------------------------
+
+
+def expire_requests(now: datetime | None = None) -> int:
+    """Cancel, with reason `expired`, every request unanswered for `REFERRAL_EXPIRY_DAYS`."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["REFERRAL_EXPIRY_DAYS"])
+    stale = db.session.scalars(
+        select(Referral).where(Referral.status == Status.requested, Referral.created_at <= cutoff)
+    ).all()
+    for referral in stale:
+        move_referral(referral, Status.cancelled, Side.platform, reason=EXPIRED)
+    return len(stale)
+
+
+def _purge(referral: Referral) -> None:
+    for name in CONTENT:
+        setattr(referral, name, None)
+    referral.pseudonym_key_id = None
+    referral.purged_at = utcnow()
+
+
+def purge_ended(now: datetime | None = None) -> int:
+    """Empty the content of referrals ended `REFERRAL_RETENTION_DAYS` ago (counts remain)."""
+    cutoff = (now or utcnow()) - timedelta(days=current_app.config["REFERRAL_RETENTION_DAYS"])
+    result = db.session.execute(
+        update(Referral)
+        .where(Referral.ended_at <= cutoff, Referral.purged_at.is_(None))
+        .values(**dict.fromkeys(CONTENT), pseudonym_key_id=None, purged_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        record("referral.purge", count=result.rowcount)
+        log.info("referrals: purged the content of %s ended referrals", result.rowcount)
+    return result.rowcount
+
+
+def erase_subject(sender: Organisation, subject_ref: str, *, client_id: str | None = None) -> int:
+    """Delete every referral the sender made about the person it calls `subject_ref`, on
+    both sides, with their history; count them."""
+    hashes = [privacy.sender_pseudonym(sender.id, subject_ref, k) for k in privacy.known_key_ids()]
+    ids = db.session.scalars(
+        select(Referral.id).where(
+            Referral.sender_id == sender.id, Referral.sender_pseudonym.in_(hashes)
+        )
+    ).all()
+    if ids:
+        db.session.execute(
+            delete(ReferralTransition).where(ReferralTransition.referral_id.in_(ids))
+        )
+        db.session.execute(
+            delete(Referral)
+            .where(Referral.id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
+    record("referral.erase_subject", organisation=sender, client_id=client_id, count=len(ids))
+    log.info(
+        "referrals: erased %s referrals of one subject for organisation %s", len(ids), sender.id
+    )
+    return len(ids)

@@ -1,0 +1,67 @@
+"""The figures the core reads of referrals: /metrics (counts by status, issue 15) and the
+impact sources (outcomes by programme, branch and quarter; demand by area)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from coalition.database import utcnow
+from coalition.impact.sources import rows
+from tests.federation.referrals.conftest import REFERRALS
+
+
+def _by_status(client) -> dict[str, float]:
+    text = client.get("/metrics").get_data(as_text=True)
+    return {
+        sample.labels["status"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "bmp_referrals_by_status"
+    }
+
+
+def test_metrics_count_referrals_by_status(client, pair, send):
+    before = _by_status(client)
+    assert set(before) >= {"requested", "accepted", "in-progress", "on-hold", "completed"}
+    ids = [send(subject_ref=f"m-{n}").json["id"] for n in range(3)]
+    client.post(
+        f"{REFERRALS}/{ids[0]}/transitions",
+        json={"status": "accepted"},
+        headers=pair.receiver_headers,
+    )
+    after = _by_status(client)
+    assert after["requested"] - before["requested"] == 2
+    assert after["accepted"] - before["accepted"] == 1
+
+
+def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
+    referral_id = send().json["id"]
+    url = f"{REFERRALS}/{referral_id}/transitions"
+    client.post(url, json={"status": "accepted"}, headers=pair.receiver_headers)
+    client.post(
+        url, json={"status": "failed", "outcome": "not_reached"}, headers=pair.receiver_headers
+    )
+    now = utcnow()
+    quarter = (now.month - 1) // 3 + 1
+    with app.test_request_context():
+        [outcome] = rows("referral_outcomes", since=date(now.year, 1, 1))
+        [demand] = rows("referral_demand", since=date(now.year, 1, 1))
+        assert rows("referral_outcomes", since=date(now.year + 1, 1, 1)) == []
+    assert outcome == {
+        "programme_id": pair.programme.id,
+        "branch_id": pair.programme.locations[0].branch_id,
+        "year": now.year,
+        "quarter": quarter,
+        "outcome": "not_reached",
+        "count": 1,
+    }
+    assert demand == {
+        "country": "BE",
+        "postcode": "1080",
+        "area": "Brussels",
+        "year": now.year,
+        "quarter": quarter,
+        "count": 1,
+    }

@@ -1,0 +1,127 @@
+"""The referral officers' pages: send from a programme page with the API's checks shown
+beside the fields, the inbox's moves, the timeline, the counts; nobody else sees them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from coalition.access import Role
+from federation.referrals.models import Referral
+
+FORM = {
+    "subject_ref": "case-2026-0042",
+    "age_band": "18-20",
+    "postcode": "1080",
+    "country": "BE",
+    "languages": ["fr"],
+    "goals": ["employment"],
+    "availability": ["weekends"],
+    "note": "Wants to work in logistics.",
+    "consent_given_on": date.today().isoformat(),
+    "consent_given_by": "young_person",
+    "consent_text_version": "v1",
+}
+
+
+def _officer(make_user, org):
+    return make_user(org, roles=(Role.referral_officer,))
+
+
+def test_the_programme_page_offers_the_referral_to_officers_of_other_members(
+    client, db, pair, make_user, login
+):
+    page = f"/en/programmes/{pair.programme.uuid}"
+    assert "Refer a young person" not in client.get(page).get_data(as_text=True)
+    login(_officer(make_user, pair.sender))
+    html = client.get(page).get_data(as_text=True)
+    assert f"/en/federation/{pair.sender.id}/referrals/new?programme={pair.programme.uuid}" in html
+    login(_officer(make_user, pair.receiver))  # its own programme: nothing to refer
+    assert "Refer a young person" not in client.get(page).get_data(as_text=True)
+
+
+def test_an_officer_sends_a_referral_with_the_form(client, db, pair, make_user, login):
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals/new"
+    form_page = client.get(f"{url}?programme={pair.programme.uuid}").get_data(as_text=True)
+    assert f'value="{pair.programme.uuid}" selected' in form_page
+    response = client.post(url, data={**FORM, "programme": str(pair.programme.uuid)})
+    assert response.status_code == 302
+    referral = db.session.scalar(select(Referral))
+    assert referral.age_band == "18-20" and referral.area == "Brussels"
+    assert referral.transitions[0].actor_user_id is not None
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert referral.code in detail and "requested" in detail
+
+
+def test_refusals_are_shown_beside_their_fields(client, db, pair, make_user, login):
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals/new"
+    bad = {
+        **FORM,
+        "programme": str(pair.programme.uuid),
+        "note": "Call her: 0475 12 34 56",
+        "postcode": "9999",
+        "consent_given_by": "",
+    }
+    response = client.post(url, data=bad)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    for field in ("note", "postcode", "consent_given_by"):
+        assert f'id="{field}-error"' in html, field
+    assert "a phone number" in html
+    assert "0475 12 34 56" in html  # the officer's own text stays in the textarea to fix
+    assert db.session.scalar(select(Referral)) is None
+    again = client.post(url, data={**FORM, "programme": str(pair.programme.uuid)})
+    assert again.status_code == 302
+    duplicate = client.post(url, data={**FORM, "programme": str(pair.programme.uuid)})
+    assert duplicate.status_code == 409
+    assert 'id="subject_ref-error"' in duplicate.get_data(as_text=True)
+
+
+def test_the_receiver_accepts_enrols_and_the_sender_sees_it(
+    client, db, pair, send, make_user, login
+):
+    referral_id = send().json["id"]
+    login(_officer(make_user, pair.receiver))
+    inbox = client.get(f"/en/federation/{pair.receiver.id}/referrals").get_data(as_text=True)
+    assert re.search(r'data-count="requested">1<', inbox)
+    base = f"/en/federation/{pair.receiver.id}/referrals/{referral_id}"
+    page = client.get(base).get_data(as_text=True)
+    assert 'data-move="accepted"' in page and 'data-move="rejected"' in page
+    assert 'data-move="cancelled"' not in page  # the sender's move
+    assert "case-2026-0042" not in page
+    assert client.post(f"{base}/transitions", data={"status": "accepted"}).status_code == 302
+    assert client.post(f"{base}/transitions", data={"status": "in-progress"}).status_code == 302
+    refused = client.post(f"{base}/transitions", data={"status": "cancelled"})
+    assert refused.status_code == 303  # the sender's move: refused, said on the page
+    login(_officer(make_user, pair.sender))
+    outbox = f"/en/federation/{pair.sender.id}/referrals?box=outbox"
+    assert re.search(r'data-count="in-progress">1<', client.get(outbox).get_data(as_text=True))
+    timeline = client.get(f"/en/federation/{pair.sender.id}/referrals/{referral_id}")
+    html = timeline.get_data(as_text=True)
+    assert html.count('<td data-label="To">') == 3 and 'data-move="cancelled"' in html
+
+
+def test_only_admins_and_referral_officers_see_the_pages(
+    client, db, pair, send, make_user, make_org, login
+):
+    referral_id = send().json["id"]
+    pages = [
+        f"/en/federation/{pair.receiver.id}/referrals",
+        f"/en/federation/{pair.receiver.id}/referrals/new",
+        f"/en/federation/{pair.receiver.id}/referrals/{referral_id}",
+    ]
+    assert client.get(pages[0]).status_code == 302  # to the login
+    login(make_user(pair.receiver, roles=(Role.editor,)))
+    assert [client.get(url).status_code for url in pages] == [403, 403, 403]
+    login(make_user(make_org("Elsewhere"), roles=(Role.referral_officer,)))
+    assert [client.get(url).status_code for url in pages] == [404, 404, 404]
+    login(make_user(pair.receiver, roles=(Role.org_admin,)))
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200]
+    # an officer of a third member cannot open the pair's referral through its own pages
+    third = make_org("Third")
+    login(make_user(third, roles=(Role.referral_officer,)))
+    assert client.get(f"/en/federation/{third.id}/referrals/{referral_id}").status_code == 404
