@@ -164,17 +164,17 @@ def targets() -> list[ImpactTarget]:
     return [found[code] for code in TARGETS if code in found]
 
 
-def update_target(target: ImpactTarget, actor: User, **values: Any) -> None:
+def update_target(item: ImpactTarget, actor: User, values: dict[str, Any]) -> None:
     """Change a target's baseline, value, start or deadline (a loaded `TargetSchema`)."""
-    before = {name: str(getattr(target, name)) for name in values}
+    before = {name: str(getattr(item, name)) for name in values}
     for name, value in values.items():
-        setattr(target, name, value)
+        setattr(item, name, value)
     db.session.flush()
     record(
         "impact.target_updated",
         actor=actor,
-        target=target,
-        code=target.code,
+        target=item,
+        code=item.code,
         before=before,
         after={name: str(value) for name, value in values.items()},
     )

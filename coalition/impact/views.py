@@ -206,7 +206,7 @@ def targets():
         except ValidationError as error:
             errors[code] = flat_errors(error.normalized_messages())
         else:
-            services.update_target(target, current_user(), **data)
+            services.update_target(target, current_user(), data)
             db.session.commit()
             flash(_("The target has been saved."), "success")
             return redirect(url_for(".targets"))
@@ -253,13 +253,13 @@ def public():
         for name, row in figures.rows.items()
         if name in figures.totalled
     ]
-    response = render_template(
+    return render_template(
         "coalition/impact/public.html",
         figures=figures,
         charts=quarter_charts,
+        quarter_headers=[_("Quarter"), *(str(tables.FIGURE_LABELS[n]) for n in figures.rows)],
         figure_labels=tables.FIGURE_LABELS,
         target_labels=tables.TARGET_LABELS,
         percent=tables.percent,
         track_label=tables.track_label,
     )
-    return response
