@@ -59,6 +59,7 @@ def add_branch(slug: str, postcode: str, country: str, opened, name: str | None)
                 opened_on=opened_on,
             )
         except BranchError as error:
+            db.session.rollback()
             raise click.ClickException(f"{error.field}: {error.message}") from error
     db.session.commit()
     new = " (a new city)" if branch.is_new else ""

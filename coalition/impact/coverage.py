@@ -1,6 +1,6 @@
 """Where to open the next branches: per Belgian province, the demand the platform sees
 (searches made near a place there, referrals addressed to it) against the supply within
-reach (published programmes with a location there, member branches), ranked by demand
+reach (published programmes of current members with a location there, their branches), ranked by demand
 without supply.
 
 The vendored map outline (`coalition/data/outline.json`) holds countries only, and the
@@ -24,6 +24,7 @@ from coalition.extensions import db
 from coalition.geo import outline, project
 from coalition.impact.export import Table
 from coalition.impact.sources import rows
+from coalition.members.models import Organisation
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 
 __all__ = ["Area", "coverage", "coverage_table", "outline"]
@@ -94,18 +95,27 @@ def coverage(today: date | None = None) -> list[Area]:
         if province:
             referrals[province] += row["count"]
     programmes: dict[str, set[int]] = {}
-    located = select(ProgrammeLocation.programme_id, ProgrammeLocation.postcode).join(
-        Programme, Programme.id == ProgrammeLocation.programme_id
-    )
-    located = located.where(
-        Programme.status == ProgrammeStatus.published, ProgrammeLocation.country == "BE"
+    located = (
+        select(ProgrammeLocation.programme_id, ProgrammeLocation.postcode)
+        .join(Programme, Programme.id == ProgrammeLocation.programme_id)
+        .join(Organisation, Organisation.id == Programme.organisation_id)
+        .where(
+            Programme.status == ProgrammeStatus.published,
+            Organisation.is_admitted,
+            ProgrammeLocation.country == "BE",
+        )
     )
     for programme_id, postcode in db.session.execute(located):
         province = _province(postcode)
         if province:
             programmes.setdefault(province, set()).add(programme_id)
     branches: Counter = Counter()
-    for postcode, country in db.session.execute(select(Branch.postcode, Branch.country)):
+    member_branches = (
+        select(Branch.postcode, Branch.country)
+        .join(Organisation, Organisation.id == Branch.organisation_id)
+        .where(Organisation.is_admitted)
+    )
+    for postcode, country in db.session.execute(member_branches):
         province = _province(postcode, country)
         if province:
             branches[province] += 1
