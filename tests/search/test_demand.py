@@ -15,24 +15,37 @@ def counts(db) -> dict[tuple[str, str], int]:
     return {(row.country, row.area): row.count for row in found}
 
 
-def test_searches_near_a_place_are_counted_per_province(client, db, directory, search_backend, index_programmes):
+def test_searches_near_a_place_are_counted_per_province(
+    client, db, directory, search_backend, index_programmes
+):
     index_programmes(*directory["programmes"].values())
     assert client.get("/fr/programmes?near=1080").status_code == 200
     assert client.get("/nl/programmes?q=werk&near=Brussel").status_code == 200
     assert client.get("/api/v1/programmes?near=2000").status_code == 200
-    assert client.get("/nl/programmes?near=3500&page=2").status_code in (200, 400)  # paging: not a search
+    assert client.get("/nl/programmes?near=3500&page=2").status_code in (
+        200,
+        400,
+    )  # paging: not a search
     assert client.get("/fr/programmes?near=9999").status_code == 400  # unknown place: not counted
     client.get("/fr/programmes?q=emploi")  # no place: not counted
     assert counts(db) == {("BE", "Brussels-Capital"): 2, ("BE", "Antwerp"): 1}
     # only the day, the country, the area and a count: no text, postcode, IP or session
-    assert {c.name for c in SearchDemandCount.__table__.columns} == {"id", "day", "country", "area", "count"}
+    assert {c.name for c in SearchDemandCount.__table__.columns} == {
+        "id",
+        "day",
+        "country",
+        "area",
+        "count",
+    }
     assert sorted(rows("search_demand"), key=lambda r: r["area"]) == [
         {"day": utcnow().date(), "country": "BE", "area": "Antwerp", "count": 1},
         {"day": utcnow().date(), "country": "BE", "area": "Brussels-Capital", "count": 2},
     ]
 
 
-def test_the_coverage_view_sets_demand_against_supply(client, db, directory, search_backend, index_programmes, make_user, login):
+def test_the_coverage_view_sets_demand_against_supply(
+    client, db, directory, search_backend, index_programmes, make_user, login
+):
     index_programmes(*directory["programmes"].values())
     for _ in range(3):
         client.get("/fr/programmes?near=5000")  # Namur: demand, no programme, no branch

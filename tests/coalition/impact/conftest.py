@@ -32,7 +32,9 @@ def figures(**values: Any) -> dict[str, Any]:
 @pytest.fixture
 def branch_of(db) -> Callable[..., Any]:
     def make(org, postcode: str = "1080", country: str = "BE", **details: Any):
-        return add_branch(org, None, name=f"{org.name} {postcode}", postcode=postcode, country=country, **details)
+        return add_branch(
+            org, None, name=f"{org.name} {postcode}", postcode=postcode, country=country, **details
+        )
 
     return make
 

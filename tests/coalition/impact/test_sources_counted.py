@@ -27,11 +27,34 @@ def provided(app) -> Iterator:
     sources.update(before)
 
 
-def test_referral_outcomes_and_demand_are_counted_by_quarter_and_area(db, provided, make_user, login, client):
+def test_referral_outcomes_and_demand_are_counted_by_quarter_and_area(
+    db, provided, make_user, login, client
+):
     outcomes = [
-        {"programme_id": 1, "branch_id": None, "year": 2026, "quarter": 1, "outcome": "job", "count": 4},
-        {"programme_id": 2, "branch_id": 3, "year": 2026, "quarter": 1, "outcome": "job", "count": 3},
-        {"programme_id": 2, "branch_id": 3, "year": 2026, "quarter": 2, "outcome": "training", "count": 6},
+        {
+            "programme_id": 1,
+            "branch_id": None,
+            "year": 2026,
+            "quarter": 1,
+            "outcome": "job",
+            "count": 4,
+        },
+        {
+            "programme_id": 2,
+            "branch_id": 3,
+            "year": 2026,
+            "quarter": 1,
+            "outcome": "job",
+            "count": 3,
+        },
+        {
+            "programme_id": 2,
+            "branch_id": 3,
+            "year": 2026,
+            "quarter": 2,
+            "outcome": "training",
+            "count": 6,
+        },
     ]
     demand = [
         {"country": "BE", "postcode": "5000", "year": 2026, "quarter": 2, "count": 7},
@@ -63,7 +86,10 @@ def test_zero_result_searches_are_listed(db, provided):
             {"day": today, "lang": "fr", "query": "cuisine", "count": 1},
         ],
     )
-    assert aggregates.zero_result_searches() == [("fietsherstelling", "nl", 5), ("cuisine", "fr", 1)]
+    assert aggregates.zero_result_searches() == [
+        ("fietsherstelling", "nl", 5),
+        ("cuisine", "fr", 1),
+    ]
 
 
 def test_every_page_works_without_any_source(db, app, make_user, login, client):

@@ -17,7 +17,9 @@ def possible_values(total: int | None, cells: list[dict]) -> list[set[int]]:
     if total is None:  # no total: nothing ties the hidden cells together
         return [set(range(THRESHOLD)) if c["display"] == "< 5" else {-1, -2} for c in hidden]
     rest = total - sum(c["value"] for c in cells if c["value"] is not None)
-    ranges = [range(THRESHOLD) if c["display"] == "< 5" else range(THRESHOLD, rest + 1) for c in hidden]
+    ranges = [
+        range(THRESHOLD) if c["display"] == "< 5" else range(THRESHOLD, rest + 1) for c in hidden
+    ]
     seen: list[set[int]] = [set() for _ in hidden]
     for combination in itertools.product(*ranges):
         if sum(combination) == rest:

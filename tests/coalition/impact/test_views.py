@@ -89,7 +89,9 @@ def test_an_org_admin_enters_then_corrects_a_quarter(client, db, org_admin):
         ({"quarter": "5"}, "quarter", "Choose a quarter from 1 to 4."),
     ],
 )  # fmt: skip
-def test_impossible_figures_are_refused_beside_their_field(client, db, org_admin, changes, field, message):
+def test_impossible_figures_are_refused_beside_their_field(
+    client, db, org_admin, changes, field, message
+):
     org, branch, _user = org_admin
     response = client.post(f"/en/staff/{org.id}/impact", data=_form(branch, **changes))
     assert response.status_code == 422
@@ -99,7 +101,10 @@ def test_impossible_figures_are_refused_beside_their_field(client, db, org_admin
     else:
         assert f'<p class="field-error" id="f-{field}-error">{message}</p>' in html
         assert f'aria-describedby=" f-{field}-error"' in html or f"f-{field}-error" in html
-    assert db.session.execute(select(ImpactReport).where(ImpactReport.branch_id == branch.id)).first() is None
+    assert (
+        db.session.execute(select(ImpactReport).where(ImpactReport.branch_id == branch.id)).first()
+        is None
+    )
 
 
 def test_a_quarter_that_has_not_begun_is_refused(client, db, org_admin):
@@ -120,13 +125,21 @@ def test_another_organisations_branch_is_not_reachable(client, db, org_admin, ma
     response = client.post(f"/en/staff/{org.id}/impact", data=_form(other))
     assert response.status_code == 422
     assert "Choose one of your branches." in response.text
-    assert db.session.execute(select(ImpactReport).where(ImpactReport.branch_id == other.id)).first() is None
+    assert (
+        db.session.execute(select(ImpactReport).where(ImpactReport.branch_id == other.id)).first()
+        is None
+    )
 
 
 def test_access_rules_of_every_impact_route(client, db, make_org, make_user, login, app):
     org = make_org("Access Org")
     stranger_org = make_org("Stranger Org")
-    routes_admin = ["/en/admin/impact/", "/en/admin/impact/targets", "/en/admin/impact/coverage", "/en/admin/impact/quarters.csv"]
+    routes_admin = [
+        "/en/admin/impact/",
+        "/en/admin/impact/targets",
+        "/en/admin/impact/coverage",
+        "/en/admin/impact/quarters.csv",
+    ]
     # anonymous: sent to the login page; the public page and the API are open
     for url in [f"/en/staff/{org.id}/impact", *routes_admin]:
         assert client.get(url).status_code == 302, url
@@ -160,8 +173,10 @@ def test_the_dashboard_shows_progress_charts_and_tables(client, db, reported, ma
     assert "<script" not in html.split("</main>")[0].split("<main")[-1]
 
 
-def test_csv_export_is_excel_ready_and_formula_safe(client, db, reported, make_user, login, make_org, branch_of):
-    evil = make_org("=HYPERLINK(\"http://x\")")
+def test_csv_export_is_excel_ready_and_formula_safe(
+    client, db, reported, make_user, login, make_org, branch_of
+):
+    evil = make_org('=HYPERLINK("http://x")')
     branch_of(evil, "1000")
     login(make_user(coalition_admin=True))
     response = client.get("/en/admin/impact/quarters.csv")
@@ -173,10 +188,13 @@ def test_csv_export_is_excel_ready_and_formula_safe(client, db, reported, make_u
     assert rows[1][0] == "2025-Q3" and rows[1][4] == "40"  # young people enrolled
     assert [r[0] for r in rows[1:]] == ["2025-Q3", "2025-Q4", "2026-Q1"]
     branches = list(
-        csv.reader(io.StringIO(client.get("/en/admin/impact/branches.csv").data.decode("utf-8-sig")), delimiter=";")
+        csv.reader(
+            io.StringIO(client.get("/en/admin/impact/branches.csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
     )
     names = [r[0] for r in branches[1:]]
-    assert "'=HYPERLINK(\"http://x\")" in names
+    assert '\'=HYPERLINK("http://x")' in names
     assert not any(n.startswith("=") for n in names)
     progress = client.get("/en/admin/impact/progress.csv").data.decode("utf-8-sig")
     assert "5200" in progress and ";" in progress
@@ -184,11 +202,21 @@ def test_csv_export_is_excel_ready_and_formula_safe(client, db, reported, make_u
 
 def test_the_coalition_admin_edits_a_target(client, db, make_user, login):
     login(make_user(coalition_admin=True))
-    body = {"code": "new_branches", "baseline": "0", "target": "4", "starts_on": "2024-01-01", "deadline": "2028-06-30"}
+    body = {
+        "code": "new_branches",
+        "baseline": "0",
+        "target": "4",
+        "starts_on": "2024-01-01",
+        "deadline": "2028-06-30",
+    }
     assert client.post("/en/admin/impact/targets", data=body).status_code == 302
-    target = db.session.execute(select(ImpactTarget).where(ImpactTarget.code == "new_branches")).scalar_one()
+    target = db.session.execute(
+        select(ImpactTarget).where(ImpactTarget.code == "new_branches")
+    ).scalar_one()
     assert (target.target, str(target.deadline)) == (4.0, "2028-06-30")
-    refused = client.post("/en/admin/impact/targets", data=body | {"deadline": "2023-01-01", "target": "x"})
+    refused = client.post(
+        "/en/admin/impact/targets", data=body | {"deadline": "2023-01-01", "target": "x"}
+    )
     assert refused.status_code == 422
     assert "Enter a number." in refused.text
     refused = client.post("/en/admin/impact/targets", data=body | {"deadline": "2023-01-01"})
@@ -200,7 +228,10 @@ def test_the_public_page_and_the_api_publish_the_same_figures(client, db, report
     api = client.get("/api/v1/impact")
     assert api.headers["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
     assert api.headers.get("ETag")
-    assert client.get("/api/v1/impact", headers={"If-None-Match": api.headers["ETag"]}).status_code == 304
+    assert (
+        client.get("/api/v1/impact", headers={"If-None-Match": api.headers["ETag"]}).status_code
+        == 304
+    )
     body = api.json
     page = client.get("/fr/impact")
     assert page.status_code == 200
@@ -217,8 +248,13 @@ def test_the_public_page_and_the_api_publish_the_same_figures(client, db, report
     assert client.get("/nl/impact").status_code == 200
 
 
-def test_the_organisation_sees_its_figures_against_the_coalition(client, db, reported, make_user, login):
+def test_the_organisation_sees_its_figures_against_the_coalition(
+    client, db, reported, make_user, login
+):
     login(make_user(reported["b"], (Role.org_admin,)))
     html = client.get(f"/en/staff/{reported['b'].id}/impact").text
     assert '<td data-label="Our organisation" data-own="young_people_enrolled">23</td>' in html
-    assert '<td data-label="The whole coalition" data-coalition="young_people_enrolled">70</td>' in html
+    assert (
+        '<td data-label="The whole coalition" data-coalition="young_people_enrolled">70</td>'
+        in html
+    )
