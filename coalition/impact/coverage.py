@@ -1,7 +1,7 @@
 """Where to open the next branches: per Belgian province, the demand the platform sees
 (searches made near a place there, referrals addressed to it) against the supply within
-reach (published programmes of current members with a location there, their branches), ranked by demand
-without supply.
+reach (published programmes of current members with a location there, their branches),
+ranked by demand without supply.
 
 The vendored map outline (`coalition/data/outline.json`) holds countries only, and the
 postcode file names each postcode's province but not its arrondissement: so the view is

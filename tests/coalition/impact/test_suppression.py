@@ -66,7 +66,7 @@ def test_a_rate_of_few_people_is_hidden():
 def test_no_hidden_cell_is_ever_recovered(values):
     row = suppress_row({f"k{i}": v for i, v in enumerate(values)})
     total, cells = published(row)
-    assert all(c["value"] is None for c, v in zip(cells, values) if v < THRESHOLD)
+    assert all(c["value"] is None for c, v in zip(cells, values, strict=True) if v < THRESHOLD)
     for possible in possible_values(total, cells):
         assert len(possible) > 1
 

@@ -74,17 +74,23 @@ def test_an_org_admin_enters_then_corrects_a_quarter(client, db, org_admin):
     assert 'value="17"' in page.text
 
 
+NUMBER = "Enter a whole number from 0 to 100,000."
+ACTIVE = "Cannot be more than the number of active mentors."
+OUTCOMES = "The outcomes add up to more than the number of duos completed."
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"mentors_trained": "-1"}, "mentors_trained", "Enter a whole number from 0 to 100,000."),
-        ({"mentors_trained": "abc"}, "mentors_trained", "Enter a whole number from 0 to 100,000."),
-        ({"mentors_trained": "100001"}, "mentors_trained", "Enter a whole number from 0 to 100,000."),
+        ({"mentors_trained": "-1"}, "mentors_trained", NUMBER),
+        ({"mentors_trained": "abc"}, "mentors_trained", NUMBER),
+        ({"mentors_trained": "100001"}, "mentors_trained", NUMBER),
         ({"mentors_trained": ""}, "mentors_trained", "Missing data for required field."),
-        ({"mentors_aged_50_plus": "11"}, "mentors_aged_50_plus", "Cannot be more than the number of active mentors."),
-        ({"mentors_continuing_after_first_duo": "11"}, "mentors_continuing_after_first_duo", "Cannot be more than the number of active mentors."),
-        ({"outcomes-job": "9"}, "outcomes", "The outcomes add up to more than the number of duos completed."),
-        ({"outcomes-dropped_out": "x"}, "outcomes-dropped_out", "Enter a whole number from 0 to 100,000."),
+        ({"mentors_aged_50_plus": "11"}, "mentors_aged_50_plus", ACTIVE),
+        ({"mentors_continuing_after_first_duo": "11"},
+         "mentors_continuing_after_first_duo", ACTIVE),
+        ({"outcomes-job": "9"}, "outcomes", OUTCOMES),
+        ({"outcomes-dropped_out": "x"}, "outcomes-dropped_out", NUMBER),
         ({"year": "2019"}, "year", "Choose a year from 2020 on."),
         ({"quarter": "5"}, "quarter", "Choose a quarter from 1 to 4."),
     ],
