@@ -8,7 +8,7 @@ counts): `coalition.impact.public` publishes them with small cells hidden.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -68,14 +68,6 @@ def by_city() -> dict[str, dict[str, int]]:
 def by_organisation() -> dict[str, dict[str, int]]:
     """The columns summed per organisation (by its name)."""
     return {key[0]: values for key, values in _sums(Organisation.name)}
-
-
-def continuation_rate(values: dict[str, int]) -> float | None:
-    """Percent of the mentors whose first duo ended who continued (per completed duo)."""
-    completed = values["duos_completed"]
-    if not completed:
-        return None
-    return round(100 * values["mentors_continuing_after_first_duo"] / completed, 1)
 
 
 def quarter_label(quarter: Quarter) -> str:
@@ -179,10 +171,6 @@ class Referrals:
     by_quarter: dict[Quarter, int]
     received_by_quarter: dict[Quarter, int]
 
-    @property
-    def available(self) -> bool:
-        return bool(self.by_outcome or self.received_by_quarter)
-
 
 def referrals(since: date | None = None) -> Referrals:
     """Referral outcomes per outcome and quarter, and referrals received per quarter."""
@@ -210,11 +198,3 @@ def zero_result_searches(days: int = 90, limit: int = 20) -> list[tuple[str, str
 def figure_by_quarter(name: str, organisation_id: int | None = None) -> dict[Quarter, int]:
     """One column per quarter."""
     return {q: values[name] for q, values in by_quarter(organisation_id).items()}
-
-
-def grouped(values: dict[Any, dict[str, int]], name: str) -> dict[Any, int]:
-    """One column out of per-key sums."""
-    result: dict[Any, int] = defaultdict(int)
-    for key, sums in values.items():
-        result[key] += sums[name]
-    return dict(result)

@@ -20,6 +20,7 @@ from coalition.impact.models import FIGURES, OUTCOMES, ImpactTarget
 from coalition.impact.public import public_figures
 from coalition.impact.schemas import ReportSchema, TargetSchema, flat_errors, form_body
 from coalition.impact.services import FIRST_YEAR, current_quarter
+from coalition.impact.suppression import THRESHOLD, Cell
 
 #: the public page, under /<lang>
 bp = Blueprint("impact", __name__)
@@ -86,6 +87,14 @@ def report(org_id: int):
         values = {name: str(getattr(existing, name)) for name in FIGURES}
         values |= {f"outcomes-{c}": str(existing.outcomes[c]) for c in OUTCOMES}
     own = aggregates.totals(organisation.id)
+    coalition = public_figures()
+    everyone = aggregates.totals()
+    # the coalition's total minus the organisation's own is the others' sum: hidden when it
+    # would show fewer than 5 people of the other members
+    theirs = {
+        name: Cell(None) if everyone[name] - own[name] < THRESHOLD else coalition.rows[name].total
+        for name in coalition.totalled
+    }
     return render_template(
         "coalition/impact/report.html",
         organisation=organisation,
@@ -99,7 +108,8 @@ def report(org_id: int):
         existing=existing,
         reports=services.organisation_reports(organisation),
         own=own,
-        coalition=public_figures(),
+        theirs=theirs,
+        totalled=coalition.totalled,
         figure_labels=tables.FIGURE_LABELS,
         outcome_labels=tables.OUTCOME_LABELS,
         figures=FIGURES,

@@ -64,9 +64,10 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def enrolled_total(page, url: str) -> int:
-    return page.request.get(f"{url}/api/v1/impact").json()["totals"]["young_people_enrolled"][
-        "value"
-    ] or 0
+    return (
+        page.request.get(f"{url}/api/v1/impact").json()["totals"]["young_people_enrolled"]["value"]
+        or 0
+    )
 
 
 def test_a_quarter_entered_on_a_phone_reaches_the_dashboard_and_the_public_page(

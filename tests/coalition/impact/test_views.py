@@ -264,3 +264,15 @@ def test_the_organisation_sees_its_figures_against_the_coalition(
         '<td data-label="The whole coalition" data-coalition="young_people_enrolled">70</td>'
         in html
     )
+
+
+def test_the_organisation_cannot_work_out_the_others_small_figures(
+    client, db, reported, make_user, login
+):
+    """Mentor Limburg's 3 mentors trained in 2026-Q1 plus 1 in 2025-Q4 are 4: Duo Brussel
+    would read them as the coalition's total minus its own, so that total is hidden to it."""
+    login(make_user(reported["a"], (Role.org_admin,)))
+    html = client.get(f"/en/staff/{reported['a'].id}/impact").text
+    assert 'data-own="mentors_trained">17</td>' in html
+    assert 'data-coalition="mentors_trained">–</td>' in html
+    assert 'data-coalition="young_people_enrolled">70</td>' in html  # the others: 23
