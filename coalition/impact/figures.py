@@ -97,6 +97,8 @@ def named_figures() -> dict[str, Figure]:
             name, value, as_of, LABELS[name], suppressed=bool(quarters) and value is None
         )
     summed = aggregates.totals()
+    # The reports hold no count of "mentors whose first duo ended"; each completed duo ends
+    # one mentor's duo, the closest denominator they have.
     rate = suppress_rate(summed["mentors_continuing_after_first_duo"], summed["duos_completed"])
     figures["mentor_continuation_rate"] = Figure(
         "mentor_continuation_rate",
