@@ -38,9 +38,12 @@ class PublicProgress:
     share_of_time: float
     on_track: bool | None
 
+    #: a rate hidden because its part or whole counts fewer than 5 people
+    rate_hidden: bool = False
+
     @property
     def suppressed(self) -> bool:
-        return isinstance(self.value, Cell) and self.value.suppressed
+        return self.rate_hidden or (isinstance(self.value, Cell) and self.value.suppressed)
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def public_figures(today: date | None = None) -> PublicFigures:
             value = Cell(None, small=shown.small) if shown.suppressed else Cell(int(item.value))
             share = None if shown.suppressed else item.share_of_target
         on_track = item.on_track if share is not None or code in NOT_PEOPLE else None
+        hidden = bool(item.denominator) and value is None
         progress.append(
             PublicProgress(
                 code,
@@ -97,6 +101,7 @@ def public_figures(today: date | None = None) -> PublicFigures:
                 share,
                 item.share_of_time,
                 on_track,
+                hidden,
             )
         )
     return PublicFigures(sorted(quarters), rows, progress, named_figures())

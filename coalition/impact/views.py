@@ -153,6 +153,22 @@ def dashboard():
             _("Bars: the mentors who finished their training in each quarter."),
         ),
     ]
+    for chart_id, title, values in (
+        ("chart-cities", _("Young people enrolled per city"), aggregates.by_city()),
+        (
+            "chart-organisations",
+            _("Young people enrolled per organisation"),
+            aggregates.by_organisation(),
+        ),
+    ):
+        chart_list.append(
+            charts.bar_chart(
+                chart_id,
+                title,
+                _("Bars: the young people enrolled since the first report, per place or member."),
+                [(str(key), sums["young_people_enrolled"]) for key, sums in values.items()],
+            )
+        )
     progress = aggregates.target_progress(today)
     progress_chart = charts.bar_chart(
         "chart-progress",
@@ -175,6 +191,8 @@ def dashboard():
             "chart-enrolled": "quarters",
             "chart-duos": "quarters",
             "chart-trained": "quarters",
+            "chart-cities": "cities",
+            "chart-organisations": "organisations",
         },
     )
 

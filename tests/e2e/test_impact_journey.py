@@ -114,7 +114,7 @@ def test_a_quarter_entered_on_a_phone_reaches_the_dashboard_and_the_public_page(
     visit(office, f"{base}/admin/impact/")
     quarter_row = office.locator("#table-quarters ~ .table-scroll tr", has_text="2021-Q2")
     expect(quarter_row).to_contain_text("431")
-    expect(office.locator("svg[role=img]")).to_have_count(4)
+    expect(office.locator("svg[role=img]")).to_have_count(6)
     visit(office, f"{base}/admin/impact/coverage")
     expect(office.locator("svg[role=img] title")).to_have_text("Demande sans offre par province")
     visit(office, f"{base}/admin/impact/targets")

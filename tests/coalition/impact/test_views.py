@@ -171,7 +171,7 @@ def test_the_dashboard_shows_progress_charts_and_tables(client, db, reported, ma
     page = client.get("/en/admin/impact/")
     assert page.status_code == 200
     html = page.text
-    assert html.count('role="img"') == 4
+    assert html.count('role="img"') == 6
     assert '<title id="chart-enrolled-title">Young people enrolled per quarter</title>' in html
     assert "2025-Q3: 40; 2025-Q4: 10; 2026-Q1: 20." in html  # the chart's description
     assert "Hasselt" in html and "New" in html
@@ -276,3 +276,24 @@ def test_the_organisation_cannot_work_out_the_others_small_figures(
     assert 'data-own="mentors_trained">17</td>' in html
     assert 'data-coalition="mentors_trained">–</td>' in html
     assert 'data-coalition="young_people_enrolled">70</td>' in html  # the others: 23
+
+
+def test_a_rate_of_few_people_is_published_as_hidden(client, db, make_org, branch_of, app):
+    from coalition.impact.services import submit_report
+    from tests.coalition.impact.conftest import figures
+
+    org = make_org("Small Org")
+    with app.test_request_context("/en/"):
+        submit_report(org, branch_of(org, "5000"), 2025, 1, figures(
+            mentors_active=6, young_people_enrolled=30, duos_started=8, duos_completed=4,
+            mentors_continuing_after_first_duo=3,
+        ))  # fmt: skip
+    body = client.get("/api/v1/impact").json
+    rate = next(t for t in body["targets"] if t["code"] == "mentor_continuation_rate")
+    assert (rate["value"], rate["suppressed"], rate["on_track"]) == (None, True, None)
+    assert body["figures"]["mentor_continuation_rate"] == body["figures"][
+        "mentor_continuation_rate"
+    ] | {"value": None, "suppressed": True}
+    enrolled = next(t for t in body["targets"] if t["code"] == "young_people_enrolled")
+    assert (enrolled["value"], enrolled["suppressed"]) == (30, False)
+    assert body["totals"]["duos_completed"] == {"value": None, "display": "< 5", "suppressed": True}
