@@ -15,7 +15,11 @@ from flask import Flask
 from coalition import outbox  # noqa: F401 - wakes the worker after commits that wrote the outbox
 from coalition.accounts.views import bp as accounts_bp
 from coalition.cli import register_commands
-from coalition.impact import models as impact_models  # noqa: F401 - the table has no page yet
+from coalition.errors import answer_with_problems
+from coalition.impact.api import bp as impact_api_bp
+from coalition.impact.views import bp as impact_bp
+from coalition.impact.views import office as impact_office_bp
+from coalition.impact.views import staff as impact_staff_bp
 from coalition.members.views import bp as members_bp
 from coalition.members.views import root
 from coalition.mentors.jobs import purge_job, reminder_job
@@ -28,7 +32,7 @@ from coalition.programmes.views import bp as programmes_bp
 from coalition.site.services import SITE_PAGES, core_pages
 from coalition.site.views import bp as site_bp
 from coalition.site.views import files as site_files
-from coalition.sitemap import add_to_sitemap
+from coalition.sitemap import SitemapPage, add_to_sitemap
 from coalition.slots import add_to_slot
 from coalition.staff.views import bp as staff_bp
 from coalition.staff.views import orgs as orgs_bp
@@ -52,8 +56,14 @@ def register(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/<lang:lang_code>/admin/audit")
     app.register_blueprint(mentors_bp, url_prefix="/<lang:lang_code>/mentor")
     app.register_blueprint(mentor_staff_bp, url_prefix="/<lang:lang_code>/staff")
+    app.register_blueprint(impact_bp, url_prefix="/<lang:lang_code>")
+    app.register_blueprint(impact_staff_bp, url_prefix="/<lang:lang_code>/staff")
+    app.register_blueprint(impact_office_bp, url_prefix="/<lang:lang_code>/admin/impact")
+    app.register_blueprint(impact_api_bp, url_prefix="/api/v1")
+    answer_with_problems(app, impact_api_bp)
     add_to_slot(app, "programme.mentor", programme_mentor_block)
     register_job("mentor-interest-purge", purge_job, interval=3600.0, on_wake=False)
     register_job("mentor-interest-reminders", reminder_job, interval=3600.0, on_wake=False)
     add_to_sitemap(app, core_pages)
+    add_to_sitemap(app, lambda: [SitemapPage("impact.public")])
     register_commands(app)

@@ -15,11 +15,14 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from coalition.accounts.cli import create_admin
 from coalition.demo.cli import demo_cli
+from coalition.impact.cli import add_branch
 from coalition.members.cli import add_member
 from coalition.mentors.cli import mentors_cli
 from coalition.programmes.cli import flag_stale
 
-coalition_cli = AppGroup("coalition", help="Operate the coalition: admins and members.")
+coalition_cli = AppGroup(
+    "coalition", help="Operate the coalition: admins, members and their branches."
+)
 
 
 @coalition_cli.command("check")
@@ -30,7 +33,7 @@ def check() -> None:
     click.echo(f"search: {config['SEARCH_BACKEND']}")
 
 
-for command in (create_admin, flag_stale, add_member):
+for command in (create_admin, flag_stale, add_member, add_branch):
     coalition_cli.add_command(command)
 
 

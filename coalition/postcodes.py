@@ -107,3 +107,8 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def places(country: str) -> list[Place]:
+    """Every postcode area of a country."""
+    return [place for (code, _), place in _load().items() if code == country.upper()]

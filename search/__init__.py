@@ -5,8 +5,9 @@ nothing, and the Open Referral (HSDS 3.0) feed (`search.hsds`).
 The layout: `query` (what a search asks and answers), `schemas` (parameters in, API
 answers out), `services` (searching, and what the public may see), `views` (pages),
 `api` (JSON), `cli` (`flask search …`), `jobs` (the indexer), `models` (zero-result
-counts); named concerns `documents`, `analysis`, `highlight`, `geo`, `search_page`,
-`json_ld`, `answer_cache`, `zero_results`; `backends/` (tantivy, Elasticsearch).
+and search-demand counts); named concerns `documents`, `analysis`, `highlight`, `geo`,
+`search_page`, `json_ld`, `answer_cache`, `zero_results`, `demand` (searches near a place,
+per area); `backends/` (tantivy, Elasticsearch).
 """
 
 from flask import Flask
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     indexer job, the zero-result counts, the template globals and the core's slots."""
     # Imported here, not above: importing one module of the part (the documents, a
     # backend, the indexer) must not load its web side.
+    from coalition.impact.sources import provide
     from coalition.observability import add_readiness_check
     from coalition.sitemap import add_to_sitemap
     from coalition.worker import register_job
@@ -29,10 +31,11 @@ def register(app: Flask) -> None:
     )
     from search.api import bp as api_bp
     from search.cli import register_commands
+    from search.demand import demand_rows, write_demand_count
     from search.jobs import run_job
     from search.services import get_backend, public_pages, published_programmes_of
     from search.views import admin_bp, bp, programme_text
-    from search.zero_results import write_pending_counts
+    from search.zero_results import write_pending_counts, zero_result_rows
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>")
     app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
@@ -43,6 +46,9 @@ def register(app: Flask) -> None:
     register_job("search-indexer", run_job, interval=2.0)
     add_readiness_check(app, "search", lambda: get_backend().ping())
     app.after_request(write_pending_counts)
+    app.after_request(write_demand_count)
+    provide(app, "search_demand", demand_rows)
+    provide(app, "zero_result_searches", zero_result_rows)
     app.add_template_global(published_programmes_of)
     app.add_template_global(programme_text)
     add_to_slot(app, "nav.links", "search/_nav.html")

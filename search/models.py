@@ -1,4 +1,5 @@
-"""The search part's own tables: counts of searches that found nothing."""
+"""The search part's own tables: counts of searches that found nothing, and of searches
+made near a place, per area."""
 
 from __future__ import annotations
 
@@ -34,3 +35,28 @@ class ZeroResultCount(db.Model):
 
     def __repr__(self) -> str:
         return f"<ZeroResultCount {self.day} {self.lang} {self.count}>"
+
+
+class SearchDemandCount(db.Model):
+    """How many searches were made near a place in one area, per day.
+
+    Counted when the search is answered (`search.demand`): only the day, the country and
+    the area (the Belgian or Dutch province, or the French department, of the postcode or city
+    searched near) and a count. No query text, postcode, IP address or session is kept.
+    """
+
+    __tablename__ = "search_demand_counts"
+    __table_args__ = (UniqueConstraint("day", "country", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the day (UTC) of the searches
+    day: Mapped[date] = mapped_column(Date)
+    #: BE, FR or NL
+    country: Mapped[str] = mapped_column(String(2))
+    #: the province (BE, NL) or department (FR) of the place searched near, as the postcode
+    #: file names it
+    area: Mapped[str] = mapped_column(String(60))
+    count: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<SearchDemandCount {self.day} {self.country} {self.area} {self.count}>"

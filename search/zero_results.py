@@ -130,3 +130,16 @@ def zero_result_summary(
     if lang:
         stmt = stmt.where(ZeroResultCount.lang == lang)
     return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def zero_result_rows(*, since: date | None = None) -> list[dict]:
+    """The impact source "zero_result_searches": day, lang, query, count."""
+    stmt = select(
+        ZeroResultCount.day, ZeroResultCount.lang, ZeroResultCount.query, ZeroResultCount.count
+    )
+    if since is not None:
+        stmt = stmt.where(ZeroResultCount.day >= since)
+    return [
+        {"day": day, "lang": lang, "query": query, "count": count}
+        for day, lang, query, count in db.session.execute(stmt.order_by(ZeroResultCount.day))
+    ]

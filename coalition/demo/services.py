@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from coalition.access import Role
-from coalition.accounts.models import User
+from coalition.accounts.models import OrganisationRole, User
 from coalition.accounts.services import create_coalition_admin, create_staff_account
 from coalition.branches.services import add_branch
 from coalition.extensions import db
+from coalition.impact.models import FIGURES, ImpactReport
+from coalition.impact.services import current_quarter, find_branch, report_of, submit_report
 from coalition.members.applications import has_applied, submit_application
 from coalition.members.models import MembershipApplication, Organisation
 from coalition.members.profile import update_profile
@@ -42,6 +44,8 @@ class Demo:
     organisations: list[dict[str, Any]]
     #: mentor_interests.toml: volunteers' interests and how far their follow-up went
     mentor_interests: list[dict[str, Any]]
+    #: impact_reports.toml: the branches' quarterly figures, as a start and a growth
+    impact_reports: dict[str, Any]
 
 
 def read_demo() -> Demo:
@@ -55,6 +59,7 @@ def read_demo() -> Demo:
         mentor_interests=tomllib.loads((DATA / "mentor_interests.toml").read_text("utf-8"))[
             "interests"
         ],
+        impact_reports=tomllib.loads((DATA / "impact_reports.toml").read_text("utf-8")),
     )
 
 
@@ -80,6 +85,8 @@ def seed(demo: Demo = DEMO) -> dict[str, int]:
         _member(spec, demo.coalition, password)
     for spec in demo.mentor_interests:
         _mentor_interest(spec)
+    for spec in demo.impact_reports["branches"]:
+        _impact_reports(spec, demo.impact_reports["quarters"])
     for application in demo.coalition["applications"]:
         if not has_applied(normalise_enterprise_number(application["enterprise_number"])):
             submit_application(**application)
@@ -152,6 +159,52 @@ def _mentor_interest(spec: dict[str, Any]) -> None:
         move_interest(interest, status, editor)
 
 
+def quarter_figures(spec: dict[str, Any], step: int) -> dict[str, Any]:
+    """A branch's figures `step` quarters after its first, grown and kept consistent."""
+    factor = (1 + spec["growth"]) ** step
+
+    def grown(value: int) -> int:
+        return round(value * factor)
+
+    figures: dict[str, Any] = {name: grown(spec[name]) for name in FIGURES}
+    figures["mentors_aged_50_plus"] = min(
+        figures["mentors_aged_50_plus"], figures["mentors_active"]
+    )
+    figures["mentors_continuing_after_first_duo"] = min(
+        figures["mentors_continuing_after_first_duo"], figures["mentors_active"]
+    )
+    outcomes = {code: grown(n) for code, n in spec.get("outcomes", {}).items()}
+    while sum(outcomes.values()) > figures["duos_completed"]:  # rounding may overshoot
+        largest = max(outcomes, key=outcomes.__getitem__)
+        outcomes[largest] -= 1
+    figures["outcomes"] = outcomes
+    return figures
+
+
+def _impact_reports(spec: dict[str, Any], quarters: list[str]) -> None:
+    """A branch's quarterly reports, sent by its organisation's admin (kept when present)."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == spec["org"]))
+    branch = find_branch(organisation, spec["postcode"]) if organisation else None
+    if branch is None:
+        return
+    admin = db.session.scalar(
+        select(User)
+        .join(OrganisationRole, OrganisationRole.user_id == User.id)
+        .where(
+            OrganisationRole.organisation_id == organisation.id,
+            OrganisationRole.role == Role.org_admin,
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+    opened = quarters.index(spec["opened"]) if spec.get("opened") else 0
+    for step, label in enumerate(quarters[opened:]):
+        year, quarter = int(label[:4]), int(label[-1])
+        if (year, quarter) > current_quarter() or report_of(organisation, branch, year, quarter):
+            continue
+        submit_report(organisation, branch, year, quarter, quarter_figures(spec, step), actor=admin)
+
+
 def _holder(spec: dict[str, Any], staff: dict[str, User], role: Role) -> User | None:
     """The first staff member of `spec` with `role`, if any."""
     return next((staff[p["email"]] for p in spec["staff"] if role in p["roles"]), None)
@@ -201,5 +254,6 @@ def counts() -> dict[str, int]:
         "users": count(User),
         "programmes": count(Programme),
         "mentor interests": count(MentorInterest),
+        "impact reports": count(ImpactReport),
         "applications": count(MembershipApplication),
     }

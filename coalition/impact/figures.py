@@ -2,8 +2,9 @@
 
 Each figure is computed from the members' quarterly `ImpactReport` rows, summed across
 every report, with the date it holds for (the last day of the latest quarter reported)
-and a label per language. The impact part (issue 11) will add small-cell suppression and
-more names here; quoting parts only ever see `named_figures()` and `figure(name)`.
+and a label per language; a figure that would show fewer than 5 people is suppressed
+(`coalition.impact.suppression`), here as on the public page and `GET /api/v1/impact`.
+Quoting parts only ever see `named_figures()` and `figure(name)`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
-from coalition.extensions import db
-from coalition.impact.models import ImpactReport
+from coalition.impact import aggregates
+from coalition.impact.suppression import suppress_rate, suppress_row
 
 #: the label of each figure per language, in the order they are listed
 LABELS: dict[str, dict[str, str]] = {
@@ -47,10 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: the report column each total sums
 TOTALS = {
-    "mentors_trained_total": ImpactReport.mentors_trained,
-    "young_people_enrolled_total": ImpactReport.young_people_enrolled,
-    "duos_started_total": ImpactReport.duos_started,
-    "duos_completed_total": ImpactReport.duos_completed,
+    "mentors_trained_total": "mentors_trained",
+    "young_people_enrolled_total": "young_people_enrolled",
+    "duos_started_total": "duos_started",
+    "duos_completed_total": "duos_completed",
 }
 
 
@@ -69,6 +68,8 @@ class Figure:
     labels: dict[str, str]
     #: "count" (people, duos) or "percent"
     unit: str = "count"
+    #: hidden because it would show fewer than 5 people (value None)
+    suppressed: bool = False
 
     def label(self, lang: str) -> str:
         """The figure's name in `lang` (English when it has none)."""
@@ -83,28 +84,29 @@ def quarter_end(year: int, quarter: int) -> date:
 
 
 def named_figures() -> dict[str, Figure]:
-    """Every named figure, computed now from the reports (one query)."""
-    columns = [func.coalesce(func.sum(column), 0) for column in TOTALS.values()]
-    row = db.session.execute(
-        select(
-            *columns,
-            func.coalesce(func.sum(ImpactReport.mentors_continuing_after_first_duo), 0),
-            func.max(ImpactReport.year * 4 + ImpactReport.quarter - 1),
-            func.count(ImpactReport.id),
+    """Every named figure, computed now from the reports, small counts suppressed: a total
+    is the total of its published row per quarter (`coalition.impact.public`), so that a
+    figure quoted anywhere is hidden exactly when the public page hides it."""
+    quarters = aggregates.by_quarter()
+    as_of = quarter_end(*max(quarters)) if quarters else None
+    figures: dict[str, Figure] = {}
+    for name, column in TOTALS.items():
+        row = suppress_row({q: values[column] for q, values in quarters.items()})
+        value = row.total.value if quarters else None
+        figures[name] = Figure(
+            name, value, as_of, LABELS[name], suppressed=bool(quarters) and value is None
         )
-    ).one()
-    *sums, continuing, latest, reports = row
-    as_of = quarter_end(latest // 4, latest % 4 + 1) if latest is not None else None
-    figures = {
-        name: Figure(name, int(total) if reports else None, as_of, LABELS[name])
-        for name, total in zip(TOTALS, sums, strict=True)
-    }
-    completed = int(dict(zip(TOTALS, sums, strict=True))["duos_completed_total"])
+    summed = aggregates.totals()
     # The reports hold no count of "mentors whose first duo ended"; each completed duo ends
-    # one mentor's duo, the closest denominator they have (the impact issue may refine it).
-    rate = round(100 * int(continuing) / completed, 1) if completed else None
+    # one mentor's duo, the closest denominator they have.
+    rate = suppress_rate(summed["mentors_continuing_after_first_duo"], summed["duos_completed"])
     figures["mentor_continuation_rate"] = Figure(
-        "mentor_continuation_rate", rate, as_of, LABELS["mentor_continuation_rate"], "percent"
+        "mentor_continuation_rate",
+        rate,
+        as_of,
+        LABELS["mentor_continuation_rate"],
+        "percent",
+        suppressed=summed["duos_completed"] > 0 and rate is None,
     )
     return {name: figures[name] for name in LABELS}
 

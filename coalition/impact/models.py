@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from coalition.accounts.models import User
 from coalition.branches.models import Branch
 from coalition.database import Timestamped, UTCDateTime, utcnow
 from coalition.extensions import db
@@ -68,6 +69,12 @@ class ImpactReport(Timestamped, db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     branch: Mapped[Branch] = relationship()
+    #: the corrections made to it, newest first
+    changes: Mapped[list[ReportChange]] = relationship(
+        order_by="(ReportChange.changed_at.desc(), ReportChange.id.desc())",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def outcomes(self) -> dict[str, int]:
@@ -76,3 +83,59 @@ class ImpactReport(Timestamped, db.Model):
 
     def __repr__(self) -> str:
         return f"<ImpactReport {self.branch_id} {self.year}Q{self.quarter}>"
+
+
+class ReportChange(db.Model):
+    """One figure of a report corrected: who, when, the old and the new value."""
+
+    __tablename__ = "impact_report_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("impact_reports.id", ondelete="CASCADE"), index=True
+    )
+    #: when the correction was made
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the staff member who made it, if a person did
+    changed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the OAuth client that sent it, if a member system did
+    changed_by_client_id: Mapped[str | None] = mapped_column(String(64))
+    #: the figure's name: one of `FIGURES`, or "outcome_<code>"
+    figure: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[int]
+    new_value: Mapped[int]
+
+    changed_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ReportChange {self.report_id} {self.figure} {self.old_value}→{self.new_value}>"
+
+
+#: the coalition's targets, in the order the dashboards show them
+TARGETS = (
+    "mentors_aged_50_plus_trained",
+    "young_people_mentored",
+    "young_people_enrolled",
+    "new_branches",
+    "mentor_continuation_rate",
+)
+
+
+class ImpactTarget(Timestamped, db.Model):
+    """One of the coalition's funded targets: from a baseline to a value by a deadline."""
+
+    __tablename__ = "impact_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: one of `TARGETS`
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    #: where the figure stood when the project began (counted values add to it)
+    baseline: Mapped[float] = mapped_column(Float, default=0)
+    #: the value to reach (a count, or a percentage for the continuation rate)
+    target: Mapped[float] = mapped_column(Float)
+    #: the project's start: the share of time elapsed runs from here
+    starts_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"<ImpactTarget {self.code} {self.target:g} by {self.deadline}>"

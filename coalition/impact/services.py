@@ -1,4 +1,5 @@
-"""Quarterly impact figures: submitting (or replacing) a branch's report for a quarter."""
+"""Quarterly impact figures: submitting (or correcting) a branch's report for a quarter, with
+the history of its corrections; the coalition's targets."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from coalition.audit.services import record
 from coalition.branches.models import Branch
 from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.impact.models import FIGURES, OUTCOMES, ImpactReport
+from coalition.impact.models import (
+    FIGURES,
+    OUTCOMES,
+    TARGETS,
+    ImpactReport,
+    ImpactTarget,
+    ReportChange,
+)
 from coalition.members.models import Organisation
 
 #: the first year the coalition collects figures for
@@ -87,25 +95,30 @@ def submit_report(
     errors = figure_errors(year, quarter, figures)
     if errors:
         raise InvalidReport(errors)
-    report = db.session.execute(
-        select(ImpactReport).where(
-            ImpactReport.organisation_id == organisation.id,
-            ImpactReport.branch_id == branch.id,
-            ImpactReport.year == year,
-            ImpactReport.quarter == quarter,
-        )
-    ).scalar_one_or_none()
+    report = report_of(organisation, branch, year, quarter)
     replaced = report is not None
     if report is None:
         report = ImpactReport(
             organisation_id=organisation.id, branch_id=branch.id, year=year, quarter=quarter
         )
         db.session.add(report)
-    for name in FIGURES:
-        setattr(report, name, int(figures.get(name, 0)))
     outcomes = figures.get("outcomes") or {}
-    for code in OUTCOMES:
-        setattr(report, f"outcome_{code}", int(outcomes.get(code, 0)))
+    new_values = {name: int(figures.get(name, 0)) for name in FIGURES} | {
+        f"outcome_{code}": int(outcomes.get(code, 0)) for code in OUTCOMES
+    }
+    for name, value in new_values.items():
+        old = getattr(report, name)
+        if replaced and old != value:
+            report.changes.append(
+                ReportChange(
+                    figure=name,
+                    old_value=old,
+                    new_value=value,
+                    changed_by_user_id=actor.id if actor is not None else None,
+                    changed_by_client_id=client_id,
+                )
+            )
+        setattr(report, name, value)
     report.submitted_at = utcnow()
     report.submitted_by_user_id = actor.id if actor is not None else None
     report.submitted_by_client_id = client_id
@@ -120,3 +133,48 @@ def submit_report(
         period=f"{year}-Q{quarter}",
     )
     return report, replaced
+
+
+def report_of(organisation: Organisation, branch: Branch, year: int, quarter: int):
+    """The branch's report for the quarter, or None."""
+    return db.session.execute(
+        select(ImpactReport).where(
+            ImpactReport.organisation_id == organisation.id,
+            ImpactReport.branch_id == branch.id,
+            ImpactReport.year == year,
+            ImpactReport.quarter == quarter,
+        )
+    ).scalar_one_or_none()
+
+
+def organisation_reports(organisation: Organisation) -> list[ImpactReport]:
+    """The organisation's reports, latest quarter first."""
+    return list(
+        db.session.execute(
+            select(ImpactReport)
+            .where(ImpactReport.organisation_id == organisation.id)
+            .order_by(ImpactReport.year.desc(), ImpactReport.quarter.desc(), ImpactReport.branch_id)
+        ).scalars()
+    )
+
+
+def targets() -> list[ImpactTarget]:
+    """The coalition's targets, in the order of `TARGETS`."""
+    found = {t.code: t for t in db.session.execute(select(ImpactTarget)).scalars()}
+    return [found[code] for code in TARGETS if code in found]
+
+
+def update_target(item: ImpactTarget, actor: User, values: dict[str, Any]) -> None:
+    """Change a target's baseline, value, start or deadline (a loaded `TargetSchema`)."""
+    before = {name: str(getattr(item, name)) for name in values}
+    for name, value in values.items():
+        setattr(item, name, value)
+    db.session.flush()
+    record(
+        "impact.target_updated",
+        actor=actor,
+        target=item,
+        code=item.code,
+        before=before,
+        after={name: str(value) for name, value in values.items()},
+    )

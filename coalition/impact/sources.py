@@ -27,7 +27,8 @@ SOURCES = {
     "year, quarter, outcome, count",
     "referral_demand": "referrals received: country, postcode area of the programme's nearest "
     "branch or None, year, quarter, count — rows(since=date)",
-    "search_demand": "searches made near a place, counted per day: day, country, postcode, "
+    "search_demand": "searches made near a place, counted per day and area: day, country, "
+    "area (the province of a Belgian or Dutch place, the department of a French one), "
     "count — rows(since=date)",
     "zero_result_searches": "searches that found nothing: day, lang, query, count — "
     "rows(since=date)",

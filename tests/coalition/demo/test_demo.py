@@ -100,3 +100,31 @@ def test_the_seeded_members_are_listed_publicly(runner, client, db):
     assert "Rotterdam" in page.text
     duo = client.get("/fr/members/duo-for-a-job")
     assert "Marseille" in duo.text
+
+
+def test_seed_adds_two_years_of_quarterly_reports_that_tell_a_story(runner, db, client):
+    from coalition.impact import aggregates
+    from coalition.impact.models import ImpactReport
+    from coalition.impact.services import current_quarter
+
+    assert runner.invoke(args=["demo", "seed", "--force"]).exit_code == 0
+    reports = _count(db, ImpactReport)
+    quarters = sorted(aggregates.by_quarter())
+    assert quarters[0] == (2025, 1) and len(quarters) == min(8, len(quarters))
+    assert quarters[-1] <= current_quarter()
+    assert reports >= 6 * len(quarters)
+    enrolled = aggregates.figure_by_quarter("young_people_enrolled")
+    assert enrolled[quarters[-1]] > enrolled[quarters[0]]  # the figures grow
+    # a second seed adds no report and corrects none
+    assert runner.invoke(args=["demo", "seed", "--force"]).exit_code == 0
+    assert _count(db, ImpactReport) == reports
+    # Leuven's small figures show as "< 5" on the public page
+    body = client.get("/api/v1/impact").json
+    assert body["figures"]["young_people_enrolled_total"]["value"] > 1000
+    leuven = db.session.scalar(
+        select(Branch).where(Branch.postcode == "3000", Branch.name == "Leuven")
+    )
+    small = db.session.scalars(
+        select(ImpactReport).where(ImpactReport.branch_id == leuven.id)
+    ).all()
+    assert small and min(r.young_people_enrolled for r in small) < 5
