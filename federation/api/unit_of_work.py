@@ -10,20 +10,28 @@ the session notes whether this request flushed, and only then is it rolled back.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 from flask import Response, g, request
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coalition.audit.services import record
+from coalition.database import SAFE_METHODS, utcnow, writing
 from coalition.errors import problem
 from coalition.extensions import db
 
 log = logging.getLogger(__name__)
 
 _KEY = "federation_request_flushed"
+#: attempts at writing a read's audit entry before it waits for the next call's commit
+AUDIT_ATTEMPTS = 4
+#: audit entries of reads that could not be written yet (the database stayed locked)
+_unwritten: list[dict[str, Any]] = []
+_unwritten_lock = threading.Lock()
 
 
 def start() -> None:
@@ -59,22 +67,73 @@ def finish(response: Response) -> Response:
             response.status_code,
         )
         return response
+    entry = {
+        "at": utcnow(),
+        "client_id": token.client_id,
+        "organisation": token.organisation_id,
+        "route": request.url_rule.rule if request.url_rule else request.path,
+        "method": request.method,
+        "status": response.status_code,
+    }
+    if request.method in SAFE_METHODS:
+        _audit_read(entry)
+        return response
     try:
-        record(
-            "api.call",
-            client_id=token.client_id,
-            organisation=token.organisation_id,
-            route=request.url_rule.rule if request.url_rule else request.path,
-            method=request.method,
-            status=response.status_code,
-        )
+        _record_with_unwritten(entry)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
+        _put_back_unwritten()
         log.exception("could not commit the API call %s %s", request.method, request.path)
         if response.status_code < 400:  # the work is lost: never answer success
             return problem(500, "Internal Server Error")
     return response
+
+
+def _record_with_unwritten(entry: dict[str, Any]) -> None:
+    """Add the call's audit entry, and those of earlier reads not written yet."""
+    with _unwritten_lock:
+        waiting, _unwritten[:] = list(_unwritten), []
+    for earlier in [*waiting, entry]:
+        facts = dict(earlier)
+        answered_at = facts.pop("at")
+        record("api.call", **facts).at = answered_at
+    db.session.info["unwritten_audit"] = waiting
+
+
+def _put_back_unwritten() -> None:
+    """After a failed commit: the earlier entries it carried wait again."""
+    with _unwritten_lock:
+        _unwritten[:0] = db.session.info.pop("unwritten_audit", [])
+
+
+def _audit_read(entry: dict[str, Any]) -> None:
+    """Write a read's audit entry in a short writer transaction of its own.
+
+    The read's transaction ends first: on SQLite a transaction that began by reading cannot
+    wait for the write lock (the indexer may hold it) and fails at once with "database is
+    locked". The entry's own transaction begins IMMEDIATE and queues behind the writer; if
+    the lock stays taken through every attempt, the entry waits for the next call's commit.
+    The read itself never fails because of its entry.
+    """
+    try:
+        db.session.commit()  # the read's transaction: nothing to write, its snapshot released
+    except SQLAlchemyError:
+        db.session.rollback()
+    for attempt in range(AUDIT_ATTEMPTS):
+        try:
+            with writing():
+                _record_with_unwritten(entry)
+                db.session.commit()
+            db.session.info.pop("unwritten_audit", None)
+            return
+        except OperationalError:
+            db.session.rollback()
+            _put_back_unwritten()
+            time.sleep(0.05 * 2**attempt)
+    log.warning("audit entry of %s %s kept for the next call", entry["method"], entry["route"])
+    with _unwritten_lock:
+        _unwritten.append(entry)
 
 
 @event.listens_for(Session, "after_flush")
