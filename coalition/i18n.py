@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
+from coalition.errors import wants_problem_json
 from coalition.extensions import babel
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -34,7 +35,11 @@ def current_language() -> str:
     if lang:
         return lang
     first = request.path.strip("/").split("/", 1)[0] if request else ""
-    return first if first in LANGUAGES else browser_language()
+    if first in LANGUAGES:
+        return first
+    if wants_problem_json():  # the APIs: one language per answer, English unless asked
+        return request.accept_languages.best_match(LANGUAGES) or "en"
+    return browser_language()
 
 
 def text_in(texts: Mapping[str, str] | None, lang: str) -> str:

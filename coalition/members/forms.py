@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from coalition.forms import LANGUAGE_CHOICES, CheckboxesField
+from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form
 from coalition.members.services import normalise_enterprise_number
 
 
@@ -19,7 +18,7 @@ def enterprise_number_check(form, field) -> None:
         )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     organisation_name = StringField(
         _l("Name of the organisation"), validators=[DataRequired(), Length(max=200)]
     )

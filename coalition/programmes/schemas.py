@@ -145,7 +145,7 @@ class CapacitySchema(Schema):
 
     status = fields.String(required=True, validate=Choice(list(CAPACITY)))
     places = fields.Integer(
-        allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
     )
 
 
@@ -215,6 +215,7 @@ class MentorNeedsSchema(Schema):
         metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
     )
     age_min = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=18, max=99),
@@ -224,6 +225,7 @@ class MentorNeedsSchema(Schema):
         allow_none=True, load_default=None, validate=Between(min=0.5, max=40)
     )
     duo_months = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=1, max=36),
@@ -243,6 +245,7 @@ class MentorNeedsSchema(Schema):
         load_default=False, metadata={"description": "Mentors may also mentor online."}
     )
     mentors_needed = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=0, max=10_000),
@@ -276,8 +279,12 @@ class ProgrammeSchema(Schema):
     description = LanguageTexts(TEXT_LIMITS["description"], load_default=dict)
     themes = code_list(THEMES, required=True, description="Theme codes of the directory.")
     audiences = code_list(AUDIENCES, required=False, description="Target-group codes.")
-    age_min = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
-    age_max = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
+    age_min = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
+    )
+    age_max = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
+    )
     formats = code_list(FORMATS, required=True, description="Format codes.")
     languages = fields.List(
         fields.String(validate=validate_language_code),
@@ -286,7 +293,7 @@ class ProgrammeSchema(Schema):
         metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
     )
     duration_weeks = fields.Integer(
-        allow_none=True, load_default=None, validate=Between(min=1, max=520)
+        strict=True, allow_none=True, load_default=None, validate=Between(min=1, max=520)
     )
     hours_per_week = fields.Float(
         allow_none=True, load_default=None, validate=Between(min=0, max=80)

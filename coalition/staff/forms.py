@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from coalition.access import role_labels
 from coalition.config import LANGUAGES
-from coalition.forms import LANGUAGE_CHOICES, CheckboxesField
+from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form
 from coalition.i18n import LANGUAGE_NAMES
 from coalition.members import profile
 from coalition.members.models import Organisation
@@ -41,7 +40,7 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(role.value, label) for role, label in role_labels().items()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=200)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     roles = CheckboxesField(
@@ -56,7 +55,7 @@ class InviteForm(FlaskForm):
         self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     role = SelectField(_l("Role"), choices=[])
     submit = SubmitField(_l("Add the role"))
 
@@ -65,7 +64,7 @@ class GrantRoleForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
     name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=200)])
@@ -120,7 +119,7 @@ class ProfileForm(FlaskForm):
         }
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     name = StringField(_l("Name of the branch"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Street and number"), validators=[Optional(), Length(max=300)])
     postcode = StringField(

@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from flask import Response, g, request
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ def start() -> None:
     """Begin watching the session's flushes (at the start of an API request)."""
     db.session.flush()  # changes pending from before the request are not the request's
     db.session.info[_KEY] = False
+    g.federation_work_started = True
 
 
 def discard_failed_work() -> None:
@@ -54,6 +56,8 @@ def finish(response: Response) -> Response:
     token. A refused call's work is discarded first. Unauthenticated calls are refused
     before any work and only logged: recording them would let anyone fill the audit log.
     """
+    if not g.get("federation_work_started"):  # refused at the boundary: no work began
+        return response
     if not db.session.is_active:  # a failed flush: the transaction is lost anyway
         db.session.rollback()
     elif response.status_code >= 400:
@@ -86,7 +90,7 @@ def finish(response: Response) -> Response:
         _put_back_unwritten()
         log.exception("could not commit the API call %s %s", request.method, request.path)
         if response.status_code < 400:  # the work is lost: never answer success
-            return problem(500, "Internal Server Error")
+            return problem(500, _("Internal Server Error"))
     return response
 
 

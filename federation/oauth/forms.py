@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from coalition.forms import CheckboxesField
+from coalition.forms import CheckboxesField, Form
 from federation.oauth.models import AuthMethod
 from federation.oauth.scopes import NOT_YET_OFFERED, SCOPES
 
@@ -26,7 +25,7 @@ def scope_choices(held: Iterable[str] = ()) -> list[SelectChoice]:
     ]
 
 
-def _known_scopes(form: FlaskForm, field: CheckboxesField) -> None:
+def _known_scopes(form: Form, field: CheckboxesField) -> None:
     """Any defined scope, like the service: a client may hold one that is not offered yet."""
     if any(scope not in SCOPES for scope in field.data or ()):
         raise ValidationError(field.gettext("Not a valid choice."))
@@ -58,7 +57,7 @@ def _key_file_field() -> FileField:
     return FileField(_l("Or upload the public key file"))
 
 
-class NewClientForm(FlaskForm):
+class NewClientForm(Form):
     name = StringField(
         _l("Name of the client"),
         validators=[DataRequired(_l("Give the client a name.")), Length(max=120)],
@@ -83,7 +82,7 @@ class NewClientForm(FlaskForm):
     public_key_file = _key_file_field()
 
 
-class ScopesForm(FlaskForm):
+class ScopesForm(Form):
     scopes = _scopes_field()
 
     def __init__(self, *args, held: Iterable[str] = (), **kwargs) -> None:
@@ -91,10 +90,10 @@ class ScopesForm(FlaskForm):
         self.scopes.choices = scope_choices(held)
 
 
-class KeysForm(FlaskForm):
+class KeysForm(Form):
     public_key = _key_text_field()
     public_key_file = _key_file_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""
