@@ -3,7 +3,7 @@
 Here, once for every page and API: no control character (NUL and the like; tab and line
 breaks are text) in a path segment, a query parameter, a form field or a JSON string;
 no parameter repeated more than `MAX_REPEATS` times and no query value longer than
-`MAX_QUERY_VALUE`; no JSON document nested deeper than `MAX_JSON_DEPTH`, checked before
+`MAX_QUERY_VALUE` (a search text: `MAX_SEARCH_TEXT`); no JSON document nested deeper than `MAX_JSON_DEPTH`, checked before
 it is parsed. A refused path or query answers 400 naming the parameter (an HTML page, or
 a problem document under the APIs); a JSON string answers 422 with its JSON pointer.
 
@@ -27,8 +27,12 @@ from coalition.validation import CONTROL_CHARS
 
 #: most values of one query parameter (a taxonomy's codes fit many times over)
 MAX_REPEATS = 30
-#: longest value of one query parameter (search terms, cursors, `next` addresses)
-MAX_QUERY_VALUE = 200
+#: longest value of one query parameter (cursors, `next` addresses, tokens refused later)
+MAX_QUERY_VALUE = 1000
+#: longest search text: the search pages repeat it in every filter link
+MAX_SEARCH_TEXT = 200
+#: the query parameters that hold a search text (the pages' and APIs' `q`, HSDS `search`)
+SEARCH_TEXT_PARAMETERS = frozenset({"q", "search"})
 #: deepest nesting of arrays and objects in a JSON body (the API's bodies need 4)
 MAX_JSON_DEPTH = 32
 #: the `g` attribute naming the form fields whose control characters were removed
@@ -89,13 +93,15 @@ def control_character_pointers(document: Any, pointer: str = "") -> list[str]:
 
 def _refuse_parameter(name: str, detail: str) -> None:
     """Answer 400 naming the path or query parameter `name`."""
+    g.query_refused = True
     if wants_problem_json() or request.is_json:
         abort(
             problem(
                 400,
                 _("Invalid parameter"),
                 f"{name}: {detail}",
-                errors=[{"parameter": name, "detail": detail}],
+                # `parameter` as the machine API names it, `pointer` as HSDS does
+                errors=[{"parameter": name, "pointer": f"/{name}", "detail": detail}],
             )
         )
     body, status = render_error(400, _("“%(name)s”: %(detail)s", name=name, detail=detail))
@@ -121,8 +127,9 @@ def _check_query() -> None:
         for value in values:
             if CONTROL_CHARS.search(value):
                 _refuse_parameter(name, _("Control characters are not allowed."))
-            if len(value) > MAX_QUERY_VALUE:
-                _refuse_parameter(name, _("At most %(max)s characters.", max=MAX_QUERY_VALUE))
+            longest = MAX_SEARCH_TEXT if name in SEARCH_TEXT_PARAMETERS else MAX_QUERY_VALUE
+            if len(value) > longest:
+                _refuse_parameter(name, _("At most %(max)s characters.", max=longest))
 
 
 def _check_form() -> None:

@@ -68,7 +68,8 @@ def switch_language_url(lang: str) -> str:
     endpoint = request.endpoint
     if endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
         args = dict(request.view_args or {}, lang_code=lang)
-        args.update(request.args.to_dict(flat=True))
+        if not g.get("query_refused"):  # a refused query is not carried to the next page
+            args.update(request.args.to_dict(flat=True))
         return url_for(endpoint, **args)
     return url_for("coalition.home", lang_code=lang)
 

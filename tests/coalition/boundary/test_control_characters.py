@@ -61,7 +61,9 @@ def test_api_query_parameters_with_control_characters_are_a_400_naming_them(clie
     assert response.status_code == 400
     assert response.mimetype == "application/problem+json"
     name = path.split("?", 1)[1].split("=", 1)[0]
-    assert response.json["errors"] == [{"parameter": name, "detail": MESSAGE}]
+    assert response.json["errors"] == [
+        {"parameter": name, "pointer": f"/{name}", "detail": MESSAGE}
+    ]
 
 
 def test_page_query_and_path_parameters_with_control_characters_are_a_400_naming_them(client):

@@ -21,7 +21,9 @@ def test_a_json_string_with_a_nul_is_a_422_with_its_pointer(client, db, make_org
     assert pointers == {"/title/fr", "/apply/phone\u0001"}
     path = client.put(f"{API}/programmes/crm%00", json=programme_body(), headers=headers)
     assert path.status_code == 400
-    assert path.json["errors"] == [{"parameter": "external_id", "detail": MESSAGE}]
+    assert path.json["errors"] == [
+        {"parameter": "external_id", "pointer": "/external_id", "detail": MESSAGE}
+    ]
 
 
 def test_a_deeply_nested_body_is_a_400_problem_before_it_is_parsed(client, db, make_org, bearer):
@@ -34,7 +36,7 @@ def test_a_deeply_nested_body_is_a_400_problem_before_it_is_parsed(client, db, m
     assert response.mimetype == "application/problem+json"
     assert response.json["title"] == "JSON nested too deeply"
     # brackets inside strings are text, not nesting
-    body = programme_body(summary={"fr": "[" * 1000})
+    body = programme_body(summary={"fr": "[{" * 50})
     assert client.put(f"{API}/programmes/x", json=body, headers=headers).status_code == 201
 
 
@@ -50,9 +52,7 @@ def test_a_deeply_nested_body_is_a_400_problem_before_it_is_parsed(client, db, m
 )
 def test_integers_are_strict(client, db, make_org, bearer, change, pointer):
     headers = bearer(make_org(), "programmes:write")
-    response = client.put(
-        f"{API}/programmes/crm-1", json=programme_body(**change), headers=headers
-    )
+    response = client.put(f"{API}/programmes/crm-1", json=programme_body(**change), headers=headers)
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json["errors"]] == [pointer]
     assert response.json["errors"][0]["detail"] == "Enter a whole number."
