@@ -3,9 +3,10 @@
 Here, once for every page and API: no control character (NUL and the like; tab and line
 breaks are text) in a path segment, a query parameter, a form field or a JSON string;
 no parameter repeated more than `MAX_REPEATS` times and no query value longer than
-`MAX_QUERY_VALUE` (a search text: `MAX_SEARCH_TEXT`); no JSON document nested deeper than `MAX_JSON_DEPTH`, checked before
-it is parsed. A refused path or query answers 400 naming the parameter (an HTML page, or
-a problem document under the APIs); a JSON string answers 422 with its JSON pointer.
+`MAX_QUERY_VALUE` (a search text: `MAX_SEARCH_TEXT`); no JSON document nested deeper
+than `MAX_JSON_DEPTH`, checked before it is parsed. A refused path or query answers 400
+naming the parameter (an HTML page, or a problem document under the APIs); a JSON string
+answers 422 with its JSON pointer.
 
 A form field is different: its page should show the message beside the field. So its
 control characters are removed here and the field is noted; every form of the platform

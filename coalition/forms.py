@@ -8,12 +8,13 @@ from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coalition.boundary import REFUSED_FIELDS
 from coalition.errors import FieldError
+from coalition.validation import DIRECTION_OVERRIDES
 
 #: languages an organisation can say it works in
 LANGUAGE_CHOICES = [
@@ -37,6 +38,13 @@ class Form(FlaskForm):
                 field.errors = [*field.errors, _("Control characters are not allowed.")]
                 valid = False
         return valid
+
+
+def plain_name(form: FlaskForm, field: Field) -> None:
+    """A name (of an organisation, a person, a branch, a client) without the Unicode
+    controls that reverse the direction of the text shown after it."""
+    if field.data and DIRECTION_OVERRIDES.search(field.data):
+        raise ValidationError(_("Remove the text-direction control characters from the name."))
 
 
 class ButtonForm(Form):

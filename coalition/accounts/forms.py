@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from coalition.forms import Form
+from coalition.forms import Form, plain_name
 
 
 class LoginForm(Form):
@@ -36,7 +36,7 @@ class NewPasswordForm(Form):
 
 
 class AcceptInvitationForm(NewPasswordForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Your name"), validators=[plain_name, DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create my account"))
 
 

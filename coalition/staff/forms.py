@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from coalition.access import role_labels
 from coalition.config import LANGUAGES
-from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form
+from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form, plain_name
 from coalition.i18n import LANGUAGE_NAMES
 from coalition.members import profile
 from coalition.members.models import Organisation
@@ -42,7 +42,7 @@ def _role_choices() -> list[tuple[str, str]]:
 
 class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=200)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[plain_name, DataRequired(), Length(max=200)])
     roles = CheckboxesField(
         _l("Roles"), choices=[], validators=[DataRequired(message=_l("Choose at least one role."))]
     )
@@ -65,10 +65,14 @@ class GrantRoleForm(Form):
 
 
 class ProfileForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
-    name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[plain_name, DataRequired(), Length(max=200)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[plain_name, Optional(), Length(max=200)]
+    )
+    name_nl = StringField(_l("Name in Dutch"), validators=[plain_name, Optional(), Length(max=200)])
+    name_en = StringField(
+        _l("Name in English"), validators=[plain_name, Optional(), Length(max=200)]
+    )
     description_fr = TextAreaField(
         _l("Description in French"), validators=[Optional(), Length(max=4000)]
     )
@@ -120,7 +124,9 @@ class ProfileForm(Form):
 
 
 class BranchForm(Form):
-    name = StringField(_l("Name of the branch"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _l("Name of the branch"), validators=[plain_name, DataRequired(), Length(max=200)]
+    )
     address = StringField(_l("Street and number"), validators=[Optional(), Length(max=300)])
     postcode = StringField(
         _l("Postcode"),

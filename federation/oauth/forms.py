@@ -10,7 +10,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from coalition.forms import CheckboxesField, Form
+from coalition.forms import CheckboxesField, Form, plain_name
 from federation.oauth.models import AuthMethod
 from federation.oauth.scopes import NOT_YET_OFFERED, SCOPES
 
@@ -60,7 +60,7 @@ def _key_file_field() -> FileField:
 class NewClientForm(Form):
     name = StringField(
         _l("Name of the client"),
-        validators=[DataRequired(_l("Give the client a name.")), Length(max=120)],
+        validators=[plain_name, DataRequired(_l("Give the client a name.")), Length(max=120)],
         description=_l("For example: CRM production."),
     )
     scopes = _scopes_field()
