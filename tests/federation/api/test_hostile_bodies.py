@@ -56,3 +56,34 @@ def test_integers_are_strict(client, db, make_org, bearer, change, pointer):
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json["errors"]] == [pointer]
     assert response.json["errors"][0]["detail"] == "Enter a whole number."
+
+
+@pytest.mark.parametrize(
+    ("accept", "title", "detail", "not_found"),
+    [
+        (None, "Invalid programme", "Enter a whole number.", "Not Found"),
+        ("de-DE, en;q=0.5", "Invalid programme", "Enter a whole number.", "Not Found"),
+        ("fr-BE, fr;q=0.9", "Programme invalide", "Saisissez un nombre entier.", "Introuvable"),
+        ("nl", "Ongeldig programma", "Vul een geheel getal in.", "Niet gevonden"),
+    ],
+)
+def test_a_problem_speaks_one_language_the_clients_else_english(
+    client, db, make_org, bearer, accept, title, detail, not_found
+):
+    headers = bearer(make_org(), "programmes:write")
+    if accept:
+        headers["Accept-Language"] = accept
+    response = client.put(
+        f"{API}/programmes/crm-1", json=programme_body(age_min="18"), headers=headers
+    )
+    assert response.status_code == 422
+    assert (response.json["title"], response.json["errors"][0]["detail"]) == (title, detail)
+    lost = client.get(f"{API}/programmes/none", headers=headers).json
+    no_programme = {
+        "Not Found": "Your organisation has no programme with this id.",
+        "Introuvable": "Votre organisation n’a aucun programme avec cet identifiant.",
+        "Niet gevonden": "Uw organisatie heeft geen programma met deze id.",
+    }
+    assert (lost["title"], lost["detail"]) == (not_found, no_programme[not_found])
+    nowhere = client.get(f"{API}/nothing-here", headers=headers).json
+    assert nowhere["title"] == not_found
