@@ -74,6 +74,13 @@ class ItemCount(validate.Length):
         return value
 
 
+#: every code `validate_language_code` accepts, for the documents that list them
+LANGUAGE_CODES = sorted(
+    set(SPOKEN_LANGUAGES)
+    | {code for code in localedata.locale_identifiers() if re.fullmatch(r"[a-z]{2}", code)}
+)
+
+
 def validate_language_code(code: str) -> None:
     """An ISO 639-1 code (two lower-case letters known to CLDR) or a taxonomy language."""
     if code in SPOKEN_LANGUAGES:

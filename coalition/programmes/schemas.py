@@ -38,6 +38,7 @@ from coalition.taxonomy import (
     TRAINING_FORMATS,
 )
 from coalition.validation import (
+    LANGUAGE_CODES,
     MAX_ITEMS,
     Between,
     Choice,
@@ -61,6 +62,13 @@ POSTCODE_PATTERNS = {
 }
 
 
+#: what a required text must be, as the OpenAPI document says it: some visible character,
+#: no control character (tab and line breaks are white space)
+TEXT_PATTERN = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+)
+
+
 class LanguageTexts(fields.Dict):
     """A text per content language: ``{"fr": "…", "nl": "…", "en": "…"}``.
 
@@ -70,12 +78,19 @@ class LanguageTexts(fields.Dict):
     def __init__(self, max_length: int, required_one: bool = False, **kwargs: Any) -> None:
         self.max_length = max_length
         self.required_one = required_one
-        kwargs.setdefault("metadata", {})["description"] = (
+        metadata = kwargs.setdefault("metadata", {})
+        metadata["description"] = (
             f"Text per language (keys fr, nl, en), at most {max_length} characters each."
         )
+        if required_one:  # the document says it too, for clients generated from it
+            metadata["minProperties"] = 1
         super().__init__(
             keys=fields.String(validate=validate.OneOf(LANGUAGES)),
-            values=fields.String(validate=validate.Length(max=max_length)),
+            values=fields.String(
+                validate=validate.Length(max=max_length),
+                # a text is more than white space; control characters are refused
+                metadata={"pattern": TEXT_PATTERN} if required_one else {},
+            ),
             **kwargs,
         )
 
@@ -209,7 +224,7 @@ class MentorNeedsSchema(Schema):
         EXPERIENCE_FIELDS, required=False, description="Fields of work experience (empty: any)."
     )
     languages = fields.List(
-        fields.String(validate=validate_language_code),
+        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
         load_default=list,
         validate=ItemCount(max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
@@ -287,7 +302,7 @@ class ProgrammeSchema(Schema):
     )
     formats = code_list(FORMATS, required=True, description="Format codes.")
     languages = fields.List(
-        fields.String(validate=validate_language_code),
+        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
         required=True,
         validate=ItemCount(min=1, max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
