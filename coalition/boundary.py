@@ -36,6 +36,8 @@ MAX_SEARCH_TEXT = 200
 SEARCH_TEXT_PARAMETERS = frozenset({"q", "search"})
 #: deepest nesting of arrays and objects in a JSON body (the API's bodies need 4)
 MAX_JSON_DEPTH = 32
+#: the largest id a row can have (a 64-bit signed integer)
+MAX_ID = 2**63 - 1
 #: the `g` attribute naming the form fields whose control characters were removed
 REFUSED_FIELDS = "fields_with_control_characters"
 #: JSON escapes that stand for a control character (a raw one is not valid JSON)
@@ -111,6 +113,8 @@ def _refuse_parameter(name: str, detail: str) -> None:
 
 def _check_path() -> None:
     for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)  # no row has that id (and SQLite cannot even compare with it)
         if isinstance(value, str) and CONTROL_CHARS.search(value):
             _refuse_parameter(name, _("Control characters are not allowed."))
     if CONTROL_CHARS.search(request.path):
