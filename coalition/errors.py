@@ -103,7 +103,7 @@ def answer_with_problems(app: Flask, blueprint: Blueprint) -> None:
     app.extensions.pop("problem_prefixes", None)
 
 
-def _problem_prefixes() -> tuple[str, ...]:
+def problem_prefixes() -> tuple[str, ...]:
     """The URL folders of the problem blueprints' routes, read once from the URL map.
 
     A request that no blueprint's route matched is a problem when its path lies in a folder
@@ -127,7 +127,7 @@ def wants_problem_json() -> bool:
     names = current_app.extensions.get("problem_blueprints", set())
     if request.blueprint is not None:
         return any(name in names for name in request.blueprints)
-    return request.path.startswith(_problem_prefixes())
+    return request.path.startswith(problem_prefixes())
 
 
 def _page_titles() -> dict[int, tuple[str, str]]:

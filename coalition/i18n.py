@@ -8,7 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
-from coalition.errors import wants_problem_json
+from coalition.errors import problem_prefixes, wants_problem_json
 from coalition.extensions import babel
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -37,7 +37,8 @@ def current_language() -> str:
     first = request.path.strip("/").split("/", 1)[0] if request else ""
     if first in LANGUAGES:
         return first
-    if wants_problem_json():  # the APIs: one language per answer, English unless asked
+    if wants_problem_json() or request.path.startswith(problem_prefixes()):
+        # the APIs: one language per answer, English unless the client asks for another
         return request.accept_languages.best_match(LANGUAGES) or "en"
     return browser_language()
 
