@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -29,10 +29,14 @@ log = logging.getLogger(__name__)
 
 _KEY = "federation_request_flushed"
 #: attempts at writing a read's audit entry before it waits for the next call's commit
-AUDIT_ATTEMPTS = 4
-#: audit entries of reads that could not be written yet (the database stayed locked)
-_unwritten: list[dict[str, Any]] = []
+#: (each waits up to SQLite's `busy_timeout` for the write lock)
+AUDIT_ATTEMPTS = 2
 _unwritten_lock = threading.Lock()
+
+
+def _unwritten() -> list[dict[str, Any]]:
+    """This application's audit entries of reads not written yet (the lock stayed taken)."""
+    return current_app.extensions.setdefault("federation_unwritten_audit", [])
 
 
 def start() -> None:
@@ -97,7 +101,8 @@ def finish(response: Response) -> Response:
 def _record_with_unwritten(entry: dict[str, Any]) -> None:
     """Add the call's audit entry, and those of earlier reads not written yet."""
     with _unwritten_lock:
-        waiting, _unwritten[:] = list(_unwritten), []
+        queue = _unwritten()
+        waiting, queue[:] = list(queue), []
     for earlier in [*waiting, entry]:
         facts = dict(earlier)
         answered_at = facts.pop("at")
@@ -108,7 +113,7 @@ def _record_with_unwritten(entry: dict[str, Any]) -> None:
 def _put_back_unwritten() -> None:
     """After a failed commit: the earlier entries it carried wait again."""
     with _unwritten_lock:
-        _unwritten[:0] = db.session.info.pop("unwritten_audit", [])
+        _unwritten()[:0] = db.session.info.pop("unwritten_audit", [])
 
 
 def _audit_read(entry: dict[str, Any]) -> None:
@@ -137,7 +142,7 @@ def _audit_read(entry: dict[str, Any]) -> None:
             time.sleep(0.05 * 2**attempt)
     log.warning("audit entry of %s %s kept for the next call", entry["method"], entry["route"])
     with _unwritten_lock:
-        _unwritten.append(entry)
+        _unwritten().append(entry)
 
 
 @event.listens_for(Session, "after_flush")

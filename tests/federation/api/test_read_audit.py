@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import flask_migrate
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import close_all_sessions
 
 from coalition import worker
 from coalition.app import create_app
@@ -85,5 +86,6 @@ def test_reads_beside_the_indexer_never_fail_and_each_call_is_audited(own_databa
                 AuditLogEntry.actor_client_id == member.client_id,
             )
         )
+        close_all_sessions()  # the worker thread's too: its connections go back to the pool
         db.engine.dispose()
     assert audited == 2 * CALLS
