@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from coalition.access import Role
 from coalition.members.applications import submit_application
-from coalition.members.services import MembershipError
 from coalition.members.models import MembershipApplication
+from coalition.members.services import MembershipError
 
 MESSAGE = "Remove the text-direction control characters from the name."
 APPLICATION = {
