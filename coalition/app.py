@@ -12,6 +12,7 @@ import federation
 import policy_briefs
 import search
 from coalition import auth
+from coalition.boundary import init_boundary
 from coalition.cli import explain_unmigrated
 from coalition.config import PROJECT_ROOT, check_config, load_config
 from coalition.errors import init_error_handlers
@@ -54,7 +55,7 @@ def register_observability(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, CSRF, languages, rate limits, security headers, the
-    signed-in user and the template slots."""
+    signed-in user, the request boundary (`coalition.boundary`) and the template slots."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app)
     init_security_headers(app)
     auth.init_auth(app)
+    init_boundary(app)
     init_slots(app)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def answer_with_problems(app: Flask, blueprint: Blueprint) -> None:
     app.extensions.pop("problem_prefixes", None)
 
 
-def _problem_prefixes() -> tuple[str, ...]:
+def problem_prefixes() -> tuple[str, ...]:
     """The URL folders of the problem blueprints' routes, read once from the URL map.
 
     A request that no blueprint's route matched is a problem when its path lies in a folder
@@ -127,7 +127,7 @@ def wants_problem_json() -> bool:
     names = current_app.extensions.get("problem_blueprints", set())
     if request.blueprint is not None:
         return any(name in names for name in request.blueprints)
-    return request.path.startswith(_problem_prefixes())
+    return request.path.startswith(problem_prefixes())
 
 
 def _page_titles() -> dict[int, tuple[str, str]]:
@@ -148,6 +148,38 @@ def _page_titles() -> dict[int, tuple[str, str]]:
     }
 
 
+def _problem_titles() -> dict[int, str]:
+    """The titles of HTTP errors answered as problems, in the request's language."""
+    return {
+        400: _("Bad Request"),
+        401: _("Unauthorized"),
+        403: _("Forbidden"),
+        404: _("Not Found"),
+        405: _("Method Not Allowed"),
+        409: _("Conflict"),
+        413: _("Content Too Large"),
+        415: _("Unsupported Media Type"),
+        422: _("Unprocessable Content"),
+        429: _("Too Many Requests"),
+        500: _("Internal Server Error"),
+        503: _("Service Unavailable"),
+    }
+
+
+def http_problem(error: HTTPException, headers: dict[str, str] | None = None) -> Response:
+    """An HTTP error as a problem in one language: werkzeug's own English words are
+    replaced by the platform's translated ones; a view's own description is kept."""
+    status = error.code or 500
+    title = _problem_titles().get(status, error.name)
+    detail = None
+    if status < 500:
+        if error.description != type(error).description:
+            detail = error.description
+        elif status in _page_titles():
+            detail = _page_titles()[status][1]
+    return problem(status, title, detail, headers=headers)
+
+
 def render_error(status: int, description: str | None = None) -> tuple[str, int]:
     titles = _page_titles()
     title, default_text = titles.get(status, titles[500] if status >= 500 else titles[400])
@@ -162,7 +194,7 @@ def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def handle_csrf(error: CSRFError):
         if wants_problem_json():
-            return problem(400, "CSRF token missing or invalid")
+            return problem(400, _("CSRF token missing or invalid"))
         return render_error(
             400,
             _(
@@ -183,9 +215,7 @@ def init_error_handlers(app: Flask) -> None:
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         if wants_problem_json():
-            response = problem(
-                status, error.name, error.description if status < 500 else None, headers=headers
-            )
+            response = http_problem(error, headers)
         else:
             body, _status = render_error(status)
             response = app.make_response((body, status, headers))
@@ -197,5 +227,5 @@ def init_error_handlers(app: Flask) -> None:
         rule = request.url_rule.rule if request.url_rule else "-"
         log.exception("Unhandled error on %s %s", request.method, rule)
         if wants_problem_json():
-            return problem(500, InternalServerError().name)
+            return problem(500, _problem_titles()[500])
         return render_error(500)

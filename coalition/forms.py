@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coalition.boundary import REFUSED_FIELDS
 from coalition.errors import FieldError
+from coalition.validation import DIRECTION_OVERRIDES
 
 #: languages an organisation can say it works in
 LANGUAGE_CHOICES = [
@@ -19,7 +25,29 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class ButtonForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the platform: the request boundary (`coalition.boundary`) removed the
+    control characters of its fields; the form shows the refusal beside each such field."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        refused = g.get(REFUSED_FIELDS, ()) if has_request_context() else ()
+        for name in refused:
+            field = self._fields.get(name) or self._fields.get(name.split("-", 1)[0])
+            if field is not None:
+                field.errors = [*field.errors, _("Control characters are not allowed.")]
+                valid = False
+        return valid
+
+
+def plain_name(form: FlaskForm, field: Field) -> None:
+    """A name (of an organisation, a person, a branch, a client) without the Unicode
+    controls that reverse the direction of the text shown after it."""
+    if field.data and DIRECTION_OVERRIDES.search(field.data):
+        raise ValidationError(_("Remove the text-direction control characters from the name."))
+
+
+class ButtonForm(Form):
     """A form of one button (remove, withdraw, approve, log out): only the CSRF token."""
 
 

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, has_request_context, request, url_for
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
+from coalition.errors import problem_prefixes, wants_problem_json
 from coalition.extensions import babel
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -34,7 +35,12 @@ def current_language() -> str:
     if lang:
         return lang
     first = request.path.strip("/").split("/", 1)[0] if request else ""
-    return first if first in LANGUAGES else browser_language()
+    if first in LANGUAGES:
+        return first
+    if wants_problem_json() or request.path.startswith(problem_prefixes()):
+        # the APIs: one language per answer, English unless the client asks for another
+        return request.accept_languages.best_match(LANGUAGES) or "en"
+    return browser_language()
 
 
 def text_in(texts: Mapping[str, str] | None, lang: str) -> str:
@@ -63,7 +69,8 @@ def switch_language_url(lang: str) -> str:
     endpoint = request.endpoint
     if endpoint and request.url_rule and "lang_code" in request.url_rule.arguments:
         args = dict(request.view_args or {}, lang_code=lang)
-        args.update(request.args.to_dict(flat=True))
+        if not g.get("query_refused"):  # a refused query is not carried to the next page
+            args.update(request.args.to_dict(flat=True))
         return url_for(endpoint, **args)
     return url_for("coalition.home", lang_code=lang)
 

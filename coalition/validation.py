@@ -23,6 +23,9 @@ MAX_ITEMS = 30
 PHONE_PATTERN = re.compile(r"\+?[0-9 ().\-/]+")
 #: control characters refused in texts (PostgreSQL rejects NUL; the others are noise)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Unicode direction embeddings, overrides and isolates: in a name they flip the text
+#: around it in every list that shows it (U+202E "RIGHT-TO-LEFT OVERRIDE")
+DIRECTION_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def shorten(value: Any, length: int = 40) -> str:
@@ -69,6 +72,13 @@ class ItemCount(validate.Length):
         if self.max is not None and len(value) > self.max:
             raise ValidationError(_("At most %(max)s items.", max=self.max))
         return value
+
+
+#: every code `validate_language_code` accepts, for the documents that list them
+LANGUAGE_CODES = sorted(
+    set(SPOKEN_LANGUAGES)
+    | {code for code in localedata.locale_identifiers() if re.fullmatch(r"[a-z]{2}", code)}
+)
 
 
 def validate_language_code(code: str) -> None:

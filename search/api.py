@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from coalition.errors import problem
 from search.analysis import LANGS
@@ -36,7 +37,7 @@ def _language() -> str:
 def _bad_param(error: SearchParamError):
     return problem(
         400,
-        "Invalid search parameter",
+        _("Invalid search parameter"),
         f"{error.param}: {error.message}",
         errors=[{"pointer": f"/{error.param}", "detail": error.message}],
         parameter=error.param,
@@ -65,8 +66,8 @@ def search():
         if results.unavailable:
             return problem(
                 503,
-                "Search temporarily unavailable",
-                "The search engine cannot be reached; please try again later.",
+                _("Search temporarily unavailable"),
+                _("The search engine cannot be reached; please try again later."),
                 headers={"Retry-After": "30"},
             )
         response = jsonify(

@@ -31,6 +31,7 @@ from coalition.members.services import (
     unique_slug,
     valid_enterprise_number,
 )
+from coalition.validation import DIRECTION_OVERRIDES
 
 
 def submit_application(
@@ -56,6 +57,11 @@ def submit_application(
         _("This is not a valid Belgian enterprise number (10 digits, e.g. 0123.456.749)."),
     )
     check_not_a_member(number)
+    for field, name in (("organisation_name", organisation_name), ("contact_name", contact_name)):
+        if DIRECTION_OVERRIDES.search(name):  # the office's lists would show it reversed
+            raise MembershipError(
+                field, _("Remove the text-direction control characters from the name.")
+            )
     if has_applied(number, pending_only=True):
         raise MembershipError(
             "enterprise_number",

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from coalition.forms import LANGUAGE_CHOICES, CheckboxesField
+from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form, plain_name
 from coalition.members.services import normalise_enterprise_number
 
 
@@ -19,9 +18,9 @@ def enterprise_number_check(form, field) -> None:
         )
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     organisation_name = StringField(
-        _l("Name of the organisation"), validators=[DataRequired(), Length(max=200)]
+        _l("Name of the organisation"), validators=[plain_name, DataRequired(), Length(max=200)]
     )
     enterprise_number = StringField(
         _l("Enterprise number (KBO/BCE)"),
@@ -35,7 +34,9 @@ class ApplicationForm(FlaskForm):
         description=_l("Who you mentor, how, and where."),
         validators=[DataRequired(), Length(max=4000)],
     )
-    contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
+    contact_name = StringField(
+        _l("Contact person"), validators=[plain_name, DataRequired(), Length(max=200)]
+    )
     contact_email = EmailField(
         _l("Contact e-mail"),
         description=_l("The contact person receives the invitation to the platform."),

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from coalition.forms import CheckboxesField
+from coalition.forms import CheckboxesField, Form
 from coalition.i18n import current_language
 from coalition.mentors.models import InterestStatus
 from coalition.mentors.states import TRANSITIONS, status_labels
@@ -37,7 +36,7 @@ if TYPE_CHECKING:
     from coalition.members.models import Organisation
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     """What a volunteer tells the organisation; every field maps to `InterestSchema`."""
 
     first_name = StringField(_l("First name"))
@@ -96,7 +95,7 @@ class InterestForm(FlaskForm):
                 field.errors = [*field.errors, error["detail"]]
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """The staff's choice of the interest's next status."""
 
     status = SelectField(_l("New status"), validate_choice=False)
@@ -108,7 +107,7 @@ class MoveForm(FlaskForm):
         self.status.choices = [(str(s), labels[s]) for s in TRANSITIONS[current]]
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     """The branch that follows the volunteer up."""
 
     branch = SelectField(_l("Branch that follows it up"), validate_choice=False)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from coalition.forms import Form
 
-class RejectForm(FlaskForm):
+
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason for the refusal"),
         description=_l("Sent to the applicant by e-mail."),
@@ -16,7 +17,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     """Suspend or readmit (the button says which)."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -6,16 +6,16 @@ The editor's form only gathers what the editor typed: it becomes a programme bod
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, SubmitField, TextAreaField
 
 from coalition.config import LANGUAGES
-from coalition.forms import CheckboxesField
+from coalition.forms import CheckboxesField, Form
 from coalition.i18n import current_language
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import (
@@ -54,11 +54,22 @@ MENTOR_FIELDS = {
 }
 
 
-def _number(field: Field) -> str | None:
-    return (field.data or "").strip() or None
+def _number(field: Field) -> int | float | str | None:
+    """The field's number as the API would send it: an integer, a decimal, or (when it is
+    no number) the text, which the schema then refuses beside the field."""
+    text = (field.data or "").strip()
+    if not text:
+        return None
+    for kind in (int, float):
+        try:
+            number = kind(text)
+        except ValueError:
+            continue
+        return number if math.isfinite(number) else text
+    return text
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     """The editor's form; its fields map to `ProgrammeSchema` (which does all validation)."""
 
     title_fr = StringField(_l("Title in French"))
@@ -292,6 +303,6 @@ class ProgrammeForm(FlaskForm):
                 self.group_errors.setdefault(name, []).append(error["detail"])
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(Form):
     reason = TextAreaField(_l("Reason, shown to the organisation's editors"))
     submit = SubmitField(_l("Unpublish"))

@@ -38,6 +38,7 @@ from coalition.taxonomy import (
     TRAINING_FORMATS,
 )
 from coalition.validation import (
+    LANGUAGE_CODES,
     MAX_ITEMS,
     Between,
     Choice,
@@ -61,6 +62,13 @@ POSTCODE_PATTERNS = {
 }
 
 
+#: what a required text must be, as the OpenAPI document says it: some visible character,
+#: no control character (tab and line breaks are white space)
+TEXT_PATTERN = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+)
+
+
 class LanguageTexts(fields.Dict):
     """A text per content language: ``{"fr": "…", "nl": "…", "en": "…"}``.
 
@@ -70,12 +78,19 @@ class LanguageTexts(fields.Dict):
     def __init__(self, max_length: int, required_one: bool = False, **kwargs: Any) -> None:
         self.max_length = max_length
         self.required_one = required_one
-        kwargs.setdefault("metadata", {})["description"] = (
+        metadata = kwargs.setdefault("metadata", {})
+        metadata["description"] = (
             f"Text per language (keys fr, nl, en), at most {max_length} characters each."
         )
+        if required_one:  # the document says it too, for clients generated from it
+            metadata["minProperties"] = 1
         super().__init__(
             keys=fields.String(validate=validate.OneOf(LANGUAGES)),
-            values=fields.String(validate=validate.Length(max=max_length)),
+            values=fields.String(
+                validate=validate.Length(max=max_length),
+                # a text is more than white space; control characters are refused
+                metadata={"pattern": TEXT_PATTERN} if required_one else {},
+            ),
             **kwargs,
         )
 
@@ -145,7 +160,7 @@ class CapacitySchema(Schema):
 
     status = fields.String(required=True, validate=Choice(list(CAPACITY)))
     places = fields.Integer(
-        allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
     )
 
 
@@ -209,12 +224,13 @@ class MentorNeedsSchema(Schema):
         EXPERIENCE_FIELDS, required=False, description="Fields of work experience (empty: any)."
     )
     languages = fields.List(
-        fields.String(validate=validate_language_code),
+        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
         load_default=list,
         validate=ItemCount(max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
     )
     age_min = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=18, max=99),
@@ -224,6 +240,7 @@ class MentorNeedsSchema(Schema):
         allow_none=True, load_default=None, validate=Between(min=0.5, max=40)
     )
     duo_months = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=1, max=36),
@@ -243,6 +260,7 @@ class MentorNeedsSchema(Schema):
         load_default=False, metadata={"description": "Mentors may also mentor online."}
     )
     mentors_needed = fields.Integer(
+        strict=True,
         allow_none=True,
         load_default=None,
         validate=Between(min=0, max=10_000),
@@ -276,17 +294,21 @@ class ProgrammeSchema(Schema):
     description = LanguageTexts(TEXT_LIMITS["description"], load_default=dict)
     themes = code_list(THEMES, required=True, description="Theme codes of the directory.")
     audiences = code_list(AUDIENCES, required=False, description="Target-group codes.")
-    age_min = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
-    age_max = fields.Integer(allow_none=True, load_default=None, validate=Between(min=0, max=99))
+    age_min = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
+    )
+    age_max = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
+    )
     formats = code_list(FORMATS, required=True, description="Format codes.")
     languages = fields.List(
-        fields.String(validate=validate_language_code),
+        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
         required=True,
         validate=ItemCount(min=1, max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
     )
     duration_weeks = fields.Integer(
-        allow_none=True, load_default=None, validate=Between(min=1, max=520)
+        strict=True, allow_none=True, load_default=None, validate=Between(min=1, max=520)
     )
     hours_per_week = fields.Float(
         allow_none=True, load_default=None, validate=Between(min=0, max=80)

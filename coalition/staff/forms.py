@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from coalition.access import role_labels
 from coalition.config import LANGUAGES
-from coalition.forms import LANGUAGE_CHOICES, CheckboxesField
+from coalition.forms import LANGUAGE_CHOICES, CheckboxesField, Form, plain_name
 from coalition.i18n import LANGUAGE_NAMES
 from coalition.members import profile
 from coalition.members.models import Organisation
@@ -41,9 +40,9 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(role.value, label) for role, label in role_labels().items()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=200)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[plain_name, DataRequired(), Length(max=200)])
     roles = CheckboxesField(
         _l("Roles"), choices=[], validators=[DataRequired(message=_l("Choose at least one role."))]
     )
@@ -56,7 +55,7 @@ class InviteForm(FlaskForm):
         self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     role = SelectField(_l("Role"), choices=[])
     submit = SubmitField(_l("Add the role"))
 
@@ -65,11 +64,15 @@ class GrantRoleForm(FlaskForm):
         self.role.choices = _role_choices()
 
 
-class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
-    name_nl = StringField(_l("Name in Dutch"), validators=[Optional(), Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
+class ProfileForm(Form):
+    name = StringField(_l("Name"), validators=[plain_name, DataRequired(), Length(max=200)])
+    name_fr = StringField(
+        _l("Name in French"), validators=[plain_name, Optional(), Length(max=200)]
+    )
+    name_nl = StringField(_l("Name in Dutch"), validators=[plain_name, Optional(), Length(max=200)])
+    name_en = StringField(
+        _l("Name in English"), validators=[plain_name, Optional(), Length(max=200)]
+    )
     description_fr = TextAreaField(
         _l("Description in French"), validators=[Optional(), Length(max=4000)]
     )
@@ -120,8 +123,10 @@ class ProfileForm(FlaskForm):
         }
 
 
-class BranchForm(FlaskForm):
-    name = StringField(_l("Name of the branch"), validators=[DataRequired(), Length(max=200)])
+class BranchForm(Form):
+    name = StringField(
+        _l("Name of the branch"), validators=[plain_name, DataRequired(), Length(max=200)]
+    )
     address = StringField(_l("Street and number"), validators=[Optional(), Length(max=300)])
     postcode = StringField(
         _l("Postcode"),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from coalition import access
 from coalition.access import Role, current_user, login_required, role_labels
@@ -18,7 +17,7 @@ from coalition.branches import services as branch_services
 from coalition.branches.models import Branch
 from coalition.errors import FieldError
 from coalition.extensions import db
-from coalition.forms import ButtonForm, show_error
+from coalition.forms import ButtonForm, Form, show_error
 from coalition.i18n import current_language
 from coalition.members.models import Organisation
 from coalition.members.profile import update_profile
@@ -144,7 +143,7 @@ def withdraw_invitation(org_id: int, invitation_id: int):
 # --- the organisation's profile and branches -----------------------------------------------
 
 
-def _saved(form: FlaskForm, change: Callable[[], str]) -> bool:
+def _saved(form: Form, change: Callable[[], str]) -> bool:
     """Make the change and commit it, flashing the message `change` returns; or, when a
     service refuses what was entered, roll back and show why beside the field."""
     try:

@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from coalition.errors import problem
@@ -39,11 +40,11 @@ from federation.api import services, unit_of_work
 from federation.api.idempotency import idempotent
 from federation.api.openapi import openapi_document
 from federation.api.problems import (
-    NO_SUCH_PROGRAMME,
     checked_external_id,
     invalid_body,
     invalid_field,
     json_body,
+    no_such_programme,
     query_args,
 )
 from federation.api.schemas import (
@@ -107,7 +108,7 @@ def endpoint(scope: str, *, post: bool = False) -> Callable:
 def _own_programme(external_id: str) -> Programme:
     programme = get_by_external_id(current_token().organisation, checked_external_id(external_id))
     if programme is None:
-        abort(problem(404, "Not Found", NO_SUCH_PROGRAMME))
+        abort(problem(404, _("Not Found"), no_such_programme()))
     return programme
 
 
@@ -139,9 +140,9 @@ def put_programme(external_id: str):
             token.organisation, external_id, body, client_id=token.client_id
         )
     except ValidationError as error:
-        return invalid_body(error, "Invalid programme")
+        return invalid_body(error, _("Invalid programme"))
     except ProgrammeStateError as error:
-        return invalid_field("Invalid status change", error.pointer, error.message)
+        return invalid_field(_("Invalid status change"), error.pointer, error.message)
     response = jsonify(_PROGRAMME_SCHEMA.dump(programme))
     response.status_code = 201 if created else 200
     if created:
@@ -196,12 +197,12 @@ def post_report():
     try:
         data = ReportSchema().load(json_body())
     except ValidationError as error:
-        return invalid_body(error, "Invalid report")
+        return invalid_body(error, _("Invalid report"))
     token = current_token()
     try:
         receipt = services.receive_report(token.organisation, data, client_id=token.client_id)
     except services.UnknownBranch as error:
-        return invalid_field("Invalid report", error.pointer, error.message)
+        return invalid_field(_("Invalid report"), error.pointer, error.message)
     response = jsonify(ReportReceiptSchema().dump(receipt))
     response.status_code = 200 if receipt.replaced else 201
     return response
@@ -331,8 +332,8 @@ def get_events():
         abort(
             problem(
                 400,
-                "Invalid query parameters",
-                errors=[{"parameter": "after", "detail": "Not a cursor from this feed."}],
+                _("Invalid query parameters"),
+                errors=[{"parameter": "after", "detail": _("Not a cursor from this feed.")}],
             )
         )
     return jsonify(EventPageSchema().dump(page))

@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, make_response, request
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -77,8 +78,11 @@ def idempotent(client_id: Callable[[], str]) -> Callable:
             if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
                 return problem(
                     400,
-                    "Invalid Idempotency-Key",
-                    f"The key must be 1 to {MAX_KEY_LENGTH} printable characters.",
+                    _("Invalid Idempotency-Key"),
+                    _(
+                        "The key must be 1 to %(max)s printable characters.",
+                        max=MAX_KEY_LENGTH,
+                    ),
                 )
             client, digest = client_id(), fingerprint()
             stored = _find(client, key)
@@ -101,14 +105,14 @@ def idempotent(client_id: Callable[[], str]) -> Callable:
             if stored is None or stored.fingerprint != digest:
                 return problem(
                     422,
-                    "Idempotency-Key reused",
-                    "This key was already used with a different request.",
+                    _("Idempotency-Key reused"),
+                    _("This key was already used with a different request."),
                 )
             if stored.status_code is None:
                 return problem(
                     409,
-                    "Request in progress",
-                    "A request with this key is still being answered.",
+                    _("Request in progress"),
+                    _("A request with this key is still being answered."),
                     headers={"Retry-After": "1"},
                 )
             return _replay(stored)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from flask import Response, abort, request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 from coalition.errors import error_pointers, problem
@@ -20,6 +21,11 @@ JSON_TYPES = ("application/json",)
 NO_SUCH_PROGRAMME = "Your organisation has no programme with this id."
 
 
+def no_such_programme() -> str:
+    """`NO_SUCH_PROGRAMME` in the request's language."""
+    return _("Your organisation has no programme with this id.")
+
+
 def json_body() -> Any:
     """The request's JSON document.
 
@@ -29,8 +35,8 @@ def json_body() -> Any:
         abort(
             problem(
                 415,
-                "Unsupported Media Type",
-                "Send the body as application/json.",
+                _("Unsupported Media Type"),
+                _("Send the body as application/json."),
                 headers={"Accept-Post": "application/json"},
             )
         )
@@ -41,13 +47,22 @@ def json_body() -> Any:
     try:
         return json.loads(request.get_data(cache=True), parse_constant=refuse_constant)
     except (ValueError, UnicodeDecodeError) as error:
-        abort(problem(400, "Malformed JSON", f"The body is not valid JSON: {error}"[:200]))
+        abort(
+            problem(
+                400,
+                _("Malformed JSON"),
+                _("The body is not valid JSON: %(error)s", error=str(error)[:150]),
+            )
+        )
 
 
-def invalid_body(error: ValidationError, title: str = "Invalid body") -> Response:
+def invalid_body(error: ValidationError, title: str | None = None) -> Response:
     """422 with one pointer per invalid field."""
     return problem(
-        422, title, "Some fields are invalid; see errors.", errors=error_pointers(error.messages)
+        422,
+        title or _("Invalid body"),
+        _("Some fields are invalid; see errors."),
+        errors=error_pointers(error.messages),
     )
 
 
@@ -68,7 +83,7 @@ def query_args(schema: Schema) -> dict[str, Any]:
             {"parameter": str(name), "detail": "; ".join(map(str, messages))}
             for name, messages in error.normalized_messages().items()
         ]
-        abort(problem(400, "Invalid query parameters", errors=errors))
+        abort(problem(400, _("Invalid query parameters"), errors=errors))
 
 
 def checked_external_id(external_id: str) -> str:
@@ -80,9 +95,9 @@ def checked_external_id(external_id: str) -> str:
         abort(
             problem(
                 400,
-                "Invalid external id",
-                "Use 1 to 100 letters, digits and . _ : ~ - (starting with a letter or digit).",
-                errors=[{"parameter": "external_id", "detail": "Invalid."}],
+                _("Invalid external id"),
+                _("Use 1 to 100 letters, digits and . _ : ~ - (starting with a letter or digit)."),
+                errors=[{"parameter": "external_id", "detail": _("Invalid.")}],
             )
         )
     return external_id

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from sqlalchemy import BigInteger, Text, and_, cast, func, or_, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
@@ -41,18 +42,28 @@ def writing_transaction() -> ColumnElement | int:
     return 0
 
 
+#: the cursors issued now: "e3.<txid>.<id>" (the OpenAPI document states the pattern, so
+#: that any string matching it is a cursor the feed takes; 18 digits stay below 2**63)
+CURSOR = re.compile(r"e3\.([0-9]{1,18})\.([0-9]{1,18})")
+
+
 def encode_cursor(event: Event) -> str:
-    """An opaque cursor pointing just after `event`."""
-    raw = f"ev2:{event.txid}:{event.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    """A cursor pointing just after `event` (opaque to clients: only its pattern is said)."""
+    return f"e3.{event.txid}.{event.id}"
 
 
 def decode_cursor(cursor: str) -> tuple[int | None, int]:
     """The (txid, id) position inside a cursor; txid is None in cursors of the first
     version, which held the id alone (`resolve_position` completes them).
 
+    Cursors of the first two versions were base64 texts ("ev1:<id>", "ev2:<txid>:<id>");
+    member systems may still hold them.
+
     :raise ValueError: not a cursor this server issued.
     """
+    current = CURSOR.fullmatch(cursor)
+    if current:
+        return int(current[1]), int(current[2])
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:

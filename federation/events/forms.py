@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import URLField
 from wtforms.validators import DataRequired, Length
 
+from coalition.forms import Form
 
-class WebhookForm(FlaskForm):
+
+class WebhookForm(Form):
     url = URLField(
         _l("Address of your endpoint"),
         validators=[
@@ -19,5 +20,5 @@ class WebhookForm(FlaskForm):
     )
 
 
-class WebhookActionForm(FlaskForm):
+class WebhookActionForm(Form):
     """Rotate a webhook's secret or remove it: only the CSRF token."""

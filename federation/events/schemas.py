@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from federation.events.feed import MAX_PAGE, encode_cursor
+from federation.events.feed import CURSOR, MAX_PAGE, encode_cursor
 from federation.events.models import offered_event_types
+
+#: the cursors' format, as the OpenAPI document states it
+CURSOR_PATTERN = f"^{CURSOR.pattern}$"
 
 
 class EventSchema(Schema):
@@ -21,7 +24,11 @@ class EventSchema(Schema):
     )
     cursor = fields.Function(
         encode_cursor,
-        metadata={"description": "Resume the feed just after this event."},
+        metadata={
+            "description": "Resume the feed just after this event.",
+            "type": "string",
+            "pattern": CURSOR_PATTERN,
+        },
     )
 
 
@@ -33,7 +40,8 @@ class EventPageSchema(Schema):
         allow_none=True,
         metadata={
             "description": "Pass as `after` to get the next events; the same cursor "
-            "again when there are none yet."
+            "again when there are none yet.",
+            "pattern": CURSOR_PATTERN,
         },
     )
     has_more = fields.Boolean()
@@ -47,6 +55,10 @@ class EventQuerySchema(Schema):
 
     after = fields.String(
         validate=validate.Length(max=100),
-        metadata={"description": "A cursor from an earlier page."},
+        metadata={
+            "description": "A cursor from an earlier page (`e3.` and two numbers; cursors "
+            "issued before this format, base64 texts, are still taken).",
+            "pattern": CURSOR_PATTERN,
+        },
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))

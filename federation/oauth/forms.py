@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from coalition.forms import CheckboxesField
+from coalition.forms import CheckboxesField, Form, plain_name
 from federation.oauth.models import AuthMethod
 from federation.oauth.scopes import SCOPES
 
@@ -19,7 +18,7 @@ def scope_choices() -> list[SelectChoice]:
     return [SelectChoice(scope, label) for scope, label in SCOPES.items()]
 
 
-def _known_scopes(form: FlaskForm, field: CheckboxesField) -> None:
+def _known_scopes(form: Form, field: CheckboxesField) -> None:
     """Only defined scopes."""
     if any(scope not in SCOPES for scope in field.data or ()):
         raise ValidationError(field.gettext("Not a valid choice."))
@@ -51,10 +50,10 @@ def _key_file_field() -> FileField:
     return FileField(_l("Or upload the public key file"))
 
 
-class NewClientForm(FlaskForm):
+class NewClientForm(Form):
     name = StringField(
         _l("Name of the client"),
-        validators=[DataRequired(_l("Give the client a name.")), Length(max=120)],
+        validators=[plain_name, DataRequired(_l("Give the client a name.")), Length(max=120)],
         description=_l("For example: CRM production."),
     )
     scopes = _scopes_field()
@@ -76,14 +75,14 @@ class NewClientForm(FlaskForm):
     public_key_file = _key_file_field()
 
 
-class ScopesForm(FlaskForm):
+class ScopesForm(Form):
     scopes = _scopes_field()
 
 
-class KeysForm(FlaskForm):
+class KeysForm(Form):
     public_key = _key_text_field()
     public_key_file = _key_file_field()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token."""

@@ -20,6 +20,8 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidScopeError
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InsufficientScopeError, InvalidTokenError
 from flask import abort, g, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.util import to_bytes
@@ -252,17 +254,20 @@ class PlatformResourceProtector(ResourceProtector):
 
     def raise_error_response(self, error: OAuth2Error):
         status = error.status_code
-        detail = _ERROR_DETAILS.get(error.error, error.description or error.error)
+        known = _ERROR_DETAILS.get(error.error)
+        detail = str(known) if known else error.description or error.error
+        with force_locale("en"):  # the header stays ASCII: the English text
+            english = str(known) if known else detail
         # RFC 6750 §3: no error code when the request carried no credentials at all.
         challenge = 'Bearer realm="federation"'
         if error.error in ("invalid_token", "insufficient_scope", "invalid_request"):
-            challenge += f', error="{error.error}", error_description="{detail}"'
+            challenge += f', error="{error.error}", error_description="{english}"'
         if error.error == "insufficient_scope" and g.get("federation_required_scopes"):
             challenge += f', scope="{g.federation_required_scopes}"'
         abort(
             problem(
                 status,
-                _ERROR_TITLES.get(status, "Unauthorized"),
+                str(_ERROR_TITLES.get(status, _ERROR_TITLES[401])),
                 detail,
                 headers={"WWW-Authenticate": challenge},
             )
@@ -270,12 +275,12 @@ class PlatformResourceProtector(ResourceProtector):
 
 
 _ERROR_DETAILS = {
-    "missing_authorization": "An access token is required in the Authorization header.",
-    "unsupported_token_type": "An access token is required in the Authorization header.",
-    "invalid_token": "The access token is invalid, expired or revoked.",
-    "insufficient_scope": "The access token lacks the scope this call needs.",
+    "missing_authorization": _l("An access token is required in the Authorization header."),
+    "unsupported_token_type": _l("An access token is required in the Authorization header."),
+    "invalid_token": _l("The access token is invalid, expired or revoked."),
+    "insufficient_scope": _l("The access token lacks the scope this call needs."),
 }
-_ERROR_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+_ERROR_TITLES = {400: _l("Bad Request"), 401: _l("Unauthorized"), 403: _l("Forbidden")}
 
 require_oauth = PlatformResourceProtector()
 require_oauth.register_token_validator(PlatformTokenValidator(realm="federation"))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 
+from coalition.forms import Form
 from policy_briefs.comments.services import MAX_BODY
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     quote = StringField(
         _l("Passage you comment on (optional)"),
         description=_l(
@@ -22,10 +22,10 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Comment"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(_l("Reply"), render_kw={"maxlength": MAX_BODY, "rows": 2})
     submit = SubmitField(_l("Reply"))
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     submit = SubmitField(_l("Mark resolved"))

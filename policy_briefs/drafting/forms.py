@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
+from coalition.forms import Form
 from policy_briefs.drafting.services import MAX_TEXT
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     """One section's text; `base_revision` is the revision the author started from."""
 
     text = TextAreaField(_l("Text (Markdown)"), render_kw={"maxlength": MAX_TEXT, "rows": 10})
@@ -18,31 +18,31 @@ class SectionForm(FlaskForm):
     save = SubmitField(_l("Save the section"))
 
 
-class AddSectionForm(FlaskForm):
+class AddSectionForm(Form):
     text = TextAreaField(
         _l("Text of the new section (Markdown)"), render_kw={"maxlength": MAX_TEXT, "rows": 6}
     )
     add = SubmitField(_l("Add the section"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     up = SubmitField(_l("Move up"))
     down = SubmitField(_l("Move down"))
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     remove = SubmitField(_l("Remove the section"))
 
 
-class PutBackForm(FlaskForm):
+class PutBackForm(Form):
     put_back = SubmitField(_l("Put the section back"))
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     restore = SubmitField(_l("Restore this revision"))
 
 
-class CompareForm(FlaskForm):
+class CompareForm(Form):
     """Two revisions to compare (a GET form: no CSRF token)."""
 
     class Meta:

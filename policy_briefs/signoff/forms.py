@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from coalition.forms import Form
 
-class StepForm(FlaskForm):
+
+class StepForm(Form):
     """The lead's buttons: each moves the brief one step."""
 
     review = SubmitField(_l("Send for review"))
@@ -18,7 +19,7 @@ class StepForm(FlaskForm):
     publish = SubmitField(_l("Publish"))
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     organisation = SelectField(_l("Sign for"), coerce=int, choices=[])
     #: the hash the signer was shown: the signature is refused if the content changed since
     content_hash = HiddenField(validators=[InputRequired()])
@@ -29,7 +30,7 @@ class SignForm(FlaskForm):
     submit = SubmitField(_l("Sign the brief"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Why it is withdrawn (shown on its page)"),
         validators=[Length(max=2000)],

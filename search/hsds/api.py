@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 from sqlalchemy import Select
 
@@ -189,8 +190,8 @@ def handle_bad_parameters(error: ValidationError) -> Response:
     ]
     return problem(
         400,
-        "Invalid query parameters",
-        "One or more query parameters are not valid.",
+        _("Invalid query parameters"),
+        _("One or more query parameters are not valid."),
         errors=errors,
     )
 
