@@ -10,9 +10,9 @@ from search.answer_cache import answer_cache, cache_key
 from search.query import SearchParamError, clean_text
 from search.schemas import (
     PROGRAMME_PLACEHOLDER,
-    SEARCH_ANSWER,
     SUGGEST_ANSWER,
     SearchAnswer,
+    answer_body,
     language,
 )
 from search.services import get_backend, parse_search_params, search_programmes, suggest
@@ -69,7 +69,7 @@ def search():
                 "The search engine cannot be reached; please try again later.",
                 headers={"Retry-After": "30"},
             )
-        response = jsonify(SEARCH_ANSWER.dump(SearchAnswer(results, lang, url)))
+        response = jsonify(answer_body(SearchAnswer(results, lang, url)))
         total = results.total
         if key is not None:
             answer_cache().put(key, response.get_data(), total)

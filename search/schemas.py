@@ -318,45 +318,55 @@ class SearchAnswerSchema(Schema):
     @pre_dump
     def in_language(self, answer: SearchAnswer, **kwargs: Any) -> dict[str, Any]:
         """The results with each text and label in the answer's language."""
-        results, lang, url = answer
-        return {
-            "total": results.total,
-            "page": results.page,
-            "per_page": results.per_page,
-            "hits": [
-                {
-                    "id": hit.uuid,
-                    "title": document_text(hit.document, "title", lang)[0],
-                    "summary": document_text(hit.document, "summary", lang)[0],
-                    "organisation": {
-                        "name": (hit.document.get("org") or "").split(" / ")[0],
-                        "slug": hit.document.get("org_slug"),
-                    },
-                    "themes": [
-                        {"value": code, "label": taxonomy.label("theme", code, lang)}
-                        for code in hit.document.get("theme", [])
-                    ],
-                    "cities": hit.document.get("city", []),
-                    "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
-                    "highlight": hit.highlight,
-                    "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),
-                }
-                for hit in results.hits
-            ],
-            "facets": {
-                name: [
-                    {"value": value, "label": facet_label(name, value, lang), "count": count}
-                    for value, count in values
-                ]
-                for name, values in results.facets.items()
-            },
-            "suggestion": results.suggestion,
-            "relaxed_filter": (
-                {"parameter": results.relaxed_filter, "total": results.relaxed_total}
-                if results.relaxed_filter
-                else None
-            ),
-        }
+        return answer_body(answer)
+
+
+def answer_body(answer: SearchAnswer) -> dict[str, Any]:
+    """The answer as `SearchAnswerSchema` dumps it, built in one pass.
+
+    The API writes this dict as JSON directly: every value already has the type the schema
+    declares, and a second pass through marshmallow's fields cost a fifth of an uncached
+    search (`tests/search/test_api.py` checks both give the same).
+    """
+    results, lang, url = answer
+    return {
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "hits": [
+            {
+                "id": hit.uuid,
+                "title": document_text(hit.document, "title", lang)[0],
+                "summary": document_text(hit.document, "summary", lang)[0],
+                "organisation": {
+                    "name": (hit.document.get("org") or "").split(" / ")[0],
+                    "slug": hit.document.get("org_slug"),
+                },
+                "themes": [
+                    {"value": code, "label": taxonomy.label("theme", code, lang)}
+                    for code in hit.document.get("theme", [])
+                ],
+                "cities": hit.document.get("city", []),
+                "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
+                "highlight": hit.highlight,
+                "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),
+            }
+            for hit in results.hits
+        ],
+        "facets": {
+            name: [
+                {"value": value, "label": facet_label(name, value, lang), "count": count}
+                for value, count in values
+            ]
+            for name, values in results.facets.items()
+        },
+        "suggestion": results.suggestion,
+        "relaxed_filter": (
+            {"parameter": results.relaxed_filter, "total": results.relaxed_total}
+            if results.relaxed_filter
+            else None
+        ),
+    }
 
 
 class SuggestionSchema(Schema):

@@ -133,9 +133,13 @@ def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float]:
         searcher.fast_field_values(name, addresses) for name in ("id", "nloc", "lat0", "lon0")
     ]
     found: dict[int, float] = {}
+    # Many programmes share a postcode's coordinates: measure each point once.
+    measured: dict[tuple[float, float], float] = {}
     for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
         if nloc == 1:
-            nearest = distance_km(lat, lon, lat0, lon0)
+            nearest = measured.get((lat0, lon0))
+            if nearest is None:
+                nearest = measured[lat0, lon0] = distance_km(lat, lon, lat0, lon0)
         else:  # several places: read them from the document
             locations = stored_document(searcher, address)["locations"]
             nearest = nearest_km(lat, lon, locations, default=math.inf)
