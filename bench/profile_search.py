@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scenarios.search import VARIED_FILTERS, WORDS_BY_LANG  # noqa: E402
+from bench.scenarios.search import VARIED_FILTERS, WORDS_BY_LANG
 
 
 def varied_paths(n: int, postcodes: list[str], seed: int = 1) -> list[str]:

@@ -39,7 +39,9 @@ KEYWORDS = (
     "org_slug",
 )
 #: full-text fields of the document → (analyzer: a language of `LANGS` or "plain", boost)
-TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
+#: title > summary > description > organisation name (the name weighs least: a word of a
+#: one-word name would otherwise outrank the same word in a programme's title)
+TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 0.3)}
 for _lang in LANGS:
     TEXT_FIELDS.update(
         {

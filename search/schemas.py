@@ -9,13 +9,14 @@ naming the first wrong parameter (in `PARAMETER_ORDER`), with the message users 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_dump, pre_load
 
 from coalition import postcodes, taxonomy
-from search.analysis import LANGS
+from search.analysis import LANGS, query_words
 from search.documents import document_text
 from search.query import (
     COUNTRIES,
@@ -194,8 +195,10 @@ class SearchQuerySchema(QueryStringSchema):
     open_only = Flag(data_key="open", load_default=False)
     page = WholeNumber(1, MAX_PAGE, 1, f"must be between 1 and {MAX_PAGE}")
     per_page = WholeNumber(1, None, DEFAULT_PER_PAGE, "must be at least 1")
-    sort = Choice(SORTS, str.lower, "relevance")
-    near_country = Choice(COUNTRIES, str.upper, "BE", data_key="country")
+    #: None when not given: by distance near a place, else by relevance
+    sort = Choice(SORTS, str.lower, None)
+    #: None when not given: the postcode's shape decides (`postcode_country`)
+    near_country = Choice(COUNTRIES, str.upper, None, data_key="country")
     radius_km = Radius(load_default=None)
     near = Text(60)
 
@@ -204,12 +207,20 @@ class SearchQuerySchema(QueryStringSchema):
         """`near` resolved to a place and its coordinates; `per_page` capped; no "distance"
         order without a place."""
         data["per_page"] = min(data["per_page"], MAX_PER_PAGE)
+        if data["q"] and not query_words(data["q"]):
+            # only `*`, `"`, `~`, `^`…: no word to search, the empty query's page
+            data["q"] = ""
         if data["near"]:
+            data["near_country"] = data["near_country"] or postcode_country(data["near"])
             place = resolve_place(data["near"], data["near_country"])
             if place is None:
                 raise ValidationError("unknown postcode", "near")
             data["near_place"], data["origin"] = place, (place.latitude, place.longitude)
             data["radius_km"] = data["radius_km"] or DEFAULT_RADIUS_KM
+        else:
+            data["near_country"] = data["near_country"] or "BE"
+        if data["sort"] is None:
+            data["sort"] = "distance" if data.get("origin") else "relevance"
         if data["sort"] == "distance" and not data.get("origin"):
             data["sort"] = "relevance"
         return data
@@ -223,6 +234,22 @@ class LanguageQuerySchema(QueryStringSchema):
 
 SEARCH_QUERY = SearchQuerySchema()
 LANGUAGE_QUERY = LanguageQuerySchema()
+
+
+_FRENCH_POSTCODE = re.compile(r"\d{5}")
+_DUTCH_POSTCODE = re.compile(r"\d{4}\s*[A-Z]{2}")
+_COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,2}[\s-]*(?=\d)")
+
+
+def postcode_country(text: str) -> str:
+    """The country a postcode is written for when none is given: five digits are French
+    ("59000", "F-75001"), four digits and two letters Dutch ("3011 AB"), else Belgian."""
+    code = _COUNTRY_PREFIX.sub("", text.strip().upper())
+    if _FRENCH_POSTCODE.fullmatch(code.replace(" ", "")):
+        return "FR"
+    if _DUTCH_POSTCODE.fullmatch(code):
+        return "NL"
+    return "BE"
 
 
 def resolve_place(text: str, country: str = "BE") -> postcodes.Place | None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import analyze, edit_distance, fold, query_words
+from search.analysis import analyze, edit_distance, fold, query_words, squeeze_repeats
 from search.backends import interface
 from search.backends import tantivy_queries as queries
 from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
@@ -255,6 +255,11 @@ class TantivyBackend:
             term = fold(word)
             if searcher.doc_freq("vocab", term) or len(term) < 4:
                 out.append(word)
+                continue
+            term = squeeze_repeats(term)
+            if searcher.doc_freq("vocab", term):
+                out.append(term)
+                changed = True
                 continue
             best = None
             for candidate, freq in searcher.terms_with_prefix("vocab", term[:1]):

@@ -13,6 +13,7 @@ from tantivy import Occur, Query
 
 from coalition.postcodes import distance_km
 from search.analysis import (
+    ALL_WORDS_BOOST,
     SYNONYM_BOOST,
     analyze_word,
     fold,
@@ -96,7 +97,9 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
     options = [every] + [
         all_of([g for j, g in enumerate(groups) if j != i]) for i in range(len(groups))
     ]
-    return Query.boolean_query([(Occur.Should, option) for option in options])
+    clauses = [(Occur.Should, option) for option in options]
+    clauses.append((Occur.Should, Query.const_score_query(every, ALL_WORDS_BOOST)))
+    return Query.boolean_query(clauses)
 
 
 def _integer_range(name: str, low: int | None, high: int | None) -> Query:
