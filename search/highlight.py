@@ -41,10 +41,17 @@ def _near(form: str, term: str, distance: int) -> bool:
     return edit_distance(form, term, distance) <= distance
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str, lang: str) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The indexed words of `text` with their spans (the same programmes come back often:
+    a text is split and analysed once, whatever the query)."""
+    return tuple((m.span(), form) for m in _WORD.finditer(text) if (form := _form(m.group(), lang)))
+
+
 def _exact_found(text: str, q: str, lang: str) -> set[str]:
     """The query's terms that words of `text` match exactly."""
     exact = {t for t, _d in _query_terms(q, lang)}
-    return {form for m in _WORD.finditer(text) if (form := _form(m.group(), lang)) in exact}
+    return {form for _span, form in _words(text, lang) if form in exact}
 
 
 def highlight_text(
@@ -60,16 +67,17 @@ def highlight_text(
     terms = _query_terms(q, lang)
     if not terms or not text:
         return None
-    words = [(m.span(), _form(m.group(), lang)) for m in _WORD.finditer(text)]
+    words = _words(text, lang)
     exact = {t for t, _d in terms}
     here = {form for _span, form in words if form in exact}
     done = here | (found or set())
     fuzzy = [(t, d) for t, d in terms if d and t not in done]
-    spans = [
-        span
-        for span, form in words
-        if form is not None and (form in found or any(_near(form, t, d) for t, d in fuzzy))
-    ]
+    if fuzzy:
+        spans = [
+            span for span, form in words if form in here or any(_near(form, t, d) for t, d in fuzzy)
+        ]
+    else:
+        spans = [span for span, form in words if form in here]
     if not spans:
         return None
     start, end = 0, len(text)

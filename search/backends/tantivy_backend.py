@@ -200,7 +200,8 @@ class TantivyBackend:
         results = BackendResults()
         try:
             if params.sort == "distance" and geo is not None:
-                found = searcher.search(query, limit=queries.every_hit(searcher))
+                # only programmes within the radius match: collect those, not the index
+                found = searcher.search(query, limit=max(1, len(geo)))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
                 scored = sorted(
                     zip(ids, found.hits, strict=True),
