@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     from search.api import bp as api_bp
     from search.cli import register_commands
     from search.jobs import run_job
+    from search.places import city_label
     from search.services import get_backend, public_pages, published_programmes_of
     from search.views import admin_bp, bp, programme_text
     from search.zero_results import write_pending_counts
@@ -45,6 +46,7 @@ def register(app: Flask) -> None:
     app.after_request(write_pending_counts)
     app.add_template_global(published_programmes_of)
     app.add_template_global(programme_text)
+    app.add_template_global(city_label)
     add_to_slot(app, "nav.links", "search/_nav.html")
     add_to_slot(app, "home.search", "search/_home_search.html")
     add_to_slot(app, "members.page", "search/_organisation_programmes.html")

@@ -18,6 +18,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 from coalition import postcodes, taxonomy
 from search.analysis import LANGS, query_words
 from search.documents import document_text
+from search.places import canonical_province, city_label
 from search.query import (
     COUNTRIES,
     DEFAULT_PER_PAGE,
@@ -207,6 +208,8 @@ class SearchQuerySchema(QueryStringSchema):
         """`near` resolved to a place and its coordinates; `per_page` capped; no "distance"
         order without a place."""
         data["per_page"] = min(data["per_page"], MAX_PER_PAGE)
+        if data["province"]:
+            data["province"] = canonical_province(data["province"])
         if data["q"] and not query_words(data["q"]):
             # only `*`, `"`, `~`, `^`…: no word to search, the empty query's page
             data["q"] = ""
@@ -373,7 +376,7 @@ def answer_body(answer: SearchAnswer) -> dict[str, Any]:
                     {"value": code, "label": taxonomy.label("theme", code, lang)}
                     for code in hit.document.get("theme", [])
                 ],
-                "cities": hit.document.get("city", []),
+                "cities": [city_label(c, lang) for c in hit.document.get("city", [])],
                 "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
                 "highlight": hit.highlight,
                 "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from coalition import taxonomy
 from coalition.i18n import current_language
 from coalition.members.models import Organisation
+from search.places import canonical_province
 from search.query import (
     DEFAULT_RADIUS_KM,
     FACETS,
@@ -143,6 +144,8 @@ def facet_groups(results: SearchResults, page: SearchPage, lang: str) -> list[di
         selected = (
             page.values(name) if name in CHECKBOX_FACETS else [v for k, v in page.args if k == name]
         )
+        if name == "province":  # "Anvers" or "Antwerpen" selects the index's "Antwerp"
+            selected = [canonical_province(v) for v in selected]
         for value in selected:
             counts.setdefault(value, 0)
         if not counts:
