@@ -9,6 +9,8 @@ them in the visitor's language, and a province filter accepts any of its names
 
 from __future__ import annotations
 
+import re
+
 from coalition.postcodes import normalise_name
 
 #: the postcode file's province name → its name in fr, nl, en (Belgium and the Netherlands;
@@ -101,3 +103,19 @@ def canonical_province(name: str) -> str:
     """The index's name of a province given in any language, any case or accents
     ("anvers", "Antwerpen" → "Antwerp"); the text itself when no province has that name."""
     return _PROVINCE_BY_NAME.get(normalise_name(name), name)
+
+
+_FRENCH_POSTCODE = re.compile(r"\d{5}")
+_DUTCH_POSTCODE = re.compile(r"\d{4}\s*[A-Z]{2}")
+_COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,2}[\s-]*(?=\d)")
+
+
+def postcode_country(text: str) -> str:
+    """The country a postcode is written for when none is given: five digits are French
+    ("59000", "F-75001"), four digits and two letters Dutch ("3011 AB"), else Belgian."""
+    code = _COUNTRY_PREFIX.sub("", text.strip().upper())
+    if _FRENCH_POSTCODE.fullmatch(code.replace(" ", "")):
+        return "FR"
+    if _DUTCH_POSTCODE.fullmatch(code):
+        return "NL"
+    return "BE"

@@ -9,7 +9,6 @@ naming the first wrong parameter (in `PARAMETER_ORDER`), with the message users 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -18,7 +17,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre
 from coalition import postcodes, taxonomy
 from search.analysis import LANGS, query_words
 from search.documents import document_text
-from search.places import canonical_province, city_label
+from search.places import canonical_province, city_label, postcode_country
 from search.query import (
     COUNTRIES,
     DEFAULT_PER_PAGE,
@@ -239,22 +238,6 @@ SEARCH_QUERY = SearchQuerySchema()
 LANGUAGE_QUERY = LanguageQuerySchema()
 
 
-_FRENCH_POSTCODE = re.compile(r"\d{5}")
-_DUTCH_POSTCODE = re.compile(r"\d{4}\s*[A-Z]{2}")
-_COUNTRY_PREFIX = re.compile(r"^[A-Z]{1,2}[\s-]*(?=\d)")
-
-
-def postcode_country(text: str) -> str:
-    """The country a postcode is written for when none is given: five digits are French
-    ("59000", "F-75001"), four digits and two letters Dutch ("3011 AB"), else Belgian."""
-    code = _COUNTRY_PREFIX.sub("", text.strip().upper())
-    if _FRENCH_POSTCODE.fullmatch(code.replace(" ", "")):
-        return "FR"
-    if _DUTCH_POSTCODE.fullmatch(code):
-        return "NL"
-    return "BE"
-
-
 def resolve_place(text: str, country: str = "BE") -> postcodes.Place | None:
     """The place of a postcode (or else of a city name), or None."""
     if any(c.isdigit() for c in text):
@@ -352,12 +335,9 @@ class SearchAnswerSchema(Schema):
 
 
 def answer_body(answer: SearchAnswer) -> dict[str, Any]:
-    """The answer as `SearchAnswerSchema` dumps it, built in one pass.
-
-    The API writes this dict as JSON directly: every value already has the type the schema
-    declares, and a second pass through marshmallow's fields cost a fifth of an uncached
-    search (`tests/search/test_api.py` checks both give the same).
-    """
+    """The answer as `SearchAnswerSchema` dumps it, built in one pass: the API writes it
+    as JSON directly (a second pass through the schema's fields cost a fifth of an uncached
+    search's Python time; `tests/search/test_api.py` checks both give the same)."""
     results, lang, url = answer
     return {
         "total": results.total,
