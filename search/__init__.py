@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     from search.cli import register_commands
     from search.demand import demand_rows, write_demand_count
     from search.jobs import run_job
+    from search.places import city_label
     from search.services import get_backend, public_pages, published_programmes_of
     from search.views import admin_bp, bp, programme_text
     from search.zero_results import write_pending_counts, zero_result_rows
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
     provide(app, "zero_result_searches", zero_result_rows)
     app.add_template_global(published_programmes_of)
     app.add_template_global(programme_text)
+    app.add_template_global(city_label)
     add_to_slot(app, "nav.links", "search/_nav.html")
     add_to_slot(app, "home.search", "search/_home_search.html")
     add_to_slot(app, "home.search", "search/_home_mentor.html")

@@ -16,6 +16,8 @@ import tantivy
 LANGS = ("fr", "nl", "en")
 STEMMERS = {"fr": "french", "nl": "dutch", "en": "english"}
 MAX_QUERY_WORDS = 12
+#: longer words are left out of the index and of queries (`analyzer`, `query_words`)
+MAX_TERM_BYTES = 256
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: French and English elided articles and pronouns ("l'emploi", "d'orientation")
 _ELISION = re.compile(r"\b(?:qu|[cdjlmnst])['’]", re.IGNORECASE)
@@ -73,7 +75,9 @@ def analyzer(lang: str) -> tantivy.TextAnalyzer:
     """The tantivy analyzer of a language ("fr", "nl", "en"), or "plain" (no stemming)."""
     builder = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.remove_long(40))
+        # Elasticsearch's standard tokenizer keeps words up to 255 characters: so do we
+        # (bytes here), so that a long compound is searched alike on both engines.
+        .filter(tantivy.Filter.remove_long(MAX_TERM_BYTES))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
     )
@@ -94,9 +98,10 @@ def analyze(text: str, lang: str) -> list[str]:
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query: elisions removed, stopwords dropped (unless only stopwords)."""
-    words = _WORD.findall(strip_elisions(text))
-    words = [w for w in words if len(w) <= 40]
+    """The words of a query: elisions removed, stopwords dropped (unless only stopwords),
+    a letter held down squeezed ("emploiiii" → "emploi")."""
+    words = [squeeze_repeats(w) for w in _WORD.findall(strip_elisions(text))]
+    words = [w for w in words if len(w.encode()) < MAX_TERM_BYTES]
     kept = [w for w in words if fold(w) not in STOPWORDS]
     return (kept or words)[:MAX_QUERY_WORDS]
 
@@ -112,6 +117,11 @@ def variants(word: str) -> tuple[str, ...]:
     return (word, *(other for other in group if fold(other) != fold(word)))
 
 
+#: the score a programme matching every word of the query adds, so that it ranks above
+#: those matching only some of them (whatever fields the words were found in)
+ALL_WORDS_BOOST = 10.0
+
+
 def required_matches(word_count: int) -> int:
     """How many query words a programme must match: all of one or two, else all but one.
 
@@ -119,6 +129,15 @@ def required_matches(word_count: int) -> int:
     every word rank first because they match more of the query.
     """
     return word_count if word_count <= 2 else word_count - 1
+
+
+_REPEATS = re.compile(r"(\w)\1{2,}")
+
+
+def squeeze_repeats(word: str) -> str:
+    """A letter typed three times or more kept once ("emploiiii" → "emploi"): what a
+    held-down key adds is not counted as typos."""
+    return _REPEATS.sub(r"\1", word)
 
 
 def fuzzy_distance(word: str) -> int:

@@ -8,14 +8,9 @@ from flask_babel import gettext as _
 from coalition.errors import problem
 from search.analysis import LANGS
 from search.answer_cache import answer_cache, cache_key
+from search.answers import PROGRAMME_PLACEHOLDER, SearchAnswer, answer_body
 from search.query import SearchParamError, clean_text
-from search.schemas import (
-    PROGRAMME_PLACEHOLDER,
-    SEARCH_ANSWER,
-    SUGGEST_ANSWER,
-    SearchAnswer,
-    language,
-)
+from search.schemas import SUGGEST_ANSWER, language
 from search.services import get_backend, parse_search_params, search_programmes, suggest
 from search.zero_results import count_if_none_found
 
@@ -70,9 +65,7 @@ def search():
                 _("The search engine cannot be reached; please try again later."),
                 headers={"Retry-After": "30"},
             )
-        response = jsonify(
-            SEARCH_ANSWER.dump(SearchAnswer(results, lang, url, params.seeking_mentors))
-        )
+        response = jsonify(answer_body(SearchAnswer(results, lang, url, params.seeking_mentors)))
         total = results.total
         if key is not None:
             answer_cache().put(key, response.get_data(), total)

@@ -42,7 +42,9 @@ KEYWORDS = (
 #: what a mentor field holds for a programme that asks for no particular field or language
 ANY_MENTOR = "any"
 #: full-text fields of the document → (analyzer: a language of `LANGS` or "plain", boost)
-TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 2.0)}
+#: title > summary > description > organisation name (the name weighs least: a word of a
+#: one-word name would otherwise outrank the same word in a programme's title)
+TEXT_FIELDS: dict[str, tuple[str, float]] = {"org": ("plain", 0.3)}
 for _lang in LANGS:
     TEXT_FIELDS.update(
         {

@@ -15,6 +15,7 @@ from typing import Any
 
 from coalition import taxonomy
 from coalition.postcodes import Place, normalise_name
+from search.places import city_label, province_label
 
 SORTS = ("relevance", "distance", "newest")
 MAX_QUERY_LENGTH = 200
@@ -66,9 +67,14 @@ def fold_city(name: str) -> str:
 
 
 def facet_label(name: str, value: str, lang: str) -> str:
-    """The label of a facet value in `lang` (codes → taxonomy labels; places as they are)."""
+    """The label of a facet value in `lang` (codes → taxonomy labels; provinces and cities
+    by their name in `lang`)."""
     if name in taxonomy.VOCABULARIES:
         return taxonomy.label(name, value, lang)
+    if name == "province":
+        return province_label(value, lang)
+    if name == "city":
+        return city_label(value, lang)
     return value
 
 

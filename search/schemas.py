@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_dump, pre_load
 
 from coalition import postcodes, taxonomy
 from coalition.programmes.schemas import MentorNeedsSchema
-from search.analysis import LANGS
-from search.documents import document_text
+from search.analysis import LANGS, query_words
+from search.answers import SearchAnswer, answer_body
+from search.places import canonical_province, postcode_country
 from search.query import (
     COUNTRIES,
     DEFAULT_PER_PAGE,
@@ -32,9 +33,7 @@ from search.query import (
     SORTS,
     SearchParamError,
     SearchParams,
-    SearchResults,
     clean_text,
-    facet_label,
 )
 
 #: the order in which parameters are checked: the first wrong one is reported
@@ -56,8 +55,6 @@ PARAMETER_ORDER = (
     "radius_km",
     "near",
 )
-#: stands for a programme's UUID in `SearchAnswer.programme_url` (one `url_for` an answer)
-PROGRAMME_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
 
 
 # --- parameters in -----------------------------------------------------------------------
@@ -200,8 +197,10 @@ class SearchQuerySchema(QueryStringSchema):
     open_only = Flag(data_key="open", load_default=False)
     page = WholeNumber(1, MAX_PAGE, 1, f"must be between 1 and {MAX_PAGE}")
     per_page = WholeNumber(1, None, DEFAULT_PER_PAGE, "must be at least 1")
-    sort = Choice(SORTS, str.lower, "relevance")
-    near_country = Choice(COUNTRIES, str.upper, "BE", data_key="country")
+    #: None when not given: by distance near a place, else by relevance
+    sort = Choice(SORTS, str.lower, None)
+    #: None when not given: the postcode's shape decides (`postcode_country`)
+    near_country = Choice(COUNTRIES, str.upper, None, data_key="country")
     radius_km = Radius(load_default=None)
     near = Text(60)
     seeking_mentors = Flag(load_default=False)
@@ -216,12 +215,22 @@ class SearchQuerySchema(QueryStringSchema):
         """`near` resolved to a place and its coordinates; `per_page` capped; no "distance"
         order without a place."""
         data["per_page"] = min(data["per_page"], MAX_PER_PAGE)
+        if data["province"]:
+            data["province"] = canonical_province(data["province"])
+        if data["q"] and not query_words(data["q"]):
+            # only `*`, `"`, `~`, `^`…: no word to search, the empty query's page
+            data["q"] = ""
         if data["near"]:
+            data["near_country"] = data["near_country"] or postcode_country(data["near"])
             place = resolve_place(data["near"], data["near_country"])
             if place is None:
                 raise ValidationError("unknown postcode", "near")
             data["near_place"], data["origin"] = place, (place.latitude, place.longitude)
             data["radius_km"] = data["radius_km"] or DEFAULT_RADIUS_KM
+        else:
+            data["near_country"] = data["near_country"] or "BE"
+        if data["sort"] is None:
+            data["sort"] = "distance" if data.get("origin") else "relevance"
         if data["sort"] == "distance" and not data.get("origin"):
             data["sort"] = "relevance"
         # the mentor path's filters only make sense among the programmes seeking mentors
@@ -313,17 +322,6 @@ class RelaxedFilterSchema(Schema):
     total = fields.Integer()
 
 
-class SearchAnswer(NamedTuple):
-    """What `SearchAnswerSchema` dumps: the results, their language, and the address of a
-    programme's page with `PROGRAMME_PLACEHOLDER` for its UUID."""
-
-    results: SearchResults
-    lang: str
-    programme_url: str
-    #: whether each hit carries its `mentor_needs` (a search with `seeking_mentors`)
-    mentors: bool = False
-
-
 class SearchAnswerSchema(Schema):
     """The answer of `GET /api/v1/programmes`."""
 
@@ -338,46 +336,7 @@ class SearchAnswerSchema(Schema):
     @pre_dump
     def in_language(self, answer: SearchAnswer, **kwargs: Any) -> dict[str, Any]:
         """The results with each text and label in the answer's language."""
-        results, lang, url, mentors = answer
-        return {
-            "total": results.total,
-            "page": results.page,
-            "per_page": results.per_page,
-            "hits": [
-                {
-                    "id": hit.uuid,
-                    "title": document_text(hit.document, "title", lang)[0],
-                    "summary": document_text(hit.document, "summary", lang)[0],
-                    "organisation": {
-                        "name": (hit.document.get("org") or "").split(" / ")[0],
-                        "slug": hit.document.get("org_slug"),
-                    },
-                    "themes": [
-                        {"value": code, "label": taxonomy.label("theme", code, lang)}
-                        for code in hit.document.get("theme", [])
-                    ],
-                    "cities": hit.document.get("city", []),
-                    "distance_km": None if hit.distance_km is None else round(hit.distance_km, 1),
-                    "highlight": hit.highlight,
-                    "url": url.replace(PROGRAMME_PLACEHOLDER, hit.uuid),
-                    **({"mentor_needs": hit.document.get("mentor_needs")} if mentors else {}),
-                }
-                for hit in results.hits
-            ],
-            "facets": {
-                name: [
-                    {"value": value, "label": facet_label(name, value, lang), "count": count}
-                    for value, count in values
-                ]
-                for name, values in results.facets.items()
-            },
-            "suggestion": results.suggestion,
-            "relaxed_filter": (
-                {"parameter": results.relaxed_filter, "total": results.relaxed_total}
-                if results.relaxed_filter
-                else None
-            ),
-        }
+        return answer_body(answer)
 
 
 class SuggestionSchema(Schema):

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from coalition import taxonomy
-from coalition.i18n import current_language
+from coalition.i18n import current_language, text_and_language
 from coalition.members.models import Organisation
+from search.places import canonical_province
 from search.query import (
     DEFAULT_RADIUS_KM,
     FACETS,
@@ -28,6 +29,7 @@ from search.query import (
     SearchResults,
     facet_label,
 )
+from search.results_map import results_map
 from search.services import parse_search_params, programmes_of_hits, search_programmes
 from search.zero_results import count_if_none_found
 
@@ -143,6 +145,8 @@ def facet_groups(results: SearchResults, page: SearchPage, lang: str) -> list[di
         selected = (
             page.values(name) if name in CHECKBOX_FACETS else [v for k, v in page.args if k == name]
         )
+        if name == "province":  # "Anvers" or "Antwerpen" selects the index's "Antwerp"
+            selected = [canonical_province(v) for v in selected]
         for value in selected:
             counts.setdefault(value, 0)
         if not counts:
@@ -216,6 +220,7 @@ def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, 
         "vocabularies": {name: taxonomy.VOCABULARIES[name] for name in CHECKBOX_FACETS},
         "org": org,
         "relaxed_label": None,
+        "results_map": None,
         "facet_by_name": {},
         "safe_snippet": safe_snippet,
         "facet_label": facet_label,
@@ -236,6 +241,8 @@ def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, 
         context["status"] = 503
         return context
     context["items"] = programmes_of_hits(results)
+    titles = [text_and_language(p.titles, lang)[0] for _hit, p in context["items"]]
+    context["results_map"] = results_map(context["items"], params, titles)
     context["facets"] = facet_groups(results, page, lang)
     context["facet_by_name"] = {group["name"]: group for group in context["facets"]}
     context["relaxed_label"] = relaxed_filter_label(results.relaxed_filter)

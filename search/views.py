@@ -4,6 +4,7 @@ office's page of the searches that found nothing."""
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -57,6 +58,16 @@ def texts_of(programme: Programme, lang: str) -> dict[str, str]:
     return texts
 
 
+def back_to_search() -> str:
+    """The search the visitor came from (same query, filters and page), else the search
+    page: from the Referer, kept only when it is this site's own search page."""
+    search_path = url_for("search.programmes")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path == search_path:
+        return search_path + (f"?{referrer.query}" if referrer.query else "")
+    return search_path
+
+
 @bp.get("/programmes/<uuid:programme_uuid>")
 def programme(programme_uuid: uuid.UUID):
     """One published programme: what, for whom, where, how to apply."""
@@ -73,6 +84,7 @@ def programme(programme_uuid: uuid.UUID):
         apply_url=safe_url(item.apply_url),
         json_ld=json_ld(programme_json_ld(item, lang, url)),
         label=taxonomy.label,
+        back_url=back_to_search(),
     )
 
 

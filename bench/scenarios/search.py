@@ -1,6 +1,13 @@
 """The search part's rows: the search API at 1k/10k/100k programmes, publish → searchable
 latency, and the full reindex rate.
 
+Two kinds of search row: `search_1k`, `search`, `search_100k` repeat 80 request paths, so
+after the first seconds the answer cache serves almost all of them (the *cached* rows);
+`search_varied_1k`, `search_varied`, `search_varied_100k` build every request afresh in
+wrk's Lua (1–3 random words of the three languages, a share of them misspelt, random
+filters, pages 1–4, random Belgian postcodes with a radius), so that no two requests are
+alike and no cache can carry them.
+
 Programmes are generated straight into the database (published, with a location each),
 then indexed with `flask search reindex`; the served platform's readers pick up the new
 index by themselves. Rows run in registration order: search_1k, search, reindex,
@@ -174,13 +181,121 @@ def _lua() -> str:
     )
 
 
+#: filters a varied request may add (each with this probability)
+VARIED_FILTERS = (
+    (
+        0.25,
+        "theme",
+        ["employment", "education", "entrepreneurship", "language", "digital", "wellbeing"],
+    ),
+    (0.15, "language", ["fr", "nl", "en"]),
+    (0.10, "format", ["group", "one_to_one", "online", "hybrid"]),
+    (0.10, "cost", ["free", "contribution"]),
+    (0.15, "age", [str(n) for n in range(15, 30)]),
+    (0.05, "open", ["1"]),
+)
+VARIED_LUA = """
+local words = {WORDS}
+local postcodes = {POSTCODES}
+local filters = {FILTERS}
+local langs = {"fr", "nl", "en"}
+local letters = "abcdefghijklmnoprstuvwz"
+local function typo(word)
+  local i = math.random(2, #word)
+  local c = math.random(1, #letters)
+  return word:sub(1, i - 1) .. letters:sub(c, c) .. word:sub(i + 1)
+end
+local function escape(text)
+  return (text:gsub("[^%w%-_.~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+init = function(args)
+  math.randomseed(os.time() * 1000 + math.floor(os.clock() * 1000000) + #tostring({}))
+end
+request = function()
+  local parts = {}
+  for n = 1, math.random(1, 3) do
+    local word = words[math.random(#words)]
+    if math.random() < 0.15 then word = typo(word) end
+    parts[#parts + 1] = word
+  end
+  local path = "/api/v1/programmes?lang=" .. langs[math.random(3)]
+    .. "&q=" .. escape(table.concat(parts, " "))
+  for _, f in ipairs(filters) do
+    if math.random() < f[1] then
+      path = path .. "&" .. f[2] .. "=" .. f[3][math.random(#f[3])]
+    end
+  end
+  if math.random() < 0.35 then
+    path = path .. "&near=" .. postcodes[math.random(#postcodes)]
+      .. "&radius_km=" .. math.random(5, 40)
+  end
+  local page = math.random(1, 4)
+  if page > 1 then path = path .. "&page=" .. page end
+  return wrk.format("GET", path)
+end
+"""
+
+
+def _lua_list(values: list[str]) -> str:
+    return "{" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "}"
+
+
+def varied_lua(postcodes: list[str]) -> str:
+    """The wrk script of the varied rows: every request a new combination."""
+    words = [w for lang in WORDS_BY_LANG.values() for w in lang]
+    filters = (
+        "{"
+        + ",".join(
+            f"{{{share}, {json.dumps(name)}, {_lua_list(values)}}}"
+            for share, name, values in VARIED_FILTERS
+        )
+        + "}"
+    )
+    return (
+        VARIED_LUA.replace("{WORDS}", _lua_list(words))
+        .replace("{POSTCODES}", _lua_list(postcodes))
+        .replace("{FILTERS}", filters)
+    )
+
+
+def _prepare_varied(ctx, size: int) -> dict[str, Any]:
+    """As `_prepare` (the same programmes), reindexing only when the index lacks some."""
+    ctx.python(
+        f"from bench.scenarios.search import generate_programmes\ngenerate_programmes({size})"
+    )
+    indexed = ctx.http("GET", "/api/v1/programmes?per_page=1").json().get("total")
+    if indexed != size:
+        ctx.flask("search", "reindex")
+        ctx.http("GET", "/api/v1/programmes?q=emploi")
+    if "be_postcodes" not in ctx.state:
+        out = ctx.python(
+            "from coalition import postcodes\npostcodes._load()\n"
+            "print(' '.join(sorted({c for (k, c) in postcodes._by_code if k == 'BE'})))"
+        )
+        codes = out.split()
+        ctx.state["be_postcodes"] = random.Random(5).sample(codes, min(300, len(codes)))
+    return {"lua": varied_lua(ctx.state["be_postcodes"])}
+
+
+def _varied_scenario(name: str, size: int) -> Scenario:
+    return Scenario(
+        name,
+        path="/api/v1/programmes",
+        setup=lambda ctx: _prepare_varied(ctx, size),
+        description=f"GET /api/v1/programmes with facets on {size:,} programmes, never the "
+        "same request twice (1-3 random words of fr/nl/en, 15% misspelt, random filters, "
+        "pages 1-4, random Belgian postcodes with radius): uncached, embedded engine",
+    )
+
+
 def _search_scenario(name: str, size: int) -> Scenario:
     return Scenario(
         name,
         path="/api/v1/programmes",
         setup=lambda ctx: _prepare(ctx, size),
         description=f"GET /api/v1/programmes with facets on {size:,} programmes "
-        "(varied text, filters and near-postcode queries, embedded engine)",
+        "(80 request paths repeated: CACHED, mostly served by the answer cache; "
+        "embedded engine)",
     )
 
 
@@ -316,7 +431,9 @@ def measure_reindex_rate(ctx) -> dict[str, Any]:
 
 
 register(_search_scenario("search_1k", 1_000))
+register(_varied_scenario("search_varied_1k", 1_000))
 register(_search_scenario("search", 10_000))
+register(_varied_scenario("search_varied", 10_000))
 register(
     Scenario(
         "reindex",
@@ -337,3 +454,4 @@ register(
     )
 )
 register(_search_scenario("search_100k", 100_000))
+register(_varied_scenario("search_varied_100k", 100_000))

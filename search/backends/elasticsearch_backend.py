@@ -17,10 +17,10 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from search.analysis import query_words
+from search.analysis import query_words, squeeze_repeats
 from search.backends import elasticsearch_queries as queries
 from search.backends import interface
-from search.backends.elasticsearch_mappings import SETTINGS, mappings, suggest_inputs
+from search.backends.elasticsearch_mappings import SETTINGS, mappings, suggest_inputs, vocab_text
 from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
 from search.geo import nearest_km
 from search.query import FACETS, SearchParams
@@ -89,7 +89,9 @@ class ElasticsearchBackend:
         operations: list[dict[str, Any]] = []
         for doc in docs:
             operations.append({"index": {"_id": str(doc["id"])}})
-            operations.append({**doc, "suggest_input": suggest_inputs(doc)})
+            operations.append(
+                {**doc, "suggest_input": suggest_inputs(doc), "vocab": vocab_text(doc)}
+            )
         return operations
 
     def index(self, docs: list[dict[str, Any]]) -> set[int]:
@@ -178,9 +180,10 @@ class ElasticsearchBackend:
     def correct(self, text: str, lang: str) -> str | None:
         """The term suggester's closest words from the index's vocabulary, if any."""
         self._ensure()
+        typed = query_words(text)
         body = {
             "suggest": {
-                "text": " ".join(query_words(text)),
+                "text": " ".join(squeeze_repeats(word) for word in typed),
                 "t": {"term": {"field": "vocab", "suggest_mode": "missing", "max_edits": 2}},
             }
         }
@@ -196,4 +199,5 @@ class ElasticsearchBackend:
                 changed = True
             else:
                 out.append(entry["text"])
+        changed = changed or [w.lower() for w in out] != [w.lower() for w in typed]
         return " ".join(out) if changed else None

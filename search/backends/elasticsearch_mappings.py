@@ -1,7 +1,7 @@
 """The Elasticsearch index's settings (the language analyzers) and mappings.
 
 The fields are those of `search.documents`; `vocab` gathers every text (spelling
-corrections), `suggest_input` feeds the completion suggester.
+corrections, `vocab_text`), `suggest_input` feeds the completion suggester.
 """
 
 from __future__ import annotations
@@ -55,8 +55,15 @@ def mappings() -> dict[str, Any]:
     for name in (*KEYWORDS, "uuid"):
         properties[name] = {"type": "keyword"}
     for name, (analyzer, _boost) in TEXT_FIELDS.items():
-        properties[name] = {"type": "text", "analyzer": analyzer, "copy_to": "vocab"}
+        properties[name] = {"type": "text", "analyzer": analyzer}
     return {"dynamic": "false", "properties": properties}
+
+
+def vocab_text(doc: dict[str, Any]) -> str:
+    """Every text of the document in one field (spelling corrections), as tantivy's `vocab`:
+    sent with the document rather than `copy_to`, which not every Elasticsearch-compatible
+    server honours (the test server's term suggester found nothing with it)."""
+    return " ".join(doc.get(name) or "" for name in TEXT_FIELDS)
 
 
 def suggest_inputs(doc: dict[str, Any]) -> list[str]:

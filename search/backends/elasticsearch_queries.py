@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.analysis import SYNONYM_BOOST, query_words, required_matches, variants
+from search.analysis import (
+    ALL_WORDS_BOOST,
+    SYNONYM_BOOST,
+    query_words,
+    required_matches,
+    variants,
+)
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
 from search.documents import TEXT_FIELDS, fresh_since
 from search.query import FACETS, SearchParams
@@ -52,7 +58,13 @@ def text_query(q: str) -> dict[str, Any] | None:
     groups = [_word_query(word) for word in query_words(q)]
     if not groups:
         return None
-    return {"bool": {"should": groups, "minimum_should_match": required_matches(len(groups))}}
+    required = required_matches(len(groups))
+    query: dict[str, Any] = {"bool": {"should": groups, "minimum_should_match": required}}
+    if required < len(groups):
+        # every word above some of them, whatever fields the words were found in
+        every = {"constant_score": {"filter": {"bool": {"must": groups}}, "boost": ALL_WORDS_BOOST}}
+        query = {"bool": {"must": [query], "should": [every]}}
+    return query
 
 
 def filter_clause(condition: Condition) -> dict[str, Any]:

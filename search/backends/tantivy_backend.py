@@ -23,7 +23,7 @@ from typing import Any
 
 import tantivy
 
-from search.analysis import analyze, edit_distance, fold, query_words
+from search.analysis import analyze, edit_distance, fold, query_words, squeeze_repeats
 from search.backends import interface
 from search.backends import tantivy_queries as queries
 from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
@@ -200,7 +200,8 @@ class TantivyBackend:
         results = BackendResults()
         try:
             if params.sort == "distance" and geo is not None:
-                found = searcher.search(query, limit=queries.every_hit(searcher))
+                # only programmes within the radius match: collect those, not the index
+                found = searcher.search(query, limit=max(1, len(geo)))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
                 scored = sorted(
                     zip(ids, found.hits, strict=True),
@@ -255,6 +256,11 @@ class TantivyBackend:
             term = fold(word)
             if searcher.doc_freq("vocab", term) or len(term) < 4:
                 out.append(word)
+                continue
+            term = squeeze_repeats(term)
+            if searcher.doc_freq("vocab", term):
+                out.append(term)
+                changed = True
                 continue
             best = None
             for candidate, freq in searcher.terms_with_prefix("vocab", term[:1]):

@@ -13,6 +13,7 @@ from tantivy import Occur, Query
 
 from coalition.postcodes import distance_km
 from search.analysis import (
+    ALL_WORDS_BOOST,
     SYNONYM_BOOST,
     analyze_word,
     fold,
@@ -46,13 +47,14 @@ def all_of(parts: list[Query]) -> Query:
 
 def _term_clauses(searcher: tantivy.Searcher, word: str) -> tuple[list, bool]:
     """A word's term queries on every text field, and whether any field holds the word."""
-    clauses, known = [], False
+    clauses = []
     for name, (lang, boost) in TEXT_FIELDS.items():
         for term in analyze_word(word, lang):
-            known = known or searcher.doc_freq(name, term) > 0
-            query = Query.boost_query(Query.term_query(SCHEMA, name, term), boost)
-            clauses.append((Occur.Should, query))
-    return clauses, known
+            # a field that never holds the term adds nothing but a scorer to run
+            if searcher.doc_freq(name, term) > 0:
+                query = Query.boost_query(Query.term_query(SCHEMA, name, term), boost)
+                clauses.append((Occur.Should, query))
+    return clauses, bool(clauses)
 
 
 def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
@@ -81,7 +83,9 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
                 Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False)
                 for term in analyze_word(word, "plain")
             ]
-        if len(alternatives) == 1:
+        if not alternatives:  # a word no field holds, too short for typos: nothing matches
+            groups.append(Query.empty_query())
+        elif len(alternatives) == 1:
             groups.append(alternatives[0])
         elif alternatives:
             # the best-matching synonym counts, not their sum
@@ -89,14 +93,20 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
     if not groups:
         return None
     every = all_of(groups)
-    if required_matches(len(groups)) == len(groups):
+    required = required_matches(len(groups))
+    if required == len(groups):
         return every
-    # tantivy has no minimum_should_match: any programme matching all words but one
-    # is found, and one matching every word scores on more clauses, so ranks first.
-    options = [every] + [
-        all_of([g for j, g in enumerate(groups) if j != i]) for i in range(len(groups))
-    ]
-    return Query.boolean_query([(Occur.Should, option) for option in options])
+    # Any programme matching all words but one is found; one matching every word scores
+    # on more clauses, and the constant bonus puts it above those matching only some.
+    enough = Query.boolean_query(
+        [(Occur.Should, g) for g in groups], minimum_number_should_match=required
+    )
+    return Query.boolean_query(
+        [
+            (Occur.Must, enough),
+            (Occur.Should, Query.const_score_query(every, ALL_WORDS_BOOST)),
+        ]
+    )
 
 
 def _integer_range(name: str, low: int | None, high: int | None) -> Query:
@@ -135,9 +145,13 @@ def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float]:
         searcher.fast_field_values(name, addresses) for name in ("id", "nloc", "lat0", "lon0")
     ]
     found: dict[int, float] = {}
+    # Many programmes share a postcode's coordinates: measure each point once.
+    measured: dict[tuple[float, float], float] = {}
     for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
         if nloc == 1:
-            nearest = distance_km(lat, lon, lat0, lon0)
+            nearest = measured.get((lat0, lon0))
+            if nearest is None:
+                nearest = measured[lat0, lon0] = distance_km(lat, lon, lat0, lon0)
         else:  # several places: read them from the document
             locations = stored_document(searcher, address)["locations"]
             nearest = nearest_km(lat, lon, locations, default=math.inf)

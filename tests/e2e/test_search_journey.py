@@ -169,3 +169,73 @@ def test_the_widget_is_framed_and_accessible(live_server, new_page, page_request
     page.goto(f"{base}/fr/widget?org=jobduo-{tag}")
     assert_accessible(page)
     assert page.context.cookies() == []  # the widget set no cookie
+
+
+def no_sideways_overflow(page, selector: str) -> bool:
+    """The element fits the viewport and its own content fits it (nothing cut off)."""
+    return page.evaluate(
+        """(sel) => [...document.querySelectorAll(sel)].every(el => {
+             const box = el.getBoundingClientRect();
+             return box.right <= window.innerWidth + 1 && box.left >= -1
+               && el.scrollWidth <= el.clientWidth + 1; })""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_the_search_page_on_a_phone(live_server, new_page, lang):
+    """Issue 13: results first (filters folded, with the count of active ones), no empty
+    facet boxes, nothing cut off at 390 px, the map of the results, "did you mean", and
+    "Back to search" to the same query and page."""
+    tag = uuid.uuid4().hex[:6]
+    make_member(live_server, tag)
+    page = new_page(locale=f"{lang}-BE")
+    base = live_server.url
+    title = (
+        f"Werk zoeken met een mentor {tag}"
+        if lang == "nl"
+        else f"Chercher un emploi avec un mentor {tag}"
+    )
+    search_until_found(page, f"{base}/{lang}/programmes?q={tag}", title)
+
+    # The home page offers the postcode field; its search placeholder is not cut off.
+    page.goto(f"{base}/{lang}/")
+    expect(page.locator("#home-near")).to_be_visible()
+    assert no_sideways_overflow(page, "#home-q, #home-near")
+    assert page.evaluate(
+        """() => { const i = document.getElementById('home-q');
+                   const c = document.createElement('canvas').getContext('2d');
+                   c.font = getComputedStyle(i).font;
+                   return c.measureText(i.placeholder).width <= i.clientWidth; }"""
+    )
+
+    # Near a place, theme chosen: filters folded, their summary counts the active ones.
+    page.goto(f"{base}/{lang}/programmes?q={tag}&theme=employment&near=1080")
+    filters = page.locator("details.filters")
+    assert filters.evaluate("d => d.open") is False
+    expect(filters.locator("summary")).to_contain_text("2")
+    expect(page.locator(".result-list")).to_be_visible()
+    # Sorted by distance by default; the sort select is not cut off once unfolded.
+    filters.evaluate("d => d.open = true")
+    assert page.locator("#search-sort").input_value() == "distance"
+    assert no_sideways_overflow(page, "#search-sort, #search-near, #search-q")
+    # The map of the results, drawn by the platform itself, with the place searched.
+    expect(page.locator("#results-map svg path").first).to_be_attached()
+    assert page.locator("#results-map .map-point").count() >= 1
+    assert page.locator("#results-map .map-origin").count() == 1
+    assert_accessible(page)
+
+    # "Back to search" returns to the same query and page.
+    url = page.url
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(re.escape(title))).click()
+    with page.expect_navigation():
+        page.locator("#back-to-search").click()
+    assert page.url == url
+
+    # A zero-hit page: no empty facet boxes, and "did you mean" as a link.
+    page.goto(f"{base}/{lang}/programmes?q=wrkk&theme=employment")
+    assert page.locator("fieldset.facet .hint").count() == 0
+    suggestion = page.locator(".zero-hits a").first
+    expect(suggestion).to_be_visible()
+    assert_accessible(page)

@@ -172,3 +172,26 @@ def test_engine_down_is_a_503_problem(make_app, db):
     suggest = down.test_client().get("/api/v1/programmes/suggest?q=empl&lang=fr")
     assert suggest.status_code == 200  # themes still complete without the engine
     assert suggest.get_json()["suggestions"][0]["kind"] == "theme"
+
+
+def test_answer_written_in_one_pass_equals_the_schema_dump(api_app):
+    """The API writes `answer_body` directly; it must be what `SearchAnswerSchema` dumps
+    (types, nesting, None values), with hits, facets, distances and snippets."""
+    from werkzeug.datastructures import MultiDict
+
+    from search.answers import SearchAnswer, answer_body
+    from search.schemas import SEARCH_ANSWER
+    from search.services import parse_search_params, search_programmes
+
+    with api_app.test_request_context():
+        for args in (
+            {"q": "mentorat emploi"},
+            {"q": "werk", "near": "1000", "radius_km": "50"},
+            {"q": "zzzzqqq", "theme": "employment"},
+            {},
+        ):
+            params = parse_search_params(MultiDict(args), "fr")
+            answer = SearchAnswer(search_programmes(params), "fr", "https://x/p/PLACEHOLDER")
+            body = answer_body(answer)
+            assert body == SEARCH_ANSWER.dump(answer)
+    assert body["hits"] and body["facets"]["theme"]

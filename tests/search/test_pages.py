@@ -63,7 +63,7 @@ def test_filters_are_checkboxes_and_links_with_counts(
     # The city facet is a list of links.
     _response, html = page(client, "/fr/programmes")
     assert re.search(
-        r'<a href="/fr/programmes\?city=Gent">Gent <span class="count">\(1\)</span>', html
+        r'<a href="/fr/programmes\?city=Gent">Gand <span class="count">\(1\)</span>', html
     )
     _response, html = page(client, "/fr/programmes?city=Gent")
     assert "Taalcoach Gent" in html and "Coaching numérique" not in html

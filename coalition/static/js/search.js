@@ -6,6 +6,13 @@
   "use strict";
   var form = document.getElementById("search-form");
   if (!form || !window.fetch || !window.DOMParser || !form.replaceChildren) { return; }
+  // On a phone the results come first: the filters start folded (their summary says how
+  // many are on), unless a field needs correcting.
+  var filters = form.querySelector("details.filters");
+  if (filters && window.matchMedia && window.matchMedia("(max-width: 40em)").matches &&
+      !form.querySelector(".invalid")) {
+    filters.open = false;
+  }
   var suggestUrl = form.getAttribute("data-suggest-url");
   var lang = form.getAttribute("data-lang");
   var timer = null;
@@ -128,7 +135,9 @@
     pins = pins.filter(function (pin) { return pin.fresh; });
     regions.forEach(function (region, index) { patch(region, fresh[index], pins); });
     if (home && !document.body.contains(focused)) {
-      var group = document.getElementById(home.id);
+      // A group left without options is not shown: the focus goes to the filters' summary.
+      var group = document.getElementById(home.id) ||
+        document.querySelector("#search-form details.filters > summary");
       if (group) {
         if (!group.hasAttribute("tabindex")) { group.setAttribute("tabindex", "-1"); }
         group.focus({ preventScroll: true });
