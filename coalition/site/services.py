@@ -56,6 +56,7 @@ def operator() -> dict[str, Any]:
         "reviewed_on": REVIEWED_ON,
         "session_hours": config["PERMANENT_SESSION_LIFETIME"] // 3600,
         "referral_retention_days": config["REFERRAL_RETENTION_DAYS"],
+        "mentor_retention_months": config["MENTOR_INTEREST_RETENTION_MONTHS"],
     }
 
 
