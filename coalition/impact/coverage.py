@@ -81,6 +81,15 @@ def _province(postcode: str | None, country: str = "BE") -> str | None:
     return place.province if place is not None and place.province else None
 
 
+def _referred_from(row: dict) -> str | None:
+    if (row.get("country") or "BE") != "BE":
+        return None
+    area = row.get("area")
+    if area == "Brussels":
+        return "Brussels-Capital"
+    return area or _province(row.get("postcode"))
+
+
 def coverage(today: date | None = None) -> list[Area]:
     """Every Belgian province, ranked: the largest demand without supply first."""
     today = today or date.today()
@@ -91,7 +100,9 @@ def coverage(today: date | None = None) -> list[Area]:
             searches[row["area"]] += row["count"]
     referrals: Counter = Counter()
     for row in rows("referral_demand", since=since):
-        province = _province(row.get("postcode"), row.get("country") or "BE")
+        # where the young person lives (the referral keeps the province, or "Brussels"),
+        # not the branch it was sent to: demand is counted where it arises
+        province = _referred_from(row)
         if province:
             referrals[province] += row["count"]
     programmes: dict[str, set[int]] = {}

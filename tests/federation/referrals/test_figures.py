@@ -65,3 +65,15 @@ def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
         "quarter": quarter,
         "count": 1,
     }
+
+
+def test_the_coverage_counts_a_referral_where_the_young_person_lives(app, client, pair, send):
+    """A young person from Liège referred to a Brussels branch is demand in Liège: the
+    coalition admin's coverage view counts it there, not where the supply already is."""
+    from coalition.impact.coverage import coverage
+
+    assert send(postcode="4000", subject_ref="from-liege").status_code == 201
+    with app.test_request_context():
+        areas = {area.name: area for area in coverage()}
+    assert areas["Liège"].referrals == 1
+    assert areas["Brussels-Capital"].referrals == 0
