@@ -381,8 +381,13 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
                 "name": "subject_ref",
                 "in": "path",
                 "required": True,
-                "description": "Your own pseudonym for the person.",
-                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_PSEUDONYM},
+                "description": "Your own pseudonym for the person (no control characters).",
+                "schema": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": MAX_PSEUDONYM,
+                    "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]+$",
+                },
             }
         ],
     )

@@ -31,8 +31,14 @@ EXAMPLES = 50
 MINIMUM_CASES = 1_000
 #: bodies with rules across fields that OpenAPI cannot state (age_min ≤ age_max, a date
 #: not in the future, a postcode of the given country, known branches): their valid-looking
-#: generated bodies may rightly be refused
-ACCEPTANCE_NOT_STATED = {"PUT /programmes/{external_id}", "POST /reports"}
+#: generated bodies may rightly be refused; a referral's postcode must exist and its
+#: consent name the programme's organisation, and a transition depends on the status
+ACCEPTANCE_NOT_STATED = {
+    "PUT /programmes/{external_id}",
+    "POST /reports",
+    "POST /referrals",
+    "POST /referrals/{referral_id}/transitions",
+}
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
