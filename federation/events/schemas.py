@@ -9,7 +9,8 @@ from federation.events.feed import CURSOR, MAX_PAGE, encode_cursor
 from federation.events.models import offered_event_types
 
 #: the cursors' format, as the OpenAPI document states it
-CURSOR_PATTERN = f"^{CURSOR.pattern}$"
+#: empty reads from the start of the feed, as no `after` does
+CURSOR_PATTERN = f"^({CURSOR.pattern})?$"
 
 
 class EventSchema(Schema):
@@ -57,7 +58,8 @@ class EventQuerySchema(Schema):
         validate=validate.Length(max=100),
         metadata={
             "description": "A cursor from an earlier page (`e3.` and two numbers; cursors "
-            "issued before this format, base64 texts, are still taken).",
+            "issued before this format, base64 texts, are still taken); empty or absent: "
+            "from the start of the feed.",
             "pattern": CURSOR_PATTERN,
         },
     )

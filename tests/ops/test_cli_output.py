@@ -84,6 +84,7 @@ def test_a_command_on_an_unmigrated_database_says_to_migrate(flask, command, tmp
         if database:
             with engine.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            engine.dispose()
     assert "Traceback" not in result.stderr
     assert "run `flask db upgrade` first" in result.stderr
     assert "Error: the database has no table " in result.stderr

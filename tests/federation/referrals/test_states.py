@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 
 from coalition.database import utcnow
 from coalition.extensions import db as _db
+from coalition.programmes.models import Programme, ProgrammeStatus
 from federation.events.models import Event
 from federation.referrals import figures, services
 from federation.referrals.models import Referral, ReferralTransition
@@ -281,4 +282,14 @@ def test_two_concurrent_moves_one_wins(app, database_url):
         with app.app_context():
             _db.session.execute(delete(Event).where(Event.organisation_id.in_(org_ids)))
             _db.session.execute(delete(Referral).where(Referral.id == referral_id))
+            # the database is shared by the session's other tests: what this test committed
+            # leaves the directory (no published programme, no admitted member)
+            _db.session.execute(
+                update(Programme)
+                .where(Programme.organisation_id.in_(org_ids))
+                .values(status=ProgrammeStatus.archived)
+            )
+            _db.session.execute(
+                update(Organisation).where(Organisation.id.in_(org_ids)).values(admitted_at=None)
+            )
             _db.session.commit()
