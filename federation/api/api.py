@@ -73,6 +73,8 @@ bp.after_request(unit_of_work.finish)
 
 #: one instance for every call: building a schema costs more than dumping with it
 _PROGRAMME_SCHEMA = ProgrammeSchema()
+_REFERRAL_SCHEMA = ReferralSchema()
+_REFERRAL_OUT = {side: ReferralOutSchema(side) for side in Side}
 
 
 # --- the pieces every endpoint shares ---------------------------------------------------------
@@ -216,7 +218,7 @@ NO_SUCH_REFERRAL = "Your organisation sent or received no referral with this id.
 
 def _referral_answer(referral, status: int = 200) -> Response:
     side = referral.side_of(current_token().organisation_id)
-    response = jsonify(ReferralOutSchema(side).dump(referral))
+    response = jsonify(_REFERRAL_OUT[side].dump(referral))
     response.status_code = status
     return response
 
@@ -239,7 +241,7 @@ def _visible_referral(referral_id: str):
 def post_referral():
     """Send a referral: the young person's needs, never who they are."""
     try:
-        data = ReferralSchema().load(json_body())
+        data = _REFERRAL_SCHEMA.load(json_body())
     except ValidationError as error:
         return invalid_body(error, "Invalid referral")
     token = current_token()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from importlib import import_module
@@ -20,16 +21,17 @@ from authlib.oauth2.rfc6749 import InvalidClientError, UnauthorizedClientError, 
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
-from flask import Flask
+from flask import Flask, g
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import import_key
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
-from coalition.database import utcnow
+from coalition.database import UTCDateTime, utcnow
 from coalition.extensions import db
+from coalition.members.models import Organisation
 from federation.oauth.issuer import LEEWAY, issuer, token_endpoint
 from federation.oauth.models import (
     CLIENT_ALGORITHMS,
@@ -73,7 +75,17 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         client_id = claims.get("sub")
         if not isinstance(client_id, str):
             raise InvalidClientError(description="Missing or invalid claim: 'sub'")
-        client = query_client(client_id)
+        try:
+            return self._authenticate(request, assertion, header, client_id, cached=True)
+        except _StaleClient:
+            # Changed, revoked or suspended since this worker read it: decide on a fresh read.
+            forget_client(client_id)
+            return self._authenticate(request, assertion, header, client_id, cached=False)
+
+    def _authenticate(self, request, assertion, header, client_id: str, *, cached: bool):
+        client = _known_client(client_id, cached=cached)
+        # a worker's copy is trusted only as far as the statement recording the jti checks it
+        g.federation_assertion_guard = client if cached and _is_copy(client) else None
         if client is None:
             raise InvalidClientError(description="The client does not exist on this server.")
         if client.token_endpoint_auth_method != AuthMethod.private_key_jwt or not client.jwks:
@@ -124,7 +136,11 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
             purge_expired()
         expires = datetime.fromtimestamp(claims["exp"], UTC) + timedelta(seconds=LEEWAY)
-        return _record_once(claims["sub"], digest(jti), expires)
+        guard = g.pop("federation_assertion_guard", None)
+        recorded = _record_once(claims["sub"], digest(jti), expires, guard)
+        if not recorded and guard is not None:
+            raise _StaleClient()  # a replay, or a client changed since it was cached
+        return recorded
 
 
 #: parsed client public keys, by their JWK (the key itself, so an edited key is parsed anew)
@@ -154,20 +170,42 @@ def purge_expired() -> None:
     db.session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))
 
 
-def _record_once(client_id: str, jti_hash: str, expires_at: datetime) -> bool:
+def _record_once(
+    client_id: str, jti_hash: str, expires_at: datetime, guard: OAuthClient | None = None
+) -> bool:
     """Insert the used assertion id; False if it was there. One statement where the database
-    has INSERT … ON CONFLICT (PostgreSQL, SQLite), else a savepoint."""
+    has INSERT … ON CONFLICT (PostgreSQL, SQLite), else a savepoint.
+
+    With `guard` (a client this worker cached), the row is inserted only if that client is
+    still as cached (same `updated_at`), not revoked and its organisation admitted: False
+    then also means "read the client again".
+    """
     values = {"client_id": client_id, "jti_hash": jti_hash, "expires_at": expires_at}
     dialect = db.session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         module = import_module(f"sqlalchemy.dialects.{dialect}")
-        statement = (
-            module.insert(AssertionJti)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["client_id", "jti_hash"])
-            .returning(AssertionJti.id)
-        )
+        if guard is None:
+            insert = module.insert(AssertionJti).values(**values)
+        else:
+            unchanged = exists().where(
+                OAuthClient.id == guard.id,
+                OAuthClient.updated_at == guard.updated_at,
+                OAuthClient.revoked_at.is_(None),
+                Organisation.id == OAuthClient.organisation_id,
+                Organisation.admitted_at.is_not(None),
+            )
+            row = select(
+                literal(client_id, AssertionJti.client_id.type),
+                literal(jti_hash, AssertionJti.jti_hash.type),
+                literal(expires_at, UTCDateTime()),
+            ).where(unchanged)
+            insert = module.insert(AssertionJti).from_select(list(values), row)
+        statement = insert.on_conflict_do_nothing(
+            index_elements=["client_id", "jti_hash"]
+        ).returning(AssertionJti.id)
         return db.session.execute(statement).first() is not None
+    if guard is not None:  # no single statement: read the client again each time
+        raise _StaleClient()
     try:
         with db.session.begin_nested():
             db.session.add(AssertionJti(**values))
@@ -178,11 +216,63 @@ def _record_once(client_id: str, jti_hash: str, expires_at: datetime) -> bool:
 
 def query_client(client_id: str) -> OAuthClient | None:
     """A client that may still authenticate (revoked clients are unknown)."""
-    return db.session.scalar(
+    return db.session.scalar(_usable_client(client_id))
+
+
+def _usable_client(client_id: str):
+    return (
         select(OAuthClient)
         .options(joinedload(OAuthClient.organisation))
         .where(OAuthClient.client_id == client_id, OAuthClient.revoked_at.is_(None))
     )
+
+
+class _StaleClient(Exception):
+    """The cached client may have changed: authenticate again with a fresh read."""
+
+
+#: `private_key_jwt` clients (with their organisation) as this worker last read them, by
+#: (database, client_id): (detached client, read at). Every use is checked against the
+#: database by the statement that records the assertion's `jti` (see `_record_once`), so a
+#: revoked, changed or suspended client is never served from here.
+_clients: dict[tuple[str, str], tuple[OAuthClient, float]] = {}
+_clients_lock = threading.Lock()
+CLIENT_CACHE_SECONDS = 60
+_CLIENTS_MAX = 1024
+
+
+def _known_client(client_id: str, *, cached: bool) -> OAuthClient | None:
+    """The client `client_id` (detached from the session, organisation loaded), from this
+    worker's copy when `cached` and recent, else read (and kept) anew."""
+    key = (str(db.engine.url), client_id)
+    if cached:
+        hit = _clients.get(key)
+        if hit is not None and time.monotonic() - hit[1] < CLIENT_CACHE_SECONDS:
+            return hit[0]
+    # Read in a session of its own (in this transaction): the copy is detached, and the
+    # request's session keeps whatever objects it holds.
+    with Session(bind=db.session.connection()) as session:
+        client = session.scalar(_usable_client(client_id))
+    forget_client(client_id)
+    if client is None or not client.organisation.is_admitted:  # the guard checks admitted ones
+        return client
+    with _clients_lock:
+        if len(_clients) >= _CLIENTS_MAX:
+            _clients.clear()
+        _clients[key] = (client, time.monotonic())
+    return client
+
+
+def _is_copy(client: OAuthClient | None) -> bool:
+    """Whether `_known_client` kept this client (it keeps every client it may accept)."""
+    return client is not None and client.organisation.is_admitted
+
+
+def forget_client(client_id: str) -> None:
+    """Drop this worker's copy of the client (revoked, rotated, changed or just touched)."""
+    with _clients_lock:
+        for key in [k for k in _clients if k[1] == client_id]:
+            del _clients[key]
 
 
 # --- the grant and the endpoints -----------------------------------------------------------------

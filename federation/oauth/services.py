@@ -14,6 +14,7 @@ from coalition.members.models import Organisation
 from federation.oauth.client_keys import parse_public_keys
 from federation.oauth.models import SECRET_PREFIX, AuthMethod, OAuthClient, digest
 from federation.oauth.scopes import SCOPES
+from federation.oauth.server import forget_client
 
 
 @dataclass
@@ -91,6 +92,7 @@ def replace_client_keys(client: OAuthClient, public_keys: str) -> None:
     client.token_endpoint_auth_method = AuthMethod.private_key_jwt
     client.client_secret_hash = None
     db.session.flush()
+    forget_client(client.client_id)
 
 
 def reset_client_secret(client: OAuthClient) -> str:
@@ -105,6 +107,7 @@ def change_client_scopes(client: OAuthClient, scopes: list[str] | str) -> None:
     """Grant exactly these scopes (tokens already issued keep theirs until they expire)."""
     client.scopes = clean_scopes(scopes)
     db.session.flush()
+    forget_client(client.client_id)
 
 
 def revoke_client(client: OAuthClient) -> None:
@@ -112,6 +115,7 @@ def revoke_client(client: OAuthClient) -> None:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         db.session.flush()
+    forget_client(client.client_id)
 
 
 def _new_secret() -> str:

@@ -24,7 +24,7 @@ from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
 from coalition.postcodes import distance_km, lookup
 from coalition.programmes.models import Programme, ProgrammeStatus
-from federation.events.services import record_event
+from federation.events.services import record_events
 from federation.referrals import privacy
 from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.states import (
@@ -70,10 +70,14 @@ def _nearest_location(programme: Programme, place: Any) -> tuple[Any, int | None
 
 def find_programme(programme_uuid: Any) -> Programme | None:
     """A published programme of any member, by its public id."""
-    return db.session.scalar(
-        select(Programme)
-        .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
-        .options(joinedload(Programme.organisation), selectinload(Programme.locations))
+    return (
+        db.session.execute(
+            select(Programme)
+            .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
+            .options(joinedload(Programme.organisation), joinedload(Programme.locations))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -127,8 +131,7 @@ def _emit(referral: Referral, type_: str, **extra: Any) -> None:
         "status": str(referral.status),
         **extra,
     }
-    for organisation_id in (referral.sender_id, referral.receiver_id):
-        record_event(organisation_id, type_, data)
+    record_events([referral.sender_id, referral.receiver_id], type_, data)
 
 
 def send_referral(
