@@ -20,6 +20,7 @@ from coalition.branches.models import Branch
 from coalition.database import utcnow
 from coalition.members.models import Organisation
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
+from federation.api.examples import REFERRAL_EXAMPLE
 from tests.federation.api_helpers import API
 
 REFERRALS = f"{API}/referrals"
@@ -28,25 +29,11 @@ SECRET_BITS = ("case-2026-0042", "logistics", "evening meetings")
 
 
 def referral_body(target: Programme, /, **changes: Any) -> dict[str, Any]:
-    """The issue's example body, for the programme `target` (None removes a key)."""
-    programme = target
-    body: dict[str, Any] = {
-        "programme": str(programme.uuid),
-        "subject_ref": "case-2026-0042",
-        "age_band": "21-25",
-        "postcode": "1080",
-        "country": "BE",
-        "languages": ["fr", "ar"],
-        "goals": ["employment"],
-        "availability": ["weekday_evenings"],
-        "note": "Looking for a first job in logistics; prefers evening meetings.",
-        "consent": {
-            "given_at": "2026-11-20T10:00:00Z",
-            "given_by": "young_person",
-            "recipient": programme.organisation.slug,
-            "text_version": "v1",
-        },
-    }
+    """The OpenAPI document's example body (the issue's), for the programme `target` (None
+    removes a key)."""
+    body = copy.deepcopy(REFERRAL_EXAMPLE)
+    body["programme"] = str(target.uuid)
+    body["consent"]["recipient"] = target.organisation.slug
     for key, value in changes.items():
         if value is None:
             body.pop(key, None)
