@@ -22,10 +22,12 @@ from coalition.impact.views import office as impact_office_bp
 from coalition.impact.views import staff as impact_staff_bp
 from coalition.members.views import bp as members_bp
 from coalition.members.views import root
+from coalition.mentors.figures import interests_by_status
 from coalition.mentors.jobs import purge_job, reminder_job
 from coalition.mentors.views import bp as mentors_bp
 from coalition.mentors.views import programme_mentor_block
 from coalition.mentors.views import staff as mentor_staff_bp
+from coalition.observability.metrics import add_figure
 from coalition.office.views import audit as audit_bp
 from coalition.office.views import bp as office_bp
 from coalition.programmes.views import bp as programmes_bp
@@ -64,6 +66,7 @@ def register(app: Flask) -> None:
     add_to_slot(app, "programme.mentor", programme_mentor_block)
     register_job("mentor-interest-purge", purge_job, interval=3600.0, on_wake=False)
     register_job("mentor-interest-reminders", reminder_job, interval=3600.0, on_wake=False)
+    add_figure(app, "interests_by_status", interests_by_status)
     add_to_sitemap(app, core_pages)
     add_to_sitemap(app, lambda: [SitemapPage("impact.public")])
     register_commands(app)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coalition.extensions import db
@@ -175,3 +175,12 @@ def recruitment_figures(
         continuing=total(CONTINUED),
         stopped=total(STOPPED),
     )
+
+
+def interests_by_status() -> dict[str, int]:
+    """The interests stored now, by the status of their follow-up (every status, zero
+    included; withdrawn and purged ones are gone): `/metrics`' `interests_by_status`."""
+    query = select(MentorInterest.status, func.count()).group_by(MentorInterest.status)
+    counts = {str(status): 0 for status in InterestStatus}
+    counts.update({str(status): n for status, n in db.session.execute(query)})
+    return counts

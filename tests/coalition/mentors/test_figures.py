@@ -120,3 +120,38 @@ def test_quarter_of():
     assert quarter_of(datetime(2026, 3, 31)) == (2026, 1)
     assert quarter_of(date(2026, 4, 1)) == (2026, 2)
     assert quarter_of(date(2026, 12, 31)) == (2026, 4)
+
+
+def test_metrics_count_the_interests_by_status(db, client, programme):
+    """`/metrics` reports the interests stored now by follow-up status (issue 15), counted,
+    never identified: no e-mail address or name in the scrape."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def by_status() -> dict[str, float]:
+        text = client.get("/metrics").get_data(as_text=True)
+        assert "@" not in text
+        return {
+            sample.labels["status"]: sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == "bmp_interests_by_status"
+        }
+
+    before = by_status()
+    assert set(before) == {
+        "new",
+        "contacted",
+        "in_training",
+        "active",
+        "first_duo_ended",
+        "continuing",
+        "stopped",
+        "declined",
+        "withdrawn",
+    }
+    first = express_interest(programme, interest_body(email="one@example.org"), "fr")
+    express_interest(programme, interest_body(email="two@example.org"), "nl")
+    follow(first, "contacted")
+    after = by_status()
+    assert after["new"] - before["new"] == 1
+    assert after["contacted"] - before["contacted"] == 1
