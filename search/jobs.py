@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from coalition.database import utcnow
@@ -60,6 +60,8 @@ def drain_once(
         db.session.rollback()
         return 0, 0
     ids = sorted({e.object_id for e in entries if e.kind == "programme"})
+    if claimed:
+        _lock_programmes(ids)
     acknowledged: set[int] = set()
     error = "not acknowledged by the search backend"
     unavailable = False
@@ -107,6 +109,26 @@ def drain_once(
         db.session.rollback()
         return 0, 0
     return done, failed
+
+
+#: the first key of the transaction-level advisory locks that serialise indexing per programme
+INDEX_LOCK = 7201
+
+
+def _lock_programmes(ids: list[int]) -> None:
+    """PostgreSQL: hold each programme's indexing lock until this transaction ends.
+
+    Two indexers may hold two outbox rows of one programme (two PUTs in a row). Without
+    the lock, the one that read the older state could write it to the engine after the
+    other wrote the newer one, and both rows are then gone: an acknowledged change lost in
+    the index (`make soak` found one). With it, the second waits, then reads the programme
+    as the first left it — documents are always built after the lock. Locks are taken in
+    ascending id order, so two indexers cannot deadlock.
+    """
+    for programme_id in ids:
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :id)"), {"key": INDEX_LOCK, "id": programme_id}
+        )
 
 
 def _release_held_rows(now: datetime) -> None:
