@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 
 from coalition.database import utcnow
 from coalition.extensions import db as _db
@@ -72,14 +72,14 @@ def test_an_indexer_waits_for_another_indexing_the_same_programme(
             assert get_backend().count() == 1  # indexed once the first had finished
     finally:
         with app.app_context():
-            _db.session.execute(
-                update(Programme)
-                .where(Programme.id == programme_id)
-                .values(status=ProgrammeStatus.archived)
-            )
-            _db.session.execute(
-                update(Organisation).where(Organisation.id == org_id).values(admitted_at=None)
-            )
+            # the database is shared by the session's other tests: leave nothing behind
+            for table in reversed(_db.metadata.sorted_tables):
+                if "programme_id" in table.c:
+                    _db.session.execute(delete(table).where(table.c.programme_id == programme_id))
+                if "organisation_id" in table.c and table.name != "programmes":
+                    _db.session.execute(delete(table).where(table.c.organisation_id == org_id))
+            _db.session.execute(delete(Programme).where(Programme.id == programme_id))
+            _db.session.execute(delete(Organisation).where(Organisation.id == org_id))
             _db.session.commit()
             _db.session.remove()
             _db.engine.dispose()  # this app's own pool: no connection left open
