@@ -57,6 +57,26 @@ end
 """
 
 
+def run_in_app(env: dict[str, str], code: str) -> str:
+    """Run Python in an app context of the platform configured by `env`; its stdout
+    (raises with its stderr on failure)."""
+    script = (
+        "from coalition.app import create_app\napp = create_app()\n"
+        "with app.app_context():\n" + "".join(f"    {line}\n" for line in code.strip().splitlines())
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"python in the platform failed:\n{result.stderr}")
+    return result.stdout
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return int(value) if value.strip() else default
@@ -244,22 +264,7 @@ class BenchContext:
 
     def python(self, code: str) -> str:
         """Run Python in an app context of the platform (services, bulk data); its stdout."""
-        script = (
-            "from coalition.app import create_app\napp = create_app()\n"
-            "with app.app_context():\n"
-            + "".join(f"    {line}\n" for line in code.strip().splitlines())
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"python in the platform failed:\n{result.stderr}")
-        return result.stdout
+        return run_in_app(self.env, code)
 
     def http(self, method: str, path: str, **kwargs: Any) -> Any:
         """One request to the platform with `requests` (for setup: tokens, data)."""

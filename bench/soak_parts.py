@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.run import run_in_app  # noqa: E402
+
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -267,24 +271,6 @@ print(json.dumps(out))
 """
 
 
-def _python(env: dict[str, str], code: str) -> str:
-    script = (
-        "from coalition.app import create_app\napp = create_app()\nwith app.app_context():\n"
-        + "".join(f"    {line}\n" for line in code.strip().splitlines())
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"python in the platform failed:\n{result.stderr}")
-    return result.stdout
-
-
 def _token(base_url: str, audience: str, client: dict[str, Any]) -> str:
     import requests
     from joserfc.jwk import ECKey
@@ -318,7 +304,7 @@ def make_clients(layout, count: int, referral: dict[str, Any], refresh: dict | N
             specs.append((f"soak-member-{n}", scopes, json.dumps(key.as_dict(private=False))))
             members.append({"slug": f"soak-member-{n}", "private_jwk": key.as_dict(private=True)})
         ids = json.loads(
-            _python(layout.env, _CREATE_CLIENTS.format(specs=specs)).strip().splitlines()[-1]
+            run_in_app(layout.env, _CREATE_CLIENTS.format(specs=specs)).strip().splitlines()[-1]
         )
         for member, client_id in zip(members, ids, strict=True):
             member["client_id"] = client_id

@@ -43,7 +43,7 @@ class Referral(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the public id (API, URLs)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
-    #: what the young person brings to the intake, `R-XXXX-XXXX`
+    #: what the young person brings to the intake, e.g. `R-7KQ3-MW9D` (`privacy.new_code`)
     code: Mapped[str] = mapped_column(String(11), unique=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     receiver_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))

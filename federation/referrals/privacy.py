@@ -55,7 +55,7 @@ URL = re.compile(
     r"info|io|me|app|ly|gl|link)\b(?:/\S*)?",
     re.I,
 )
-#: eleven digits, grouped as the national register writes them (YY.MM.DD-XXX.CC) or not
+#: eleven digits, grouped as the national register writes them (e.g. 85.07.30-033.28) or not
 NATIONAL_NUMBER = re.compile(
     r"(?<!\d)\d{2}[ .\-/]?\d{2}[ .\-/]?\d{2}[ .\-/]?\d{3}[ .\-/]?\d{2}(?!\d)"
 )
@@ -218,7 +218,8 @@ CODE = re.compile(rf"R-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}")
 
 
 def new_code() -> str:
-    """A fresh `R-XXXX-XXXX` code, what the young person brings to the intake."""
+    """A fresh code (e.g. `R-7KQ3-MW9D`: eight of `CODE_ALPHABET`), what the young person
+    brings to the intake."""
     chars = [secrets.choice(CODE_ALPHABET) for _ in range(8)]
     return f"R-{''.join(chars[:4])}-{''.join(chars[4:])}"
 

@@ -95,10 +95,10 @@ def backend_config(backend_name: str, request, tmp_path) -> Callable[..., dict[s
     return config
 
 
-@pytest.fixture(scope="session")
-def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
-    """An app whose index holds the corpus (built once per backend)."""
-    instance = str(tmp_path_factory.mktemp("contract-instance"))
+def indexed_app(
+    backend_name: str, request, database_url: str, instance: str, documents, prefix: str
+) -> Flask:
+    """An app on the backend under test whose fresh index holds `documents`."""
     if backend_name == "tantivy":
         config = {
             "SEARCH_BACKEND": "tantivy",
@@ -108,12 +108,21 @@ def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) 
         config = {
             "SEARCH_BACKEND": "elasticsearch",
             "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
-            "SEARCH_INDEX_PREFIX": f"contract-{uuid.uuid4().hex[:10]}",
+            "SEARCH_INDEX_PREFIX": f"{prefix}-{uuid.uuid4().hex[:10]}",
         }
     app = create_app(config_for_tests(database_url, instance, **config))
     with app.app_context():
-        get_backend().reindex(corpus_documents())
+        get_backend().reindex(documents)
     return app
+
+
+@pytest.fixture(scope="session")
+def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
+    """An app whose index holds the corpus (built once per backend)."""
+    instance = str(tmp_path_factory.mktemp("contract-instance"))
+    return indexed_app(
+        backend_name, request, database_url, instance, corpus_documents(), "contract"
+    )
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ module indexes a small directory of its own beside the contract corpus, once per
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -16,13 +15,11 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from coalition.app import create_app
 from coalition.members.models import Organisation
 from search.documents import build_document
 from search.query import SearchResults
-from search.services import get_backend, parse_search_params, search_programmes
-from tests.conftest import config_for_tests
-from tests.contract.conftest import ids
+from search.services import parse_search_params, search_programmes
+from tests.contract.conftest import ids, indexed_app
 from tests.contract.corpus import make_programme
 
 
@@ -116,21 +113,9 @@ def directory_documents() -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def ranking_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
     instance = str(tmp_path_factory.mktemp("ranking-instance"))
-    if backend_name == "tantivy":
-        config = {
-            "SEARCH_BACKEND": "tantivy",
-            "SEARCH_INDEX_PATH": os.path.join(instance, "search-index"),
-        }
-    else:
-        config = {
-            "SEARCH_BACKEND": "elasticsearch",
-            "ELASTICSEARCH_URL": request.getfixturevalue("elasticsearch_url"),
-            "SEARCH_INDEX_PREFIX": f"ranking-{uuid.uuid4().hex[:10]}",
-        }
-    app = create_app(config_for_tests(database_url, instance, **config))
-    with app.app_context():
-        get_backend().reindex(directory_documents())
-    return app
+    return indexed_app(
+        backend_name, request, database_url, instance, directory_documents(), "ranking"
+    )
 
 
 @pytest.fixture

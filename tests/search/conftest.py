@@ -10,11 +10,15 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from coalition.app import create_app
 from coalition.branches.models import Branch
 from coalition.database import utcnow
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 from search.backends import make_backend
 from search.documents import documents_for
+from search.services import get_backend
+from tests.conftest import config_for_tests
+from tests.contract.corpus import corpus_documents
 
 
 @contextmanager
@@ -182,3 +186,18 @@ def directory(make_org, make_programme) -> dict[str, Any]:
         "pending": make_programme(pending, titles={"fr": "Pas encore membre"}),
     }
     return {"orgs": {"duo": duo, "brug": brug, "pending": pending}, "programmes": programmes}
+
+
+@pytest.fixture(scope="module")
+def api_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
+    """An app whose own tantivy index holds the contract corpus (one per test module)."""
+    instance = str(tmp_path_factory.mktemp("api-instance"))
+    api = create_app(config_for_tests(database_url, instance))
+    with api.app_context():
+        get_backend().reindex(corpus_documents())
+    return api
+
+
+@pytest.fixture
+def api(api_app: Flask, db):
+    return api_app.test_client()

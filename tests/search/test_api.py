@@ -3,29 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 
-from coalition.app import create_app
-from search.services import get_backend
-from tests.conftest import config_for_tests
-from tests.contract.corpus import ALL_IDS, PROGRAMMES, corpus_documents, make_programme
+from tests.contract.corpus import ALL_IDS, PROGRAMMES, make_programme
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(scope="module")
-def api_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
-    """An app whose own tantivy index holds the contract corpus."""
-    instance = str(tmp_path_factory.mktemp("api-instance"))
-    api = create_app(config_for_tests(database_url, instance))
-    with api.app_context():
-        get_backend().reindex(corpus_documents())
-    return api
-
-
-@pytest.fixture
-def api(api_app: Flask, db):
-    return api_app.test_client()
 
 
 def uuid_of(pid: int) -> str:

@@ -6,12 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
 
-from coalition.app import create_app
-from search.services import get_backend
-from tests.conftest import config_for_tests
-from tests.contract.corpus import corpus_documents
 from tests.search.test_api import uuid_of
 
 PROBLEM = "application/problem+json"
@@ -27,21 +22,6 @@ NEEDS = {
     "online": False,
     "mentors_needed": 8,
 }
-
-
-@pytest.fixture(scope="module")
-def api_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
-    """An app whose own tantivy index holds the contract corpus."""
-    instance = str(tmp_path_factory.mktemp("mentor-api-instance"))
-    api = create_app(config_for_tests(database_url, instance))
-    with api.app_context():
-        get_backend().reindex(corpus_documents())
-    return api
-
-
-@pytest.fixture
-def api(api_app: Flask, db):
-    return api_app.test_client()
 
 
 # --- the JSON API ----------------------------------------------------------------------------
