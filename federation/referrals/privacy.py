@@ -5,7 +5,9 @@ personal data it finds (never the data itself). Regular expressions only find ca
 the well-kept libraries decide: `python-stdnum` for Belgian national register and BIS
 numbers (`be.ssn`, with the check for births from 2000) and IBANs, `phonenumbers`'
 matcher for Belgian, French, Dutch and international numbers. Dates and year ranges are
-taken out of the text before the phone matcher reads it (it takes "2024-2025" for a number).
+taken out of the text before the phone matcher reads it (it takes "2024-2025" for a number),
+and so are the opaque identifiers member systems generate (UUIDs, hex digests: one random
+UUID in nine holds digits that read as a phone or national register number).
 
 **The pseudonyms** are the EDPB's relationship pseudonyms: HMAC-SHA-256 of the sender's
 own pseudonym, keyed per relationship with a key derived (HKDF) from `PSEUDONYM_SECRET`,
@@ -100,6 +102,13 @@ YOUNG_AGES = range(10, 40)
 _NOT_PHONE = re.compile(
     NUMERIC_DATE.pattern + r"|(?<!\d)(?:19|20)\d{2}\s*[-–/]\s*(?:(?:19|20)?\d{2})(?!\d)"
 )
+#: identifiers systems generate, not numbers people write: a UUID, or 16+ hex characters
+#: mixing letters and digits (a digest), taken out before the number checks read the text
+OPAQUE_ID = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+    r"|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,}\b",
+    re.I,
+)
 PHONE_REGIONS = ("BE", "FR", "NL")
 #: 8 to 15 digits with the separators people write, maybe after a + or 00
 PHONE_CANDIDATE = re.compile(r"(?:\+|\b00)?\(?\d(?:[\s./\-()]{0,3}\d){7,14}")
@@ -174,6 +183,10 @@ def _not_phone_blanked(text: str) -> str:
     return _NOT_PHONE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def _without_opaque_ids(text: str) -> str:
+    return OPAQUE_ID.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def personal_data_kinds(text: str, today: date | None = None) -> list[str]:
     """The kinds of personal data found in `text` (keys of `KINDS`), in `KINDS`' order."""
     if not text or not text.strip():
@@ -185,11 +198,12 @@ def personal_data_kinds(text: str, today: date | None = None) -> list[str]:
     without_emails = EMAIL.sub(" ", text)
     if URL.search(without_emails):
         found.add("url")
-    if _national_numbers(text):
+    numbers = _without_opaque_ids(text)
+    if _national_numbers(numbers):
         found.add("national_number")
     if _ibans(text):
         found.add("iban")
-    if "national_number" not in found and "iban" not in found and _phones(URL.sub(" ", text)):
+    if "national_number" not in found and "iban" not in found and _phones(URL.sub(" ", numbers)):
         found.add("phone")
     if _dates_of_birth(text, today):
         found.add("date_of_birth")
