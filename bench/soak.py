@@ -35,6 +35,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench import soak_checks as checks  # noqa: E402
 from bench.run import FLASK, Gunicorn, env_int, free_port, platform_environment  # noqa: E402
+from bench.scenarios.referrals import referral_target  # noqa: E402
 from bench.soak_load import run_load  # noqa: E402
 from bench.soak_parts import (  # noqa: E402
     Redis,
@@ -287,7 +288,9 @@ def main() -> int:
         layout.start()
         referral = detect_referrals(layout.web[0].url)
         mix = dict(MIX)
-        if not referral["found"]:
+        if referral["found"]:  # a seeded programme of another member, its organisation
+            referral["target"] = referral_target(layout.env)
+        else:
             mix.pop("referral")
         say(f"referrals: {referral['reason']}")
         clients = make_clients(layout, count=env_int("SOAK_CLIENTS", 4), referral=referral)

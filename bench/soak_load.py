@@ -27,7 +27,21 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.scenarios.referrals import referral_body  # noqa: E402
 from bench.soak_checks import NO_ANSWER, Record  # noqa: E402
+
+
+def problem_of(response) -> str:
+    """What a refusal said (its problem's pointer and detail), for the report."""
+    try:
+        problem = response.json()
+    except ValueError:
+        return response.text[:200]
+    errors = problem.get("errors") or [{}]
+    first = errors[0]
+    detail = first.get('detail') or problem.get('detail') or problem.get('title')
+    return f"{first.get('pointer', '')} {detail}"[:200]
+
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: programmes each load thread spreads its PUTs over
@@ -133,14 +147,16 @@ class LoadThread:
         client = self.referral_client
         response = self.session.post(
             base + client["path"],
-            json=client["body"],
+            # a young person not referred before: the same one within 30 days is a 409
+            json=referral_body(client["target"], f"soak-{uuid.uuid4().hex}"),
             headers={
                 "Authorization": f"Bearer {client['token']}",
                 "Idempotency-Key": uuid.uuid4().hex,
             },
             timeout=TIMEOUT,
         )
-        return response.status_code, "", ""
+        refused = problem_of(response) if 400 <= response.status_code < 500 else ""
+        return response.status_code, "", refused
 
     def assertion_body(self) -> str:
         return assertion_body(self.client["client_id"], self.key, self.plan["audience"])

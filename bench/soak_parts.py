@@ -211,7 +211,7 @@ def read_back(url: str, alias: str, ids: dict[str, int]) -> dict[str, str | None
 
 def detect_referrals(base_url: str) -> dict[str, Any]:
     """Whether `POST /federation/v1/referrals` exists (the OpenAPI document says), and
-    the example body and scope to send it with."""
+    the scope to send it with (the body is `bench.scenarios.referrals.referral_body`)."""
     try:
         with urllib.request.urlopen(base_url + "/federation/v1/openapi.json", timeout=10) as r:  # noqa: S310
             document = json.load(r)
@@ -225,20 +225,10 @@ def detect_referrals(base_url: str) -> dict[str, Any]:
         full = path if path.startswith("/federation/v1") else prefix + path
         if full == "/federation/v1/referrals" and "post" in operations:
             operation = operations["post"]
-            media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
-            body = media.get("example") or next(
-                (e.get("value") for e in media.get("examples", {}).values()), None
-            )
             scopes = [s for req in operation.get("security", []) for v in req.values() for s in v]
-            if body is None:
-                return {
-                    "found": False,
-                    "reason": "POST /federation/v1/referrals has no example body",
-                }
             return {
                 "found": True,
                 "path": full,
-                "body": body,
                 "scope": (scopes or ["referrals:write"])[0],
                 "reason": "POST /federation/v1/referrals found in the OpenAPI document",
             }
@@ -318,7 +308,7 @@ def make_clients(layout, count: int, referral: dict[str, Any], refresh: dict | N
     if referral["found"]:
         out["referral"] = {
             "path": referral["path"],
-            "body": referral["body"],
+            "target": referral["target"],
             "token": members[0]["token"],
         }
     return out

@@ -82,6 +82,9 @@ def report(
         "failures_unattributed_examples": [
             {**example, "sent_s": rel(example["sent"])} for example in errors.unattributed_examples
         ],
+        "refusals_examples": sorted(
+            {f"{r.kind} {r.status} {r.value}" for r in records if 400 <= r.status < 500}
+        )[:10],
         "integrity": integrity,
         "outbox": {
             "drain_after_engine_return_s": drain,
@@ -102,6 +105,8 @@ def report(
             "no_lost_put_in_index": integrity["lost_in_index"] == 0,
             "no_5xx_or_unanswered_outside_down_windows": errors.unattributed_total == 0,
             "outbox_drained_within_10s": drain is not None and drain <= 10,
+            # the mix measures referrals made, not refused (a 4xx is the soak's own mistake)
+            "no_4xx_answer": not any(400 <= r.status < 500 for r in records),
         },
         "load_started_at": datetime.fromtimestamp(started, UTC).isoformat(timespec="milliseconds"),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

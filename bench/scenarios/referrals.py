@@ -19,7 +19,7 @@ from bench.scenarios.federation import bench_token
 if TYPE_CHECKING:
     from bench.run import BenchContext
 
-_TARGET = """
+REFERRAL_TARGET = """
 import json
 from sqlalchemy import select
 from coalition.extensions import db
@@ -36,20 +36,20 @@ print(json.dumps({"programme": str(programme.uuid), "slug": programme.organisati
 NOTE = "Looking for a first job in logistics; prefers evening meetings, twice a month."
 
 
-def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
-    """A token with referrals:write; a Lua script that sends a new referral each time."""
-    from bench.run import lua_string
+def referral_target(env: dict[str, str]) -> dict[str, str]:
+    """The first published programme of a member other than the bench's own, and its
+    organisation's slug (the consent's recipient)."""
+    from bench.run import run_in_app
 
-    target = json.loads(ctx.python(_TARGET).strip().splitlines()[-1])
-    token = bench_token(ctx, "bench referral_post", "referrals:write")
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": f"Bearer {token}",
-        "Connection": "close",
-    }
-    body = {
+    return json.loads(run_in_app(env, REFERRAL_TARGET).strip().splitlines()[-1])
+
+
+def referral_body(target: dict[str, str], subject_ref: str) -> dict[str, Any]:
+    """A referral the platform accepts: consent for the programme's organisation, an age
+    band, a Brussels postcode and a note the personal-data scanner lets through."""
+    return {
         "programme": target["programme"],
-        "subject_ref": "@@REF@@",
+        "subject_ref": subject_ref,
         "age_band": "21-25",
         "postcode": "1080",
         "country": "BE",
@@ -64,6 +64,20 @@ def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
             "text_version": "v1",
         },
     }
+
+
+def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
+    """A token with referrals:write; a Lua script that sends a new referral each time."""
+    from bench.run import lua_string
+
+    target = referral_target(ctx.env)
+    token = bench_token(ctx, "bench referral_post", "referrals:write")
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {token}",
+        "Connection": "close",
+    }
+    body = referral_body(target, "@@REF@@")
     head, tail = json.dumps(body).split("@@REF@@")
     # one sample first: the row must measure successes, not refusals
     ctx.http(
