@@ -21,6 +21,7 @@ from coalition.programmes.models import (
     stale_cutoff,
 )
 from search.analysis import LANGS
+from search.places import place_names
 
 #: stand-ins for an open age range, so that "age_min ≤ age ≤ age_max" is two range filters
 AGE_FLOOR, AGE_CEILING = 0, 200
@@ -54,6 +55,10 @@ for _lang in LANGS:
             f"tags_{_lang}": (_lang, 1.5),
         }
     )
+#: the field of the names of a programme's places in every language (`place_names`): a
+#: query word matches it exactly, never fuzzily (`search.spelling` says why), and weighs as
+#: little as the organisation's name
+PLACE_FIELD, PLACE_BOOST = "place_names", 0.3
 
 
 def fresh_since(today: date | None = None) -> int:
@@ -108,7 +113,7 @@ def build_document(programme: Programme) -> dict[str, Any]:
             _labels(taxonomy.THEMES, doc["theme"], lang)
             + _labels(taxonomy.AUDIENCES, doc["audience"], lang)
         )
-    cities, city_keys, provinces, locations = [], [], [], []
+    cities, city_keys, provinces, locations, names_typed = [], [], [], [], []
     for location in programme.locations:
         place = postcodes.lookup(location.postcode, location.country)
         lat = location.latitude if location.latitude is not None else place and place.latitude
@@ -117,6 +122,7 @@ def build_document(programme: Programme) -> dict[str, Any]:
             locations.append({"lat": float(lat), "lon": float(lon)})
         names = [location.city, *((place.city, *place.aliases) if place else ())]
         cities.append(location.city)
+        names_typed.extend(place_names(location.city, place))
         city_keys.extend(postcodes.normalise_name(n) for n in names if n)
         if place and place.province:
             provinces.append(place.province)
@@ -124,6 +130,7 @@ def build_document(programme: Programme) -> dict[str, Any]:
     doc["city_key"] = list(dict.fromkeys(city_keys))
     doc["province"] = list(dict.fromkeys(provinces))
     doc["locations"] = locations
+    doc["place_names"] = list(dict.fromkeys(names_typed))
     doc["suggest"] = [t for t in (programme.titles or {}).values() if t] + [org.name]
     doc.update(mentor_fields(programme.mentor_needs))
     return doc

@@ -15,22 +15,25 @@ from search.analysis import (
     variants,
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
-from search.documents import TEXT_FIELDS, fresh_since
+from search.documents import PLACE_BOOST, PLACE_FIELD, TEXT_FIELDS, fresh_since
 from search.query import FACETS, SearchParams
 
 FACET_SIZE = 50
 #: the score a programme confirmed recently adds (it ranks above a stale one)
 FRESHNESS_BOOST = 0.5
 _FIELDS = [f"{name}^{boost}" for name, (_analyzer, boost) in TEXT_FIELDS.items()]
+#: a word as typed also matches the place names; a typo does not (`search.spelling`)
+_EXACT_FIELDS = [*_FIELDS, f"{PLACE_FIELD}^{PLACE_BOOST}"]
 
 
 def _word_query(word: str) -> dict[str, Any]:
-    """A word or one of its synonyms in any text field, or the word with a typo."""
+    """A word or one of its synonyms in any text field or place name, or the word with a
+    typo in a text field."""
     synonyms = [
         {
             "multi_match": {
                 "query": variant,
-                "fields": _FIELDS,
+                "fields": _EXACT_FIELDS,
                 "type": "best_fields",
                 # the word as typed ranks above its synonyms
                 "boost": 1.0 if variant == word else SYNONYM_BOOST,

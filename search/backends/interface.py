@@ -7,7 +7,7 @@ language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, TypeVar
@@ -165,8 +165,9 @@ class SearchBackend(Protocol):
     def suggest(self, prefix: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
         """Titles and organisation names starting like `prefix`."""
 
-    def correct(self, text: str, lang: str) -> str | None:
-        """A spelling correction of `text` from the index's vocabulary, if any."""
+    def closest_words(self, words: Sequence[str], lang: str) -> list[str | None]:
+        """Per word, the closest word of the index's vocabulary (up to 2 edits) when the
+        word itself is not indexed, else None (`search.spelling` decides the correction)."""
 
     def count(self) -> int:
         """How many documents the live index holds."""

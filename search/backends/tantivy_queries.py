@@ -24,7 +24,7 @@ from search.analysis import (
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
 from search.backends.tantivy_schema import SCHEMA, stored_document
-from search.documents import TEXT_FIELDS, fresh_since
+from search.documents import PLACE_BOOST, PLACE_FIELD, TEXT_FIELDS, fresh_since
 from search.geo import bounding_box, nearest_km
 from search.query import FACETS
 
@@ -46,9 +46,10 @@ def all_of(parts: list[Query]) -> Query:
 
 
 def _term_clauses(searcher: tantivy.Searcher, word: str) -> tuple[list, bool]:
-    """A word's term queries on every text field, and whether any field holds the word."""
+    """A word's term queries on every text field and on the place names, and whether any
+    field holds the word."""
     clauses = []
-    for name, (lang, boost) in TEXT_FIELDS.items():
+    for name, (lang, boost) in (*TEXT_FIELDS.items(), (PLACE_FIELD, ("plain", PLACE_BOOST))):
         for term in analyze_word(word, lang):
             # a field that never holds the term adds nothing but a scorer to run
             if searcher.doc_freq(name, term) > 0:

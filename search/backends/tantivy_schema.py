@@ -14,7 +14,7 @@ from typing import Any
 import tantivy
 
 from search.analysis import LANGS, analyzer, prepare
-from search.documents import KEYWORDS, TEXT_FIELDS
+from search.documents import KEYWORDS, PLACE_FIELD, TEXT_FIELDS
 
 #: integer columns; `nloc` is the number of locations (the rest are the document's own)
 INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc", "mentor_minutes")
@@ -30,6 +30,7 @@ def _schema() -> tantivy.Schema:
     for name, (lang, _boost) in TEXT_FIELDS.items():
         builder.add_text_field(name, tokenizer_name=lang)
     builder.add_text_field("suggest", tokenizer_name="plain")
+    builder.add_text_field(PLACE_FIELD, tokenizer_name="plain")
     builder.add_text_field("vocab", tokenizer_name="plain", index_option="basic")
     builder.add_float_field("lat", indexed=True, fast=True)
     builder.add_float_field("lon", indexed=True, fast=True)
@@ -65,6 +66,8 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
             t.add_text(name, prepare(doc[name], lang))
     for text in doc["suggest"]:
         t.add_text("suggest", text)
+    for name in doc.get(PLACE_FIELD) or []:
+        t.add_text(PLACE_FIELD, name)
     t.add_text("vocab", " ".join(doc.get(name) or "" for name in TEXT_FIELDS))
     for location in doc["locations"]:
         t.add_float("lat", location["lat"])
