@@ -38,7 +38,7 @@ KEYWORDS = (
     "city_key",
     "province",
     "org_slug",
-    *("mentor_seeking", "mentor_field", "mentor_language"),
+    *("mentor_seeking", "mentor_field", "mentor_language", "mentor_online"),
 )
 #: what a mentor field holds for a programme that asks for no particular field or language
 ANY_MENTOR = "any"
@@ -132,16 +132,22 @@ def build_document(programme: Programme) -> dict[str, Any]:
     doc["locations"] = locations
     doc["place_names"] = list(dict.fromkeys(names_typed))
     doc["suggest"] = [t for t in (programme.titles or {}).values() if t] + [org.name]
-    doc.update(mentor_fields(programme.mentor_needs))
+    doc.update(mentor_fields(programme.mentor_needs, locations))
     return doc
 
 
-def mentor_fields(needs: Mapping[str, Any] | None) -> dict[str, Any]:
+def mentor_fields(
+    needs: Mapping[str, Any] | None, locations: list[dict[str, float]]
+) -> dict[str, Any]:
     """The document's fields of the mentor search: set only while the programme seeks
     mentors (`Programme.seeks_mentors`); a programme that names no field of experience
-    or language takes any (`ANY_MENTOR`), and one that gives no time asks no minimum."""
+    or language takes any (`ANY_MENTOR`), and one that gives no time asks no minimum.
+
+    `mentor_locations` are the places where mentors are needed — the postcodes the needs
+    give, else the programme's own `locations`; `mentor_online` says that mentors may
+    mentor online (the mentor search near a postcode finds it wherever it is)."""
     if not (needs and needs.get("seeking")):
-        return {"mentor_needs": None, "mentor_minutes": 0}
+        return {"mentor_needs": None, "mentor_minutes": 0, "mentor_locations": []}
     hours = needs.get("hours_per_week")
     return {
         "mentor_needs": dict(needs),
@@ -149,7 +155,25 @@ def mentor_fields(needs: Mapping[str, Any] | None) -> dict[str, Any]:
         "mentor_field": list(needs.get("experience_fields") or [ANY_MENTOR]),
         "mentor_language": list(needs.get("languages") or [ANY_MENTOR]),
         "mentor_minutes": round(hours * 60) if hours else 0,
+        "mentor_locations": mentor_places(needs) or locations,
+        "mentor_online": ["1"] if needs.get("online") else [],
     }
+
+
+def mentor_places(needs: Mapping[str, Any]) -> list[dict[str, float]]:
+    """The coordinates of the places the mentor needs give (stored with the needs, else
+    the postcode's); a postcode the file does not know is left out."""
+    points = []
+    for location in needs.get("locations") or []:
+        lat, lon = location.get("latitude"), location.get("longitude")
+        if lat is None or lon is None:
+            place = postcodes.lookup(
+                location.get("postcode") or "", location.get("country") or "BE"
+            )
+            lat, lon = (place.latitude, place.longitude) if place else (None, None)
+        if lat is not None and lon is not None:
+            points.append({"lat": float(lat), "lon": float(lon)})
+    return points
 
 
 def _query():

@@ -147,7 +147,7 @@ class ElasticsearchBackend:
             doc = hit["_source"]
             distance = None
             if isinstance(near, Near):
-                distance = nearest_km(*near.origin, doc.get("locations", []))
+                distance = nearest_km(*near.origin, doc.get(near.places) or [])
             results.hits.append(
                 DocHit(doc=doc, score=float(hit.get("_score") or 0.0), distance_km=distance)
             )

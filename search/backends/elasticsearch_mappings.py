@@ -49,6 +49,7 @@ def mappings() -> dict[str, Any]:
         "published_ts": {"type": "long"},
         "mentor_minutes": {"type": "integer"},
         "locations": {"type": "geo_point"},
+        "mentor_locations": {"type": "geo_point"},
         "vocab": {"type": "text", "analyzer": "plain"},
         PLACE_FIELD: {"type": "text", "analyzer": "plain"},
         "suggest_input": {"type": "completion", "analyzer": "plain"},

@@ -88,12 +88,19 @@ def filter_clause(condition: Condition) -> dict[str, Any]:
             }
         case AtMost(field, value):
             return {"range": {field: {"lte": value}}}
-        case Near((lat, lon), radius_km):
-            return {
+        case Near((lat, lon), radius_km, places, online):
+            # an index built before `places` existed finds nothing rather than failing
+            within = {
                 "geo_distance": {
                     "distance": f"{radius_km}km",
-                    "locations": {"lat": lat, "lon": lon},
+                    places: {"lat": lat, "lon": lon},
+                    "ignore_unmapped": True,
                 }
+            }
+            if online is None:
+                return within
+            return {
+                "bool": {"should": [within, {"term": {online: "1"}}], "minimum_should_match": 1}
             }
     raise TypeError(f"unknown filter {condition!r}")
 
@@ -101,7 +108,13 @@ def filter_clause(condition: Condition) -> dict[str, Any]:
 def _sort(params: SearchParams, near: Condition | None) -> list[Any]:
     if params.sort == "distance" and isinstance(near, Near):
         lat, lon = near.origin
-        distance = {"locations": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}
+        # a document without a place of `near.places` (online only) sorts last
+        distance = {
+            near.places: {"lat": lat, "lon": lon},
+            "order": "asc",
+            "unit": "km",
+            "ignore_unmapped": True,
+        }
         return [{"_geo_distance": distance}, {"id": "asc"}]
     if params.sort == "newest":
         return [{"published_ts": "desc"}, {"id": "asc"}]

@@ -69,10 +69,15 @@ class AtMost:
 
 @dataclass(frozen=True)
 class Near:
-    """A location within `radius_km` of `origin` (latitude, longitude)."""
+    """A place of the document's `places` within `radius_km` of `origin` (latitude,
+    longitude); with `online`, a document whose keyword `online` holds "1" matches at any
+    distance (it sorts by its distance, beyond the radius, or last when it has no place)."""
 
     origin: tuple[float, float]
     radius_km: float
+    #: the document's field of places measured: the programme's own, or where it needs mentors
+    places: str = "locations"
+    online: str | None = None
 
 
 Condition = Term | AnyTerm | AgeWithin | Near | AtMost
@@ -97,7 +102,13 @@ def index_filters(params: SearchParams) -> dict[str, Condition]:
     if params.open_only:
         filters["open"] = Term("capacity", "open")
     if params.origin:
-        filters["near"] = Near(params.origin, params.radius_km or DEFAULT_RADIUS_KM)
+        radius = params.radius_km or DEFAULT_RADIUS_KM
+        # the mentor path measures to where mentors are needed, and finds online mentoring
+        filters["near"] = (
+            Near(params.origin, radius, "mentor_locations", "mentor_online")
+            if params.seeking_mentors
+            else Near(params.origin, radius)
+        )
     filters.update(mentor_filters(params))
     return filters
 

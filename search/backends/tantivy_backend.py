@@ -203,9 +203,10 @@ class TantivyBackend:
                 # only programmes within the radius match: collect those, not the index
                 found = searcher.search(query, limit=max(1, len(geo)))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
+                # nearest first; a programme online without a place last
                 scored = sorted(
                     zip(ids, found.hits, strict=True),
-                    key=lambda item: (geo.get(item[0], math.inf), item[0]),
+                    key=lambda item: (_km_or_inf(geo.get(item[0])), item[0]),
                 )
                 page = [(s, a) for _i, (s, a) in scored[offset : offset + params.per_page]]
             elif params.sort == "newest":
@@ -269,6 +270,10 @@ class TantivyBackend:
                     best = ((d, -freq), candidate)
             out.append(best[1] if best else None)
         return out
+
+
+def _km_or_inf(km: float | None) -> float:
+    return math.inf if km is None else km
 
 
 def _version(generation: str, meta: bytes | None) -> tuple[str, str]:
