@@ -21,6 +21,7 @@ from coalition.programmes.models import (
     stale_cutoff,
 )
 from search.analysis import LANGS
+from search.places import place_names
 
 #: stand-ins for an open age range, so that "age_min ≤ age ≤ age_max" is two range filters
 AGE_FLOOR, AGE_CEILING = 0, 200
@@ -37,7 +38,7 @@ KEYWORDS = (
     "city_key",
     "province",
     "org_slug",
-    *("mentor_seeking", "mentor_field", "mentor_language"),
+    *("mentor_seeking", "mentor_field", "mentor_language", "mentor_online"),
 )
 #: what a mentor field holds for a programme that asks for no particular field or language
 ANY_MENTOR = "any"
@@ -54,6 +55,10 @@ for _lang in LANGS:
             f"tags_{_lang}": (_lang, 1.5),
         }
     )
+#: the field of the names of a programme's places in every language (`place_names`): a
+#: query word matches it exactly, never fuzzily (`search.spelling` says why), and weighs as
+#: little as the organisation's name
+PLACE_FIELD, PLACE_BOOST = "place_names", 0.3
 
 
 def fresh_since(today: date | None = None) -> int:
@@ -108,7 +113,7 @@ def build_document(programme: Programme) -> dict[str, Any]:
             _labels(taxonomy.THEMES, doc["theme"], lang)
             + _labels(taxonomy.AUDIENCES, doc["audience"], lang)
         )
-    cities, city_keys, provinces, locations = [], [], [], []
+    cities, city_keys, provinces, locations, names_typed = [], [], [], [], []
     for location in programme.locations:
         place = postcodes.lookup(location.postcode, location.country)
         lat = location.latitude if location.latitude is not None else place and place.latitude
@@ -117,6 +122,7 @@ def build_document(programme: Programme) -> dict[str, Any]:
             locations.append({"lat": float(lat), "lon": float(lon)})
         names = [location.city, *((place.city, *place.aliases) if place else ())]
         cities.append(location.city)
+        names_typed.extend(place_names(location.city, place))
         city_keys.extend(postcodes.normalise_name(n) for n in names if n)
         if place and place.province:
             provinces.append(place.province)
@@ -124,17 +130,24 @@ def build_document(programme: Programme) -> dict[str, Any]:
     doc["city_key"] = list(dict.fromkeys(city_keys))
     doc["province"] = list(dict.fromkeys(provinces))
     doc["locations"] = locations
+    doc["place_names"] = list(dict.fromkeys(names_typed))
     doc["suggest"] = [t for t in (programme.titles or {}).values() if t] + [org.name]
-    doc.update(mentor_fields(programme.mentor_needs))
+    doc.update(mentor_fields(programme.mentor_needs, locations))
     return doc
 
 
-def mentor_fields(needs: Mapping[str, Any] | None) -> dict[str, Any]:
+def mentor_fields(
+    needs: Mapping[str, Any] | None, locations: list[dict[str, float]]
+) -> dict[str, Any]:
     """The document's fields of the mentor search: set only while the programme seeks
     mentors (`Programme.seeks_mentors`); a programme that names no field of experience
-    or language takes any (`ANY_MENTOR`), and one that gives no time asks no minimum."""
+    or language takes any (`ANY_MENTOR`), and one that gives no time asks no minimum.
+
+    `mentor_locations` are the places where mentors are needed — the postcodes the needs
+    give, else the programme's own `locations`; `mentor_online` says that mentors may
+    mentor online (the mentor search near a postcode finds it wherever it is)."""
     if not (needs and needs.get("seeking")):
-        return {"mentor_needs": None, "mentor_minutes": 0}
+        return {"mentor_needs": None, "mentor_minutes": 0, "mentor_locations": []}
     hours = needs.get("hours_per_week")
     return {
         "mentor_needs": dict(needs),
@@ -142,7 +155,25 @@ def mentor_fields(needs: Mapping[str, Any] | None) -> dict[str, Any]:
         "mentor_field": list(needs.get("experience_fields") or [ANY_MENTOR]),
         "mentor_language": list(needs.get("languages") or [ANY_MENTOR]),
         "mentor_minutes": round(hours * 60) if hours else 0,
+        "mentor_locations": mentor_places(needs) or locations,
+        "mentor_online": ["1"] if needs.get("online") else [],
     }
+
+
+def mentor_places(needs: Mapping[str, Any]) -> list[dict[str, float]]:
+    """The coordinates of the places the mentor needs give (stored with the needs, else
+    the postcode's); a postcode the file does not know is left out."""
+    points = []
+    for location in needs.get("locations") or []:
+        lat, lon = location.get("latitude"), location.get("longitude")
+        if lat is None or lon is None:
+            place = postcodes.lookup(
+                location.get("postcode") or "", location.get("country") or "BE"
+            )
+            lat, lon = (place.latitude, place.longitude) if place else (None, None)
+        if lat is not None and lon is not None:
+            points.append({"lat": float(lat), "lon": float(lon)})
+    return points
 
 
 def _query():

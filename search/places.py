@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from coalition.postcodes import normalise_name
+from coalition.postcodes import Place, normalise_name
 
 #: the postcode file's province name → its name in fr, nl, en (Belgium and the Netherlands;
 #: French departments are named alike in the three languages)
@@ -103,6 +103,19 @@ def canonical_province(name: str) -> str:
     """The index's name of a province given in any language, any case or accents
     ("anvers", "Antwerpen" → "Antwerp"); the text itself when no province has that name."""
     return _PROVINCE_BY_NAME.get(normalise_name(name), name)
+
+
+def place_names(city: str, place: Place | None) -> list[str]:
+    """Every name a visitor may type for a programme's place, normalised (`normalise_name`):
+    the city as the programme gives it, the postcode file's names, and the city's and its
+    province's names in fr, nl and en (what the index's `place_names` field holds)."""
+    names = [city]
+    if place is not None:
+        canonical = _CITY_BY_NAME.get(normalise_name(place.city), place.city)
+        names += [place.city, *place.aliases, *CITIES.get(canonical, {}).values()]
+        if place.province:
+            names += [place.province, *PROVINCES.get(place.province, {}).values()]
+    return list(dict.fromkeys(normalise_name(name) for name in names if name))
 
 
 _FRENCH_POSTCODE = re.compile(r"\d{5}")

@@ -35,6 +35,7 @@ from search.documents import is_searchable, searchable_programmes
 from search.highlight import highlight_document
 from search.query import SearchHit, SearchParams, SearchResults, clean_text
 from search.schemas import search_params
+from search.spelling import corrected_query
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,9 @@ def _suggest_on_zero_hits(
 ) -> None:
     """A corrected query text, or else the filter whose removal finds the most."""
     if params.q:
-        corrected = backend.correct(params.q, params.lang)
+        corrected = corrected_query(
+            params.q, params.lang, lambda words: backend.closest_words(words, params.lang)
+        )
         if (
             corrected
             and corrected.lower() != params.q.lower()

@@ -12,12 +12,12 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from search.analysis import query_words, squeeze_repeats
+from search.analysis import squeeze_repeats
 from search.backends import elasticsearch_queries as queries
 from search.backends import interface
 from search.backends.elasticsearch_mappings import SETTINGS, mappings, suggest_inputs, vocab_text
@@ -147,7 +147,7 @@ class ElasticsearchBackend:
             doc = hit["_source"]
             distance = None
             if isinstance(near, Near):
-                distance = nearest_km(*near.origin, doc.get("locations", []))
+                distance = nearest_km(*near.origin, doc.get(near.places) or [])
             results.hits.append(
                 DocHit(doc=doc, score=float(hit.get("_score") or 0.0), distance_km=distance)
             )
@@ -177,27 +177,25 @@ class ElasticsearchBackend:
         options = answer.get("suggest", {}).get("s", [{}])[0].get("options", [])
         return interface.suggestions((o.get("_source", {}) for o in options), prefix, lang, limit)
 
-    def correct(self, text: str, lang: str) -> str | None:
-        """The term suggester's closest words from the index's vocabulary, if any."""
+    def closest_words(self, words: Sequence[str], lang: str) -> list[str | None]:
+        """Per word, the term suggester's closest word of the index when the word itself is
+        not indexed, else None (one suggester per word, so that the answers line up)."""
         self._ensure()
-        typed = query_words(text)
+        squeezed = [squeeze_repeats(word) for word in words]
+        term = {"field": "vocab", "suggest_mode": "missing", "max_edits": 2}
         body = {
-            "suggest": {
-                "text": " ".join(squeeze_repeats(word) for word in typed),
-                "t": {"term": {"field": "vocab", "suggest_mode": "missing", "max_edits": 2}},
-            }
+            "suggest": {f"w{i}": {"text": word, "term": term} for i, word in enumerate(squeezed)}
         }
         try:
             answer = self.client.search(index=self.alias, size=0, **body)
         except (ApiError, TransportError):
-            return None
-        out, changed = [], False
-        for entry in answer.get("suggest", {}).get("t", []):
-            options = entry.get("options") or []
+            return [None] * len(words)
+        out: list[str | None] = []
+        for i, (word, short) in enumerate(zip(words, squeezed, strict=True)):
+            entries = answer.get("suggest", {}).get(f"w{i}") or [{}]
+            options = entries[0].get("options") or []
             if options:
                 out.append(options[0]["text"])
-                changed = True
             else:
-                out.append(entry["text"])
-        changed = changed or [w.lower() for w in out] != [w.lower() for w in typed]
-        return " ".join(out) if changed else None
+                out.append(short if short.lower() != word.lower() else None)
+        return out

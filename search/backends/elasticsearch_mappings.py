@@ -1,6 +1,7 @@
 """The Elasticsearch index's settings (the language analyzers) and mappings.
 
-The fields are those of `search.documents`; `vocab` gathers every text (spelling
+The fields are those of `search.documents` (`place_names` too, but matched only exactly);
+`vocab` gathers every text (spelling
 corrections, `vocab_text`), `suggest_input` feeds the completion suggester.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.documents import KEYWORDS, TEXT_FIELDS
+from search.documents import KEYWORDS, PLACE_FIELD, TEXT_FIELDS
 
 #: the longest title (in words) whose suffixes are offered to the completion suggester
 MAX_SUGGEST_WORDS = 10
@@ -48,7 +49,9 @@ def mappings() -> dict[str, Any]:
         "published_ts": {"type": "long"},
         "mentor_minutes": {"type": "integer"},
         "locations": {"type": "geo_point"},
+        "mentor_locations": {"type": "geo_point"},
         "vocab": {"type": "text", "analyzer": "plain"},
+        PLACE_FIELD: {"type": "text", "analyzer": "plain"},
         "suggest_input": {"type": "completion", "analyzer": "plain"},
         "suggest": {"type": "keyword", "index": False},
     }

@@ -15,22 +15,25 @@ from search.analysis import (
     variants,
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
-from search.documents import TEXT_FIELDS, fresh_since
+from search.documents import PLACE_BOOST, PLACE_FIELD, TEXT_FIELDS, fresh_since
 from search.query import FACETS, SearchParams
 
 FACET_SIZE = 50
 #: the score a programme confirmed recently adds (it ranks above a stale one)
 FRESHNESS_BOOST = 0.5
 _FIELDS = [f"{name}^{boost}" for name, (_analyzer, boost) in TEXT_FIELDS.items()]
+#: a word as typed also matches the place names; a typo does not (`search.spelling`)
+_EXACT_FIELDS = [*_FIELDS, f"{PLACE_FIELD}^{PLACE_BOOST}"]
 
 
 def _word_query(word: str) -> dict[str, Any]:
-    """A word or one of its synonyms in any text field, or the word with a typo."""
+    """A word or one of its synonyms in any text field or place name, or the word with a
+    typo in a text field."""
     synonyms = [
         {
             "multi_match": {
                 "query": variant,
-                "fields": _FIELDS,
+                "fields": _EXACT_FIELDS,
                 "type": "best_fields",
                 # the word as typed ranks above its synonyms
                 "boost": 1.0 if variant == word else SYNONYM_BOOST,
@@ -85,12 +88,19 @@ def filter_clause(condition: Condition) -> dict[str, Any]:
             }
         case AtMost(field, value):
             return {"range": {field: {"lte": value}}}
-        case Near((lat, lon), radius_km):
-            return {
+        case Near((lat, lon), radius_km, places, online):
+            # an index built before `places` existed finds nothing rather than failing
+            within = {
                 "geo_distance": {
                     "distance": f"{radius_km}km",
-                    "locations": {"lat": lat, "lon": lon},
+                    places: {"lat": lat, "lon": lon},
+                    "ignore_unmapped": True,
                 }
+            }
+            if online is None:
+                return within
+            return {
+                "bool": {"should": [within, {"term": {online: "1"}}], "minimum_should_match": 1}
             }
     raise TypeError(f"unknown filter {condition!r}")
 
@@ -98,7 +108,13 @@ def filter_clause(condition: Condition) -> dict[str, Any]:
 def _sort(params: SearchParams, near: Condition | None) -> list[Any]:
     if params.sort == "distance" and isinstance(near, Near):
         lat, lon = near.origin
-        distance = {"locations": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}
+        # a document without a place of `near.places` (online only) sorts last
+        distance = {
+            near.places: {"lat": lat, "lon": lon},
+            "order": "asc",
+            "unit": "km",
+            "ignore_unmapped": True,
+        }
         return [{"_geo_distance": distance}, {"id": "asc"}]
     if params.sort == "newest":
         return [{"published_ts": "desc"}, {"id": "asc"}]

@@ -7,7 +7,7 @@ language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, TypeVar
@@ -69,10 +69,15 @@ class AtMost:
 
 @dataclass(frozen=True)
 class Near:
-    """A location within `radius_km` of `origin` (latitude, longitude)."""
+    """A place of the document's `places` within `radius_km` of `origin` (latitude,
+    longitude); with `online`, a document whose keyword `online` holds "1" matches at any
+    distance (it sorts by its distance, beyond the radius, or last when it has no place)."""
 
     origin: tuple[float, float]
     radius_km: float
+    #: the document's field of places measured: the programme's own, or where it needs mentors
+    places: str = "locations"
+    online: str | None = None
 
 
 Condition = Term | AnyTerm | AgeWithin | Near | AtMost
@@ -97,7 +102,13 @@ def index_filters(params: SearchParams) -> dict[str, Condition]:
     if params.open_only:
         filters["open"] = Term("capacity", "open")
     if params.origin:
-        filters["near"] = Near(params.origin, params.radius_km or DEFAULT_RADIUS_KM)
+        radius = params.radius_km or DEFAULT_RADIUS_KM
+        # the mentor path measures to where mentors are needed, and finds online mentoring
+        filters["near"] = (
+            Near(params.origin, radius, "mentor_locations", "mentor_online")
+            if params.seeking_mentors
+            else Near(params.origin, radius)
+        )
     filters.update(mentor_filters(params))
     return filters
 
@@ -165,8 +176,9 @@ class SearchBackend(Protocol):
     def suggest(self, prefix: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
         """Titles and organisation names starting like `prefix`."""
 
-    def correct(self, text: str, lang: str) -> str | None:
-        """A spelling correction of `text` from the index's vocabulary, if any."""
+    def closest_words(self, words: Sequence[str], lang: str) -> list[str | None]:
+        """Per word, the closest word of the index's vocabulary (up to 2 edits) when the
+        word itself is not indexed, else None (`search.spelling` decides the correction)."""
 
     def count(self) -> int:
         """How many documents the live index holds."""

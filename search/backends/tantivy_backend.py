@@ -17,13 +17,13 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from search.analysis import analyze, edit_distance, fold, query_words, squeeze_repeats
+from search.analysis import analyze, edit_distance, fold, squeeze_repeats
 from search.backends import interface
 from search.backends import tantivy_queries as queries
 from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
@@ -203,9 +203,10 @@ class TantivyBackend:
                 # only programmes within the radius match: collect those, not the index
                 found = searcher.search(query, limit=max(1, len(geo)))
                 ids = searcher.fast_field_values("id", [a for _s, a in found.hits])
+                # nearest first; a programme online without a place last
                 scored = sorted(
                     zip(ids, found.hits, strict=True),
-                    key=lambda item: (geo.get(item[0], math.inf), item[0]),
+                    key=lambda item: (_km_or_inf(geo.get(item[0])), item[0]),
                 )
                 page = [(s, a) for _i, (s, a) in scored[offset : offset + params.per_page]]
             elif params.sort == "newest":
@@ -248,31 +249,31 @@ class TantivyBackend:
             (stored_document(searcher, a) for _s, a in hits), prefix, lang, limit
         )
 
-    def correct(self, text: str, lang: str) -> str | None:
-        """Each unknown word replaced by the closest word of the index (up to 2 edits)."""
+    def closest_words(self, words: Sequence[str], lang: str) -> list[str | None]:
+        """Per word, the closest word of the index (up to 2 edits) when the word itself is
+        not indexed, else None."""
         searcher = self._live().searcher()
-        out, changed = [], False
-        for word in query_words(text):
+        out: list[str | None] = []
+        for word in words:
             term = fold(word)
             if searcher.doc_freq("vocab", term) or len(term) < 4:
-                out.append(word)
+                out.append(None)
                 continue
             term = squeeze_repeats(term)
             if searcher.doc_freq("vocab", term):
                 out.append(term)
-                changed = True
                 continue
             best = None
             for candidate, freq in searcher.terms_with_prefix("vocab", term[:1]):
                 d = edit_distance(term, candidate, 2)
                 if d <= 2 and (best is None or (d, -freq) < best[0]):
                     best = ((d, -freq), candidate)
-            if best:
-                out.append(best[1])
-                changed = True
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
+            out.append(best[1] if best else None)
+        return out
+
+
+def _km_or_inf(km: float | None) -> float:
+    return math.inf if km is None else km
 
 
 def _version(generation: str, meta: bytes | None) -> tuple[str, str]:

@@ -6,8 +6,6 @@ Functions of a searcher and the engine-neutral parts of a search (`search.backen
 
 from __future__ import annotations
 
-import math
-
 import tantivy
 from tantivy import Occur, Query
 
@@ -23,8 +21,8 @@ from search.analysis import (
     variants,
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
-from search.backends.tantivy_schema import SCHEMA, stored_document
-from search.documents import TEXT_FIELDS, fresh_since
+from search.backends.tantivy_schema import GEO_COLUMNS, SCHEMA, GeoColumns, stored_document
+from search.documents import PLACE_BOOST, PLACE_FIELD, TEXT_FIELDS, fresh_since
 from search.geo import bounding_box, nearest_km
 from search.query import FACETS
 
@@ -46,9 +44,10 @@ def all_of(parts: list[Query]) -> Query:
 
 
 def _term_clauses(searcher: tantivy.Searcher, word: str) -> tuple[list, bool]:
-    """A word's term queries on every text field, and whether any field holds the word."""
+    """A word's term queries on every text field and on the place names, and whether any
+    field holds the word."""
     clauses = []
-    for name, (lang, boost) in TEXT_FIELDS.items():
+    for name, (lang, boost) in (*TEXT_FIELDS.items(), (PLACE_FIELD, ("plain", PLACE_BOOST))):
         for term in analyze_word(word, lang):
             # a field that never holds the term adds nothing but a scorer to run
             if searcher.doc_freq(name, term) > 0:
@@ -135,28 +134,51 @@ def filter_query(condition: Condition, near_ids: list[int] | None) -> Query:
     raise TypeError(f"unknown filter {condition!r}")
 
 
-def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float]:
-    """Programme id → distance of its nearest location within the radius of `near`."""
+def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float | None]:
+    """Programme id → distance of its nearest place (of `near.places`) within the radius
+    of `near`; with `near.online`, also every programme online at its nearest place's
+    distance, whatever it is (None: it has no place)."""
     lat, lon = near.origin
+    columns = GEO_COLUMNS[near.places]
     south, north, west, east = bounding_box(lat, lon, near.radius_km)
-    box = all_of([_float_range("lat", south, north), _float_range("lon", west, east)])
-    addresses = [a for _s, a in searcher.search(box, limit=every_hit(searcher), count=False).hits]
-    columns = [
-        searcher.fast_field_values(name, addresses) for name in ("id", "nloc", "lat0", "lon0")
+    box = all_of([_float_range(columns.lat, south, north), _float_range(columns.lon, west, east)])
+    found: dict[int, float | None] = {
+        doc_id: km
+        for doc_id, km in _nearest(searcher, box, near, columns).items()
+        if km is not None and km <= near.radius_km
+    }
+    if near.online:
+        online = Query.term_query(SCHEMA, near.online, "1")
+        for doc_id, km in _nearest(searcher, online, near, columns).items():
+            found.setdefault(doc_id, km)
+    return found
+
+
+def _nearest(
+    searcher: tantivy.Searcher, query: Query, near: Near, columns: GeoColumns
+) -> dict[int, float | None]:
+    """Programme id → distance from `near.origin` to its nearest place, for the programmes
+    `query` finds (None: no place)."""
+    lat, lon = near.origin
+    addresses = [a for _s, a in searcher.search(query, limit=every_hit(searcher), count=False).hits]
+    values = [
+        searcher.fast_field_values(name, addresses)
+        for name in ("id", columns.count, columns.lat0, columns.lon0)
     ]
-    found: dict[int, float] = {}
+    found: dict[int, float | None] = {}
     # Many programmes share a postcode's coordinates: measure each point once.
     measured: dict[tuple[float, float], float] = {}
-    for address, doc_id, nloc, lat0, lon0 in zip(addresses, *columns, strict=True):
-        if nloc == 1:
+    for address, doc_id, count, lat0, lon0 in zip(addresses, *values, strict=True):
+        if count == 0:
+            nearest = None
+        elif count == 1:
             nearest = measured.get((lat0, lon0))
             if nearest is None:
                 nearest = measured[lat0, lon0] = distance_km(lat, lon, lat0, lon0)
         else:  # several places: read them from the document
-            locations = stored_document(searcher, address)["locations"]
-            nearest = nearest_km(lat, lon, locations, default=math.inf)
-        if nearest <= near.radius_km:
-            found[int(doc_id)] = nearest
+            places = stored_document(searcher, address).get(near.places) or []
+            nearest = nearest_km(lat, lon, places)
+        found[int(doc_id)] = nearest
     return found
 
 

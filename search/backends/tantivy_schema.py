@@ -1,23 +1,44 @@
 """The tantivy index's schema, its analyzers, and an index document in tantivy's form.
 
 The fields are those of `search.documents` (keywords, texts with their analyzer), plus the
-columns tantivy needs to answer without reading documents: integers, the locations'
-coordinates, and the first location as single-valued fast fields.
+columns tantivy needs to answer without reading documents: integers, and for each field of
+places (the programme's, where it needs mentors) the coordinates, their count and the first
+place's as single-valued fast fields.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
 from search.analysis import LANGS, analyzer, prepare
-from search.documents import KEYWORDS, TEXT_FIELDS
+from search.documents import KEYWORDS, PLACE_FIELD, TEXT_FIELDS
 
-#: integer columns; `nloc` is the number of locations (the rest are the document's own)
-INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "nloc", "mentor_minutes")
+#: integer columns of the document
+INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "mentor_minutes")
+
+
+@dataclass(frozen=True)
+class GeoColumns:
+    """The columns of a field of places: every latitude and longitude (a box filters on
+    them), how many places, and the first place's (distances without reading documents)."""
+
+    lat: str
+    lon: str
+    count: str
+    lat0: str
+    lon0: str
+
+
+#: the document's fields of places → their columns
+GEO_COLUMNS = {
+    "locations": GeoColumns("lat", "lon", "nloc", "lat0", "lon0"),
+    "mentor_locations": GeoColumns("mlat", "mlon", "mnloc", "mlat0", "mlon0"),
+}
 
 
 def _schema() -> tantivy.Schema:
@@ -30,12 +51,14 @@ def _schema() -> tantivy.Schema:
     for name, (lang, _boost) in TEXT_FIELDS.items():
         builder.add_text_field(name, tokenizer_name=lang)
     builder.add_text_field("suggest", tokenizer_name="plain")
+    builder.add_text_field(PLACE_FIELD, tokenizer_name="plain")
     builder.add_text_field("vocab", tokenizer_name="plain", index_option="basic")
-    builder.add_float_field("lat", indexed=True, fast=True)
-    builder.add_float_field("lon", indexed=True, fast=True)
-    # The first location as single-valued columns: distances without reading documents.
-    builder.add_float_field("lat0", fast=True)
-    builder.add_float_field("lon0", fast=True)
+    for columns in GEO_COLUMNS.values():
+        builder.add_float_field(columns.lat, indexed=True, fast=True)
+        builder.add_float_field(columns.lon, indexed=True, fast=True)
+        builder.add_integer_field(columns.count, indexed=True, fast=True)
+        builder.add_float_field(columns.lat0, fast=True)
+        builder.add_float_field(columns.lon0, fast=True)
     return builder.build()
 
 
@@ -54,7 +77,7 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
     """An index document (`search.documents.build_document`) as tantivy stores it."""
     t = tantivy.Document()
     for name in INTEGERS:
-        t.add_integer(name, int(doc[name]) if name != "nloc" else len(doc["locations"]))
+        t.add_integer(name, int(doc[name]))
     t.add_bytes("source", json.dumps(doc, ensure_ascii=False).encode())
     for name in KEYWORDS:
         values = doc.get(name) or []
@@ -65,13 +88,18 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
             t.add_text(name, prepare(doc[name], lang))
     for text in doc["suggest"]:
         t.add_text("suggest", text)
+    for name in doc.get(PLACE_FIELD) or []:
+        t.add_text(PLACE_FIELD, name)
     t.add_text("vocab", " ".join(doc.get(name) or "" for name in TEXT_FIELDS))
-    for location in doc["locations"]:
-        t.add_float("lat", location["lat"])
-        t.add_float("lon", location["lon"])
-    first = doc["locations"][0] if doc["locations"] else {"lat": 0.0, "lon": 0.0}
-    t.add_float("lat0", first["lat"])
-    t.add_float("lon0", first["lon"])
+    for field, columns in GEO_COLUMNS.items():
+        places = doc.get(field) or []
+        for place in places:
+            t.add_float(columns.lat, place["lat"])
+            t.add_float(columns.lon, place["lon"])
+        t.add_integer(columns.count, len(places))
+        first = places[0] if places else {"lat": 0.0, "lon": 0.0}
+        t.add_float(columns.lat0, first["lat"])
+        t.add_float(columns.lon0, first["lon"])
     return t
 
 

@@ -6,12 +6,21 @@ none now (`"seeking": false`); 8 asks for no particular field, language or time.
 
 from __future__ import annotations
 
-import pytest
+import uuid
+from collections.abc import Callable
+from typing import Any
 
+import pytest
+from flask import Flask
+from werkzeug.datastructures import MultiDict
+
+from coalition.members.models import Organisation
 from coalition.outbox import OutboxEntry
 from coalition.programmes.models import ProgrammeStatus
-from search.services import search_programmes
-from tests.contract.conftest import ids
+from search.documents import build_document
+from search.query import SearchResults
+from search.services import parse_search_params, search_programmes
+from tests.contract.conftest import ids, indexed_app
 from tests.contract.corpus import PROGRAMMES, make_programme
 
 SEEKING = {1, 5, 7, 8}
@@ -126,3 +135,106 @@ def test_a_programme_that_stops_seeking_mentors_leaves_the_mentor_search(
         assert search_programmes(_params(app, seeking_mentors="1")).total == 0
         # still in the directory itself
         assert ids(search_programmes(_params(app, q="mentorat"))) == [programme.id]
+
+
+# --- where mentors are needed (issue 14) -------------------------------------------------
+
+
+def _needs(
+    *postcodes: str, online: bool = False, seeking: bool = True, fields: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    return {
+        **PROGRAMMES[8]["mentor_needs"],  # asks for no field, language or time in particular
+        "seeking": seeking,
+        "online": online,
+        "experience_fields": list(fields),
+        # as the platform stores them: with the branch's coordinates, or without any
+        "locations": [
+            {"postcode": code, "country": "BE", "city": city, "latitude": lat, "longitude": lon}
+            for code, city, lat, lon in (MENTOR_PLACES[c] for c in postcodes)
+        ],
+    }
+
+
+MENTOR_PLACES = {
+    "4020": ("4020", "Bressoux", None, None),  # 3 km from Liège (4000)
+    "5000": ("5000", "Namur", 50.4669, 4.86746),
+}
+#: id → (programme's places, its mentor needs, online region)
+MENTOR_DIRECTORY: dict[int, tuple[list[str], dict[str, Any], str | None]] = {
+    501: (["1000"], _needs("4020"), None),  # runs in Brussels, needs mentors near Liège
+    502: (["2000"], _needs(), None),  # Antwerp: mentors wherever it runs
+    503: (["9000"], _needs(online=True, fields=("technology",)), None),  # Ghent, or online
+    504: (["1000"], _needs("5000", online=True), None),  # Namur's branch, or online
+    505: ([], _needs(online=True), "BE"),  # online only: no place at all
+    506: (["4000"], _needs("4020", seeking=False), None),  # seeks none now
+}
+
+
+def mentor_documents() -> list[dict[str, Any]]:
+    docs = []
+    for pid, (places, needs, online_region) in MENTOR_DIRECTORY.items():
+        spec = {**PROGRAMMES[8], "places": places, "mentor_needs": needs}
+        organisation = Organisation(name="Samen Sterk", names={}, slug=f"m-{pid}")
+        programme = make_programme(pid, spec, organisation)
+        programme.uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"mentor-places-{pid}")
+        programme.online_region = online_region
+        docs.append(build_document(programme))
+    return docs
+
+
+@pytest.fixture(scope="session")
+def mentor_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
+    instance = str(tmp_path_factory.mktemp("mentor-instance"))
+    return indexed_app(backend_name, request, database_url, instance, mentor_documents(), "mentors")
+
+
+@pytest.fixture
+def find(mentor_app: Flask) -> Callable[..., SearchResults]:
+    def run(**args: Any) -> SearchResults:
+        with mentor_app.test_request_context():
+            return search_programmes(parse_search_params(MultiDict(args), "fr"))
+
+    return run
+
+
+def distances(results: SearchResults) -> list[float | None]:
+    return [None if h.distance_km is None else round(h.distance_km) for h in results.hits]
+
+
+def test_mentor_search_measures_to_where_mentors_are_needed(find):
+    """501 runs in Brussels but needs its mentors near Liège: found near Liège, with the
+    distance to Bressoux; the online ones follow, by distance, the one without a place last."""
+    results = find(seeking_mentors="1", near="4000", radius_km="10")
+    assert ids(results) == [501, 504, 503, 505]
+    assert distances(results) == [3, 53, 138, None]
+
+
+def test_mentor_search_near_a_programme_s_own_place_that_needs_mentors_elsewhere(find):
+    results = find(seeking_mentors="1", near="1000", radius_km="10")
+    assert ids(results) == [503, 504, 505]  # all three online; 501's mentors are in Liège
+    assert distances(results) == [50, 56, None]  # 504: to Namur's branch, not to Brussels
+
+
+def test_a_programme_giving_no_mentor_places_measures_to_its_own(find):
+    results = find(seeking_mentors="1", near="2000", radius_km="10")
+    assert ids(results) == [502, 503, 504, 505]
+    assert distances(results)[0] == 0
+
+
+def test_the_radius_still_applies_to_programmes_not_online(find):
+    assert ids(find(seeking_mentors="1", near="4000", radius_km="2")) == [504, 503, 505]
+    relevance = find(seeking_mentors="1", near="4000", radius_km="10", sort="relevance")
+    assert set(ids(relevance)) == {501, 503, 504, 505}
+
+
+def test_the_mentor_filters_apply_to_online_programmes_too(find):
+    assert ids(find(experience="hr", near="4000", radius_km="10")) == [501, 504, 505]
+    assert ids(find(experience="technology", near="1000", radius_km="10")) == [503, 504, 505]
+
+
+def test_the_directory_keeps_measuring_to_the_programme_s_places(find):
+    results = find(near="1000", radius_km="10")
+    assert set(ids(results)) == {501, 504}
+    assert distances(results) == [0, 0]
+    assert ids(find(near="4000", radius_km="10")) == [506]  # not online in the directory

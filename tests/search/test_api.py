@@ -55,6 +55,15 @@ def test_zero_hits_say_which_filter_to_drop(api):
     assert body["relaxed_filter"]["parameter"] in ("theme", "city")
 
 
+def test_zero_hits_offer_a_misspelt_place_corrected(api):
+    """Issue 13: "werk Brusel" → "werk Brussel", which finds the employment programmes in
+    the Brussels region: Molenbeek (1) and Brussels (7), not Antwerp's (8)."""
+    body = api.get("/api/v1/programmes?q=werk+Brusel&lang=nl").get_json()
+    assert body["total"] == 0 and body["suggestion"] == "werk Brussel"
+    corrected = api.get("/api/v1/programmes?q=werk+Brussel&lang=nl").get_json()
+    assert {h["id"] for h in corrected["hits"]} == {uuid_of(1), uuid_of(7)}
+
+
 def test_per_page_is_capped(api):
     body = api.get("/api/v1/programmes?per_page=1000").get_json()
     assert body["per_page"] == 50 and body["total"] == len(ALL_IDS)

@@ -154,6 +154,37 @@ def test_the_filters_work_without_javascript(client, mentor_directory):
     assert sorted(titles(html)) == ["Mentorat à Liège", "Taalmaatjes"]
 
 
+def test_the_page_measures_to_where_mentors_are_needed(
+    client, make_org, make_programme, search_backend, index_programmes
+):
+    """Issue 14: a Brussels programme needing mentors at its Liège branch is found near
+    Liège on the mentor page (Bressoux, 3 km away), not near Brussels; the directory still finds
+    it near Brussels. An online one is found near any postcode, after the near ones."""
+    org = make_org("Duo Liège")
+    liege = {"postcode": "4020", "country": "BE", "city": "Bressoux"}
+    index_programmes(
+        make_programme(
+            org,
+            titles={"fr": "Mentorat à la branche"},
+            places=(("1000", "Bruxelles"),),
+            mentor_needs={**NEEDS, "locations": [{**liege, "latitude": 50.645, "longitude": 5.6}]},
+        ),
+        make_programme(
+            org,
+            titles={"fr": "Mentorat en ligne"},
+            places=(("9000", "Gent"),),
+            mentor_needs={**NEEDS, "online": True},
+        ),
+    )
+    html = client.get("/fr/mentor?near=4000&radius_km=10").get_data(as_text=True)
+    assert titles(html) == ["Mentorat à la branche", "Mentorat en ligne"]
+    assert "Duo Liège · à 2,6 km" in html  # to the branch's coordinates, as stored
+    html = client.get("/fr/mentor?near=1000&radius_km=10").get_data(as_text=True)
+    assert titles(html) == ["Mentorat en ligne"]
+    html = client.get("/fr/programmes?near=1000&radius_km=10").get_data(as_text=True)
+    assert "Mentorat à la branche" in html and "Mentorat en ligne" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [

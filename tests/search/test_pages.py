@@ -150,6 +150,15 @@ def test_zero_hits_offer_a_way_out(client, directory, search_backend, index_prog
     )
 
 
+def test_a_misspelt_place_is_offered_as_a_link(client, directory, search_backend, index_programmes):
+    indexed(directory, index_programmes)
+    _response, html = page(client, "/nl/programmes?q=werk+Brusel")
+    link = r'<a href="/nl/programmes\?q=werk\+Brussel">werk Brussel</a>'
+    assert re.search(link, html)
+    _response, html = page(client, "/nl/programmes?q=werk+Brussel")
+    assert re.findall(r'result-count">([^<]*)', html) == ["1 programma gevonden"]
+
+
 def test_the_engine_being_down_is_said_not_crashed(client, directory, engine_down):
     response, html = page(client, "/nl/programmes?q=werk")
     assert response.status_code == 503
