@@ -11,6 +11,10 @@ PORT ?= 5000
 #: where `make run` serves, unless given (`make run PUBLIC_URL=https://…`)
 PUBLIC_URL ?= http://$(HOST):$(PORT)
 
+#: pytest's options: one process per core (pytest-xdist, at most 4), each with its own
+#: databases, index folders and browser; `make test PYTEST_ARGS=` runs in one process
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist worksteal
+
 #: what WeasyPrint needs to draw the policy briefs' PDF (the PDF's fonts are vendored)
 PANGO := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
