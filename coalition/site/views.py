@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    render_template,
-    request,
-    send_from_directory,
-)
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
 from coalition.i18n import current_language
 from coalition.site import services
@@ -28,6 +21,15 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 ONE_DAY = 24 * 3600
 
 
+#: the site's pages: URL, name (the endpoint and the folder of its templates), what it says
+PAGES = (
+    ("/privacy", "privacy", "What the platform stores about visitors and staff, their rights."),
+    ("/legal-notice", "legal_notice", "Who publishes the platform."),
+    ("/accessibility", "accessibility", "The accessibility statement (Directive (EU) 2016/2102)."),
+    ("/contact", "contact", "How to reach the coalition's office."),
+)
+
+
 def _site_page(name: str) -> str:
     """The page `name` in the visitor's language (each is written out in every language)."""
     return render_template(
@@ -35,28 +37,19 @@ def _site_page(name: str) -> str:
     )
 
 
-@bp.get("/privacy")
-def privacy():
-    """What the platform stores about visitors and staff, and their rights."""
-    return _site_page("privacy")
+def _page_view(name: str, doc: str):
+    """The view of the site page `name` (named after it: CSRF and rate limits key views by name)."""
+
+    def view() -> str:
+        return _site_page(name)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = doc
+    return view
 
 
-@bp.get("/legal-notice")
-def legal_notice():
-    """Who publishes the platform."""
-    return _site_page("legal_notice")
-
-
-@bp.get("/accessibility")
-def accessibility():
-    """The accessibility statement (Directive (EU) 2016/2102's model)."""
-    return _site_page("accessibility")
-
-
-@bp.get("/contact")
-def contact():
-    """How to reach the coalition's office."""
-    return _site_page("contact")
+for _rule, _name, _doc in PAGES:
+    bp.add_url_rule(_rule, _name, _page_view(_name, _doc))
 
 
 @files.get("/favicon.ico")
