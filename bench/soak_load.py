@@ -39,7 +39,7 @@ def problem_of(response) -> str:
         return response.text[:200]
     errors = problem.get("errors") or [{}]
     first = errors[0]
-    detail = first.get('detail') or problem.get('detail') or problem.get('title')
+    detail = first.get("detail") or problem.get("detail") or problem.get("title")
     return f"{first.get('pointer', '')} {detail}"[:200]
 
 
