@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from coalition.access import current_user, login_required
 from coalition.extensions import db
+from coalition.forms import ButtonForm
 from policy_briefs import permissions
 from policy_briefs.diff import counts, word_diff
 from policy_briefs.drafting import services
@@ -17,9 +18,6 @@ from policy_briefs.drafting.forms import (
     AddSectionForm,
     CompareForm,
     MoveForm,
-    PutBackForm,
-    RemoveForm,
-    RestoreForm,
     SectionForm,
 )
 from policy_briefs.models import Brief, BriefStatus, Section
@@ -188,13 +186,12 @@ def move(brief_id: int, section_id: int):
     )
 
 
-#: the one-button changes of a section: URL segment, endpoint, form, service, what it says
+#: the one-button changes of a section: URL segment, endpoint, service, what it says
 ONE_BUTTON_CHANGES = (
     # take a section out of the brief (it can be put back)
     (
         "remove",
         "remove",
-        RemoveForm,
         services.remove_section,
         _l("The section was removed. It is listed at the end of the brief."),
     ),
@@ -202,14 +199,13 @@ ONE_BUTTON_CHANGES = (
     (
         "put-back",
         "put_back",
-        PutBackForm,
         services.put_back_section,
         _l("The section is back in the brief."),
     ),
 )
 
 
-def _one_button(form_class, change, message):
+def _one_button(change, message):
     """The view of a one-button change: `change(section, user)`, then `message`."""
 
     @login_required
@@ -217,7 +213,7 @@ def _one_button(form_class, change, message):
         return _section_change(
             brief_id,
             section_id,
-            form_class(),
+            ButtonForm(),
             lambda section: change(section, current_user()),
             str(message),
         )
@@ -225,11 +221,11 @@ def _one_button(form_class, change, message):
     return view
 
 
-for _segment, _endpoint, _form, _change, _message in ONE_BUTTON_CHANGES:
+for _segment, _endpoint, _change, _message in ONE_BUTTON_CHANGES:
     bp.add_url_rule(
         f"/<int:brief_id>/sections/<int:section_id>/{_segment}",
         _endpoint,
-        _one_button(_form, _change, _message),
+        _one_button(_change, _message),
         methods=["POST"],
     )
 
@@ -248,7 +244,6 @@ def history(brief_id: int, section_id: int):
         section=section,
         revisions=revisions,
         compare=compare,
-        restore_form=RestoreForm(formdata=None),
         can_edit=permissions.can_edit(current_user(), brief),
     )
 
@@ -292,7 +287,7 @@ def diff(brief_id: int, section_id: int):
 def restore(brief_id: int, section_id: int, number: int):
     """Make an earlier revision's text the current one, as a new revision."""
     brief, section = permissions.section_for(brief_id, section_id, "edit")
-    if not RestoreForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     was = brief.status
     try:
