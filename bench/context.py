@@ -3,13 +3,12 @@ database, and helpers to run commands against the platform and to load it with w
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench import wrk
-from bench.processes import FLASK, PROJECT_ROOT, Gunicorn, run_in_app
+from bench.processes import FLASK, Gunicorn, run_here, run_in_app
 
 if TYPE_CHECKING:
     from bench.scenarios import Scenario
@@ -40,14 +39,7 @@ class BenchContext:
     def flask(self, *args: str, demo: bool = False) -> str:
         """Run `flask …` against the platform's database; its stdout (raises on failure)."""
         env = dict(self.env, PLATFORM_ENV="development", DEMO_MODE="1") if demo else self.env
-        result = subprocess.run(
-            [*FLASK, *args],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_here([*FLASK, *args], env)
         if result.returncode != 0:
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result.stdout

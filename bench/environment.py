@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.processes import PROJECT_ROOT, Gunicorn
+from bench.processes import Gunicorn, cpu_model, git_commit
 
 
 def env_int(name: str, default: int) -> int:
@@ -22,20 +22,11 @@ def env_int(name: str, default: int) -> int:
 
 def machine(database_url: str, server: Gunicorn, seconds: int, connections: int) -> dict:
     """What ran the bench: CPU, cores, memory, software, settings, date."""
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     memory = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.MULTILINE)
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     return {
-        "cpu": model.group(1).strip() if model else platform.processor() or "unknown",
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "memory_gb": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
         "os": platform.platform(),
@@ -51,7 +42,7 @@ def machine(database_url: str, server: Gunicorn, seconds: int, connections: int)
             if env_int("BENCH_REPEAT", 1) > 1
             else ""
         ),
-        "commit": commit.stdout.strip() or None,
+        "commit": git_commit(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 

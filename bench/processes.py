@@ -3,6 +3,7 @@ and the memory of its workers (read from /proc). `make bench` and `make soak` sh
 
 from __future__ import annotations
 
+import platform
 import re
 import signal
 import socket
@@ -19,6 +20,26 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
 
+def run_here(argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `argv` in the project's folder, its output captured as text; a failure does not
+    raise (the caller reads `returncode` and says what failed)."""
+    return subprocess.run(
+        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def git_commit() -> str | None:
+    """The short hash of the commit checked out, None outside a git checkout."""
+    return run_here(["git", "rev-parse", "--short", "HEAD"]).stdout.strip() or None
+
+
+def cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo, else what `platform` knows)."""
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    return model.group(1).strip() if model else platform.processor() or "unknown"
+
+
 def run_in_app(env: dict[str, str], code: str) -> str:
     """Run Python in an app context of the platform configured by `env`; its stdout
     (raises with its stderr on failure)."""
@@ -26,14 +47,7 @@ def run_in_app(env: dict[str, str], code: str) -> str:
         "from coalition.app import create_app\napp = create_app()\n"
         "with app.app_context():\n" + "".join(f"    {line}\n" for line in code.strip().splitlines())
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_here([sys.executable, "-c", script], env)
     if result.returncode != 0:
         raise RuntimeError(f"python in the platform failed:\n{result.stderr}")
     return result.stdout

@@ -31,14 +31,9 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench import environment  # noqa: E402
 from bench.context import BenchContext  # noqa: E402
-from bench.environment import (  # noqa: E402
-    Database,
-    env_int,
-    machine,
-    platform_environment,
-    separate_worker,
-)
+from bench.environment import env_int  # noqa: E402
 from bench.processes import FLASK, Gunicorn  # noqa: E402
 from bench.scenarios import Scenario, all_scenarios  # noqa: E402
 
@@ -144,13 +139,16 @@ def main() -> int:
         raise SystemExit("wrk is not installed: `make browser` (apt-get install wrk)")
     seconds = env_int("BENCH_SECONDS", 5)
     connections = env_int("BENCH_CONNECTIONS", 8)
-    workers, threads = env_int("BENCH_WORKERS", 1), env_int("BENCH_THREADS", 4)
+    workers, threads = (
+        env_int("BENCH_WORKERS", 1),
+        env_int("BENCH_THREADS", 4),
+    )
     output = Path(os.environ.get("BENCH_OUTPUT") or BENCH_DIR / "results" / "latest.json")
     scenarios = select_scenarios()
 
     instance = Path(tempfile.mkdtemp(prefix="bench-instance-"))
-    database = Database(instance)
-    env = platform_environment(instance, database.url)
+    database = environment.Database(instance)
+    env = environment.platform_environment(instance, database.url)
     app_server = Gunicorn("platform", "wsgi:app", env, instance, workers, threads)
     env["PUBLIC_URL"] = app_server.url
     baseline_server = Gunicorn(
@@ -180,7 +178,7 @@ def main() -> int:
             print("bench: no `flask demo seed` yet; measuring an empty platform", flush=True)
         app_server.start("/healthz")
         baseline_server.start("/ping")
-        if separate_worker():
+        if environment.separate_worker():
             worker = subprocess.Popen(
                 [*FLASK, "worker"],
                 cwd=PROJECT_ROOT,
@@ -198,7 +196,9 @@ def main() -> int:
             rows.append(row)
             if row.get("errors"):
                 print(f"bench: {scenario.name}: errors {row['errors']}", flush=True)
-        write_results(output, machine(database.url, app_server, seconds, connections), rows)
+        write_results(
+            output, environment.machine(database.url, app_server, seconds, connections), rows
+        )
     finally:
         if worker is not None:
             worker.terminate()
