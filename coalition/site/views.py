@@ -21,15 +21,6 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 ONE_DAY = 24 * 3600
 
 
-#: the site's pages: URL, name (the endpoint and the folder of its templates), what it says
-PAGES = (
-    ("/privacy", "privacy", "What the platform stores about visitors and staff, their rights."),
-    ("/legal-notice", "legal_notice", "Who publishes the platform."),
-    ("/accessibility", "accessibility", "The accessibility statement (Directive (EU) 2016/2102)."),
-    ("/contact", "contact", "How to reach the coalition's office."),
-)
-
-
 def _site_page(name: str) -> str:
     """The page `name` in the visitor's language (each is written out in every language)."""
     return render_template(
@@ -37,19 +28,20 @@ def _site_page(name: str) -> str:
     )
 
 
-def _page_view(name: str, doc: str):
+def _page_view(name: str):
     """The view of the site page `name` (named after it: CSRF and rate limits key views by name)."""
 
     def view() -> str:
         return _site_page(name)
 
     view.__name__ = view.__qualname__ = name
-    view.__doc__ = doc
+    view.__doc__ = f"The site page `{name}` (`services.SITE_PAGES` names and titles them)."
     return view
 
 
-for _rule, _name, _doc in PAGES:
-    bp.add_url_rule(_rule, _name, _page_view(_name, _doc))
+# /privacy, /legal-notice, /accessibility, /contact: the endpoint site.<name> each
+for _name in services.SITE_PAGES:
+    bp.add_url_rule("/" + _name.replace("_", "-"), _name, _page_view(_name))
 
 
 @files.get("/favicon.ico")
