@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.scenarios.search import VARIED_FILTERS, WORDS_BY_LANG
+from bench.scenarios.search_data import WORDS_BY_LANG
+from bench.scenarios.search_lua import VARIED_FILTERS
 
 
 def varied_paths(n: int, postcodes: list[str], seed: int = 1) -> list[str]:

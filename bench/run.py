@@ -17,21 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
-import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,312 +31,13 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench import environment  # noqa: E402
+from bench.context import BenchContext  # noqa: E402
+from bench.environment import env_int  # noqa: E402
+from bench.processes import FLASK, Gunicorn  # noqa: E402
 from bench.scenarios import Scenario, all_scenarios  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "bench"
-FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
-#: appended to every wrk script: prints the numbers wrk's own output lacks (p95) as JSON
-REPORT_LUA = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, '
-    .. '"p99_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, "status": %d, '
-    .. '"timeout": %d}}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout))
-end
-"""
-
-
-def run_in_app(env: dict[str, str], code: str) -> str:
-    """Run Python in an app context of the platform configured by `env`; its stdout
-    (raises with its stderr on failure)."""
-    script = (
-        "from coalition.app import create_app\napp = create_app()\n"
-        "with app.app_context():\n" + "".join(f"    {line}\n" for line in code.strip().splitlines())
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"python in the platform failed:\n{result.stderr}")
-    return result.stdout
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def lua_string(text: str) -> str:
-    """A Lua (5.1) string literal for `text`."""
-    out = []
-    for byte in text.encode():
-        char = chr(byte)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 32 <= byte < 127:
-            out.append(char)
-        else:
-            out.append(f"\\{byte:03d}")
-    return '"' + "".join(out) + '"'
-
-
-def request_lua(method: str, body: str | None, headers: dict[str, str]) -> str:
-    """A wrk script that sends every request with this method, body and headers."""
-    lines = [f"wrk.method = {lua_string(method)}"]
-    if body is not None:
-        lines.append(f"wrk.body = {lua_string(body)}")
-    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
-    return "\n".join(lines) + "\n"
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Wait until `url` answers 200; fail with the server's log if it dies or stays silent."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited while starting:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer in {timeout}s:\n{log.read_text(errors='replace')}")
-
-
-def child_pids(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (gunicorn's workers)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
-
-
-def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
-    """Resident memory of a process in MiB (from /proc), None if it is gone.
-
-    `field`: VmRSS (all resident pages), RssAnon (the process's own heap and stacks) or
-    RssFile (pages of mapped files, such as the search index: shared between workers and
-    given back by the kernel under memory pressure).
-    """
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    match = re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)
-    return round(int(match.group(1)) / 1024, 1) if match else None
-
-
-@dataclass
-class Gunicorn:
-    """A gunicorn server on loopback with the bench's settings."""
-
-    name: str
-    app: str
-    env: dict[str, str]
-    workdir: Path
-    workers: int
-    threads: int
-    pythonpath: str = str(PROJECT_ROOT)
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def settings(self) -> str:
-        return f"gunicorn gthread, {self.workers} worker(s) x {self.threads} threads"
-
-    def start(self, probe: str) -> None:
-        """Serve under gunicorn.conf.py (the container's settings); the bench's own
-        address, workers and threads through the variables the file reads."""
-        log = self.workdir / f"{self.name}.log"
-        output = log.open("ab")  # the app's own log (stderr) beside gunicorn's
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                str(PROJECT_ROOT / "gunicorn.conf.py"),
-                "--pythonpath",
-                self.pythonpath,
-                self.app,
-            ],
-            cwd=PROJECT_ROOT,
-            env={
-                **self.env,
-                "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-                "WEB_CONCURRENCY": str(self.workers),
-                "GUNICORN_THREADS": str(self.threads),
-                "GUNICORN_LOG_LEVEL": "warning",
-            },
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        output.close()
-        wait_until_up(self.url + probe, self.process, log)
-
-    def worker_rss_mb(self, field: str = "VmRSS") -> float | None:
-        """Resident memory of the largest worker, in MiB (`field` as in `rss_mb`)."""
-        if not self.process:
-            return None
-        workers = child_pids(self.process.pid)
-        values = [v for v in (rss_mb(pid, field) for pid in workers) if v is not None]
-        return max(values) if values else None
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@dataclass
-class BenchContext:
-    """What a scenario's `setup` and `measure` get: the servers, the database, helpers."""
-
-    #: the platform's base address, e.g. http://127.0.0.1:40123
-    app_url: str
-    #: the baseline's base address (GET /ping)
-    baseline_url: str
-    #: the platform's database URL (SQLite file or the private PostgreSQL database)
-    database_url: str
-    instance_path: Path
-    #: the environment the platform runs with (for commands against the same database)
-    env: dict[str, str]
-    #: seconds per wrk measurement (BENCH_SECONDS)
-    seconds: int
-    connections: int
-    app_server: Gunicorn
-    #: measurements per row (BENCH_REPEAT); the row is the run of median throughput
-    repeat: int = 1
-    #: a place for scenarios to keep what their setup made (shared across scenarios)
-    state: dict[str, Any] = field(default_factory=dict)
-
-    def flask(self, *args: str, demo: bool = False) -> str:
-        """Run `flask …` against the platform's database; its stdout (raises on failure)."""
-        env = dict(self.env, PLATFORM_ENV="development", DEMO_MODE="1") if demo else self.env
-        result = subprocess.run(
-            [*FLASK, *args],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-        return result.stdout
-
-    def python(self, code: str) -> str:
-        """Run Python in an app context of the platform (services, bulk data); its stdout."""
-        return run_in_app(self.env, code)
-
-    def http(self, method: str, path: str, **kwargs: Any) -> Any:
-        """One request to the platform with `requests` (for setup: tokens, data)."""
-        import requests
-
-        return requests.request(method, self.app_url + path, timeout=30, **kwargs)
-
-    def wrk(self, url: str, lua: str = "", seconds: int | None = None) -> dict[str, Any]:
-        """Load `url` with wrk (-t2 -c<N> --latency); rps, p50/p95/p99 in ms, errors."""
-        seconds = seconds or self.seconds
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(lua + "\n" + REPORT_LUA)
-        try:
-            result = subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    f"-c{self.connections}",
-                    f"-d{seconds}s",
-                    "--latency",
-                    "-s",
-                    script.name,
-                    url,
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=seconds + 60,
-            )
-        finally:
-            os.unlink(script.name)
-        match = re.search(r"^BENCH_RESULT (\{.*\})$", result.stdout, re.MULTILINE)
-        if result.returncode != 0 or not match:
-            raise RuntimeError(f"wrk failed on {url}:\n{result.stdout}{result.stderr}")
-        data = json.loads(match.group(1))
-        errors = {k: v for k, v in data["errors"].items() if v}
-        return {
-            "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
-            "p50_ms": round(data["p50_us"] / 1000, 2),
-            "p95_ms": round(data["p95_us"] / 1000, 2),
-            "p99_ms": round(data["p99_us"] / 1000, 2),
-            "requests": data["requests"],
-            "errors": errors,
-        }
-
-    def load(self, scenario: Scenario, seconds: int | None = None) -> dict[str, Any]:
-        """Load the platform as `scenario` says (path, method, body, headers or Lua)."""
-        lua = scenario.lua
-        if lua is None and (scenario.method != "GET" or scenario.body or scenario.headers):
-            lua = request_lua(scenario.method, scenario.body, scenario.headers)
-        return self.wrk(self.app_url + scenario.path, lua or "", seconds)
-
-    def baseline(self, seconds: int | None = None) -> dict[str, Any]:
-        """Load the bare-Flask baseline (GET /ping)."""
-        return self.wrk(self.baseline_url + "/ping", "", seconds)
-
-    def rss_mb(self) -> float | None:
-        """Resident memory of the platform's gunicorn worker, in MiB."""
-        return self.app_server.worker_rss_mb()
-
-    def settle(self) -> None:
-        """Let the database absorb earlier rows' writes before measuring this one.
-
-        On PostgreSQL a CHECKPOINT flushes what earlier rows (or this row's setup) wrote,
-        so that its writes to disk do not land in the middle of the next measurement.
-        """
-        if not self.database_url.startswith("postgresql"):
-            return
-        import sqlalchemy as sa
-
-        from coalition.config import database_url
-
-        engine = sa.create_engine(database_url(self.database_url), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.exec_driver_sql("CHECKPOINT")
-        except sa.exc.DBAPIError as error:  # not allowed for this role: measure anyway
-            print(f"bench: CHECKPOINT refused ({error.orig}); measuring unsettled", flush=True)
-        finally:
-            engine.dispose()
 
 
 def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
@@ -412,121 +105,6 @@ def failed_row(scenario: Scenario, error: Exception) -> dict[str, Any]:
     }
 
 
-def machine(database_url: str, server: Gunicorn, seconds: int, connections: int) -> dict:
-    """What ran the bench: CPU, cores, memory, software, settings, date."""
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
-    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
-    memory = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.MULTILINE)
-    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return {
-        "cpu": model.group(1).strip() if model else platform.processor() or "unknown",
-        "cores": os.cpu_count(),
-        "memory_gb": round(int(memory.group(1)) / 1024 / 1024, 1) if memory else None,
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "wrk": (wrk.stdout + wrk.stderr).splitlines()[0].split(" [")[0]
-        if wrk.stdout or wrk.stderr
-        else None,
-        "database": database_url.split(":", 1)[0].split("+", 1)[0],
-        "server": server.settings,
-        "load": f"wrk -t2 -c{connections} -d{seconds}s, platform and baseline alternately"
-        + (
-            f", median of {env_int('BENCH_REPEAT', 1)} runs"
-            if env_int("BENCH_REPEAT", 1) > 1
-            else ""
-        ),
-        "commit": commit.stdout.strip() or None,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
-class Database:
-    """The bench's own database: SQLite in the instance folder, or a private PostgreSQL one."""
-
-    def __init__(self, instance: Path) -> None:
-        from coalition.config import database_url
-
-        base = os.environ.get("BENCH_DATABASE_URL", "")
-        self.admin_url = None
-        if not base:
-            self.url = f"sqlite:///{instance / 'platform.db'}"
-            return
-        import sqlalchemy as sa
-
-        url = sa.make_url(database_url(base))
-        self.name = f"bmp_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self.admin_url = url
-        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
-        engine.dispose()
-        self.url = url.set(database=self.name).render_as_string(hide_password=False)
-
-    def drop(self) -> None:
-        if self.admin_url is None:
-            return
-        import sqlalchemy as sa
-
-        engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        engine.dispose()
-
-
-def platform_environment(instance: Path, database_url: str) -> dict[str, str]:
-    """The platform's environment: production settings, the bench's own engines."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DATABASE_URL",
-            "INSTANCE_PATH",
-            "ELASTICSEARCH_URL",
-            "REDIS_URL",
-            "DEMO_MODE",
-            "SEARCH_BACKEND",
-            # each gunicorn server makes its own metrics folder (gunicorn.conf.py)
-            "PROMETHEUS_MULTIPROC_DIR",
-        }
-    }
-    env.update(
-        {
-            "PLATFORM_ENV": "production",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "PSEUDONYM_SECRET": secrets.token_urlsafe(48),
-            "DATABASE_URL": database_url,
-            "INSTANCE_PATH": str(instance),
-            "SEARCH_INDEX_PATH": str(instance / "search-index"),
-            "MAIL_BACKEND": "file",
-            "MAIL_FILE_DIR": str(instance / "mail"),
-            # The limiter would answer 429 to a load generator: measure the platform.
-            "RATELIMIT_ENABLED": "0",
-            # Embedded mode: the worker thread drains the outbox in the web process; the
-            # distributed layout runs it in a `flask worker` process of its own instead.
-            "WORKER_THREAD": "0" if separate_worker() else "1",
-        }
-    )
-    for name in ("ELASTICSEARCH_URL", "REDIS_URL"):
-        if os.environ.get(f"BENCH_{name}"):
-            env[name] = os.environ[f"BENCH_{name}"]
-    return env
-
-
-def separate_worker() -> bool:
-    """Run background jobs in a `flask worker` process (default with BENCH_DATABASE_URL)."""
-    default = "1" if os.environ.get("BENCH_DATABASE_URL") else "0"
-    return os.environ.get("BENCH_SEPARATE_WORKER", default) not in {"0", "", "false", "no"}
-
-
 def select_scenarios() -> list[Scenario]:
     """The registered scenarios, or those named in BENCH_ONLY (unknown names are an error)."""
     scenarios = all_scenarios()
@@ -561,13 +139,16 @@ def main() -> int:
         raise SystemExit("wrk is not installed: `make browser` (apt-get install wrk)")
     seconds = env_int("BENCH_SECONDS", 5)
     connections = env_int("BENCH_CONNECTIONS", 8)
-    workers, threads = env_int("BENCH_WORKERS", 1), env_int("BENCH_THREADS", 4)
+    workers, threads = (
+        env_int("BENCH_WORKERS", 1),
+        env_int("BENCH_THREADS", 4),
+    )
     output = Path(os.environ.get("BENCH_OUTPUT") or BENCH_DIR / "results" / "latest.json")
     scenarios = select_scenarios()
 
     instance = Path(tempfile.mkdtemp(prefix="bench-instance-"))
-    database = Database(instance)
-    env = platform_environment(instance, database.url)
+    database = environment.Database(instance)
+    env = environment.platform_environment(instance, database.url)
     app_server = Gunicorn("platform", "wsgi:app", env, instance, workers, threads)
     env["PUBLIC_URL"] = app_server.url
     baseline_server = Gunicorn(
@@ -597,7 +178,7 @@ def main() -> int:
             print("bench: no `flask demo seed` yet; measuring an empty platform", flush=True)
         app_server.start("/healthz")
         baseline_server.start("/ping")
-        if separate_worker():
+        if environment.separate_worker():
             worker = subprocess.Popen(
                 [*FLASK, "worker"],
                 cwd=PROJECT_ROOT,
@@ -615,7 +196,9 @@ def main() -> int:
             rows.append(row)
             if row.get("errors"):
                 print(f"bench: {scenario.name}: errors {row['errors']}", flush=True)
-        write_results(output, machine(database.url, app_server, seconds, connections), rows)
+        write_results(
+            output, environment.machine(database.url, app_server, seconds, connections), rows
+        )
     finally:
         if worker is not None:
             worker.terminate()

@@ -34,7 +34,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench import soak_checks as checks  # noqa: E402
-from bench.run import FLASK, Gunicorn, env_int, free_port, platform_environment  # noqa: E402
+from bench.environment import env_int, platform_environment  # noqa: E402
+from bench.processes import FLASK, Gunicorn, free_port  # noqa: E402
 from bench.scenarios.referrals import referral_target  # noqa: E402
 from bench.soak_load import run_load  # noqa: E402
 from bench.soak_parts import (  # noqa: E402

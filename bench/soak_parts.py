@@ -22,7 +22,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.run import run_in_app  # noqa: E402
+from bench.processes import cpu_model, git_commit, run_in_app  # noqa: E402
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -315,22 +315,13 @@ def make_clients(layout, count: int, referral: dict[str, Any], refresh: dict | N
 
 
 def machine_info(layout, load_before: tuple[float, float, float]) -> dict[str, Any]:
-    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     redis_version = subprocess.run(
         ["redis-server", "--version"], capture_output=True, text=True, check=False
     ).stdout.split(" ")[2:3]
     with layout.database.connect() as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0]
     return {
-        "cpu": model.group(1).strip() if model else platform.processor() or "unknown",
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "load_average_before": [round(v, 2) for v in load_before],
         "load_average_after": [round(v, 2) for v in os.getloadavg()],
@@ -338,5 +329,5 @@ def machine_info(layout, load_before: tuple[float, float, float]) -> dict[str, A
         "postgresql": pg,
         "redis": redis_version[0] if redis_version else None,
         "search_engine": layout.engine.version(),
-        "commit": commit.stdout.strip() or None,
+        "commit": git_commit(),
     }

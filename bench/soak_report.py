@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench import soak_checks as checks
-from bench.run import env_int
+from bench.environment import env_int
 from bench.soak_parts import machine_info, read_back
 
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from coalition.members.models import Organisation
 
 F = TypeVar("F", bound=Callable)
+T = TypeVar("T")
 
 
 class Role(enum.StrEnum):
@@ -131,6 +132,21 @@ def require(permission: str, organisation: Organisation | int | None) -> Organis
     if not can(user, permission, org_id):
         abort(403)
     return organisation
+
+
+def require_own(
+    permission: str, org_id: int, find: Callable[[Organisation, int], T | None], object_id: int
+) -> tuple[Organisation, T]:
+    """The organisation (as `require` gives it) and its object `find(organisation, object_id)`.
+
+    :raise NotFound: as `require`, or the object is none of the organisation's (another
+        organisation's object is answered exactly as one that does not exist).
+    """
+    organisation = require(permission, org_id)
+    found = find(organisation, object_id)
+    if found is None:
+        abort(404)
+    return organisation, found
 
 
 def organisation_ids(user: User | None, permission: str = "view") -> list[int]:

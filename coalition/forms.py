@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
@@ -14,6 +14,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from coalition.boundary import REFUSED_FIELDS
 from coalition.errors import FieldError
+from coalition.i18n import current_language
+from coalition.taxonomy import Vocabulary, choices
 from coalition.validation import DIRECTION_OVERRIDES
 
 #: languages an organisation can say it works in
@@ -28,6 +30,16 @@ LANGUAGE_CHOICES = [
 class Form(FlaskForm):
     """Every form of the platform: the request boundary (`coalition.boundary`) removed the
     control characters of its fields; the form shows the refusal beside each such field."""
+
+    #: the fields whose choices are a taxonomy vocabulary, offered in the visitor's language
+    vocabularies: ClassVar[dict[str, Vocabulary]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.vocabularies:
+            lang = current_language()
+            for name, vocabulary in self.vocabularies.items():
+                self[name].choices = choices(vocabulary, lang)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -69,6 +69,14 @@ def register_job(
     _jobs[name] = Job(name, run, interval, on_wake)
 
 
+def job_command(group: click.Group, name: str, job: Callable[[], int], done: str) -> None:
+    """Add `flask <group> <name>`: run `job` once, as the worker does, and print `done` with
+    its count (`"deleted {} interest(s)"`); the job's docstring is the command's help."""
+    group.add_command(
+        click.Command(name, callback=lambda: click.echo(done.format(job())), help=job.__doc__)
+    )
+
+
 def wake() -> None:
     """Ask the worker to run its jobs now (e.g. after a commit wrote to an outbox)."""
     _wake.set()

@@ -16,7 +16,7 @@ from coalition import access
 from coalition.accounts.models import User
 from coalition.extensions import db
 from coalition.members.models import Organisation
-from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus
+from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus, Section
 
 
 def coauthor_ids(brief: Brief) -> list[int]:
@@ -94,3 +94,12 @@ def brief_for(brief_id: int, need: str = "read") -> Brief:
     if not NEEDS[need](user, brief):
         abort(403)
     return brief
+
+
+def section_for(brief_id: int, section_id: int, need: str = "read") -> tuple[Brief, Section]:
+    """The brief (as `brief_for`) and its section; a section of another brief is not found."""
+    brief = brief_for(brief_id, need)
+    section = db.get_or_404(Section, section_id)
+    if section.brief_id != brief.id:
+        abort(404)
+    return brief, section

@@ -12,13 +12,7 @@ from coalition.i18n import current_language
 from policy_briefs import permissions, services
 from policy_briefs.comments.forms import CommentForm, ReplyForm, ResolveForm
 from policy_briefs.comments.services import threads
-from policy_briefs.drafting.forms import (
-    AddSectionForm,
-    MoveForm,
-    PutBackForm,
-    RemoveForm,
-    SectionForm,
-)
+from policy_briefs.drafting.forms import AddSectionForm, SectionForm
 from policy_briefs.drafting.services import unknown_figures
 from policy_briefs.forms import (
     AnswerForm,
@@ -113,9 +107,6 @@ def brief_page(brief: Brief, *, title_form: TitleForm | None = None, status: int
         invite_form=invite_form,
         translation_form=translation_form,
         add_form=AddSectionForm(formdata=None),
-        move_form=MoveForm(formdata=None),
-        remove_form=RemoveForm(formdata=None),
-        put_back_form=PutBackForm(formdata=None),
         comment_form=CommentForm(formdata=None),
         reply_form=ReplyForm(formdata=None),
         resolve_form=ResolveForm(formdata=None),

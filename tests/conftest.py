@@ -58,6 +58,17 @@ def postgresql_database(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def own_database(database_url, tmp_path) -> Iterator[str]:
+    """An empty database of the run's engine, for a test that commits for real (threads,
+    an app of its own); dropped afterwards."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'own.db'}"
+        return
+    with postgresql_database("bmp_own") as url:
+        yield url
+
+
 def config_for_tests(database_url: str, instance_path: str, **overrides: Any) -> dict[str, Any]:
     """The configuration of an app under test; `overrides` win."""
     config = {

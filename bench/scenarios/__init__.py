@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bench.run import BenchContext
+    from bench.context import BenchContext
 
 
 @dataclass

@@ -23,12 +23,12 @@ from bench.scenarios import Scenario, register
 from examples.member_client import EXAMPLE_PROGRAMME as PROGRAMME_BODY
 
 if TYPE_CHECKING:
-    from bench.run import BenchContext
+    from bench.context import BenchContext
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: assertions signed per second of measurement (above any rate this server can reach)
 ASSERTIONS_PER_SECOND = 2500
-#: wrk's thread count in bench/run.py (each thread takes every WRK_THREADS-th assertion)
+#: wrk's thread count in bench/wrk.py (each thread takes every WRK_THREADS-th assertion)
 WRK_THREADS = 2
 BENCH_ORG_SLUG = "bench-federation"
 
@@ -171,7 +171,7 @@ PUT_PROGRAMMES = 200
 
 def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with programmes:write; a Lua script that upserts one of the bench programmes."""
-    from bench.run import lua_string
+    from bench.wrk import lua_string
 
     token = bench_token(ctx, "bench programme_put", "programmes:write")
     body = json.dumps(PROGRAMME_BODY)

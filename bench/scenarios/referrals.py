@@ -17,7 +17,7 @@ from bench.scenarios import Scenario, register
 from bench.scenarios.federation import bench_token
 
 if TYPE_CHECKING:
-    from bench.run import BenchContext
+    from bench.context import BenchContext
 
 REFERRAL_TARGET = """
 import json
@@ -39,7 +39,7 @@ NOTE = "Looking for a first job in logistics; prefers evening meetings, twice a 
 def referral_target(env: dict[str, str]) -> dict[str, str]:
     """The first published programme of a member other than the bench's own, and its
     organisation's slug (the consent's recipient)."""
-    from bench.run import run_in_app
+    from bench.processes import run_in_app
 
     return json.loads(run_in_app(env, REFERRAL_TARGET).strip().splitlines()[-1])
 
@@ -68,7 +68,7 @@ def referral_body(target: dict[str, str], subject_ref: str) -> dict[str, Any]:
 
 def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with referrals:write; a Lua script that sends a new referral each time."""
-    from bench.run import lua_string
+    from bench.wrk import lua_string
 
     target = referral_target(ctx.env)
     token = bench_token(ctx, "bench referral_post", "referrals:write")

@@ -8,11 +8,11 @@ of which one in ten is made to seek mentors with varied needs, then reindexed.
 
 from __future__ import annotations
 
-import json
 import random
 from typing import Any
 
 from bench.scenarios import Scenario, register
+from bench.wrk import paths_lua
 
 #: one bench programme in SHARE seeks mentors
 SHARE = 10
@@ -35,7 +35,7 @@ def seek_mentors(share: int = SHARE, seed: int = 11) -> int:
     return how many seek mentors."""
     from sqlalchemy import func, select, update
 
-    from bench.scenarios.search import BENCH_ORG
+    from bench.scenarios.search_data import BENCH_ORG
     from coalition import taxonomy
     from coalition.extensions import db
     from coalition.members.models import Organisation
@@ -81,7 +81,7 @@ def _prepare(ctx) -> None:
     """At least 10,000 bench programmes, one in ten seeking mentors, in a fresh index."""
     if "mentor_programmes" not in ctx.state:
         ctx.python(
-            "from bench.scenarios.search import generate_programmes\n"
+            "from bench.scenarios.search_data import generate_programmes\n"
             "generate_programmes(10_000)\n"
             "from bench.scenarios.search_mentors import seek_mentors\n"
             "print(seek_mentors())"
@@ -95,15 +95,7 @@ def _prepare(ctx) -> None:
 def _lua(prefix: str) -> str:
     paths = [f"{prefix}{q.replace(' ', '+')}{f}" for q in QUERIES for f in MENTOR_FILTERS]
     random.Random(5).shuffle(paths)
-    items = ",".join(json.dumps(p) for p in paths)
-    return (
-        f"local paths = {{{items}}}\n"
-        "local i = 0\n"
-        "request = function()\n"
-        "  i = i % #paths + 1\n"
-        "  return wrk.format('GET', paths[i])\n"
-        "end\n"
-    )
+    return paths_lua(paths)
 
 
 def _setup(prefix: str):

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import click
 from flask.cli import AppGroup
 
 from coalition.mentors.jobs import purge_job, reminder_job
+from coalition.worker import job_command
 
 mentors_cli = AppGroup("mentors", help="Mentor volunteers' interests.")
-
-
-@mentors_cli.command("purge")
-def purge() -> None:
-    """Delete the interests whose last change is older than the retention."""
-    click.echo(f"deleted {purge_job()} mentor interest(s)")
-
-
-@mentors_cli.command("remind")
-def remind() -> None:
-    """Remind the editors of interests left new too long (once per interest)."""
-    click.echo(f"reminded the editors of {reminder_job()} mentor interest(s)")
+job_command(mentors_cli, "purge", purge_job, "deleted {} mentor interest(s)")
+job_command(mentors_cli, "remind", reminder_job, "reminded the editors of {} mentor interest(s)")

@@ -21,7 +21,6 @@ from wtforms import (
 )
 
 from coalition.forms import CheckboxesField, Form
-from coalition.i18n import current_language
 from coalition.mentors.models import InterestStatus
 from coalition.mentors.states import TRANSITIONS, status_labels
 from coalition.taxonomy import (
@@ -29,7 +28,6 @@ from coalition.taxonomy import (
     MENTOR_AGE_BANDS,
     MENTOR_AVAILABILITY,
     SPOKEN_LANGUAGES,
-    choices,
 )
 
 if TYPE_CHECKING:
@@ -53,14 +51,15 @@ class InterestForm(Form):
     #: when the form was shown, signed (`coalition.mentors.spam.form_stamp`)
     started = HiddenField()
     submit = SubmitField(_l("Send my interest"))
+    vocabularies = {
+        "age_band": MENTOR_AGE_BANDS,
+        "experience_fields": EXPERIENCE_FIELDS,
+        "languages": SPOKEN_LANGUAGES,
+        "availability": MENTOR_AVAILABILITY,
+    }
 
     def __init__(self, organisation_name: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lang = current_language()
-        self.age_band.choices = choices(MENTOR_AGE_BANDS, lang)
-        self.experience_fields.choices = choices(EXPERIENCE_FIELDS, lang)
-        self.languages.choices = choices(SPOKEN_LANGUAGES, lang)
-        self.availability.choices = choices(MENTOR_AVAILABILITY, lang)
         self.consent.label.text = _(
             "I agree that %(organisation)s contacts me about becoming a mentor, using what I "
             "wrote in this form.",

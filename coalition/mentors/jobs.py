@@ -8,14 +8,14 @@ from coalition.mentors.services import purge_expired
 
 
 def purge_job() -> int:
-    """Delete the interests whose time is up; count them."""
+    """Delete the interests whose last change is older than the retention."""
     deleted = purge_expired()
     db.session.commit()
     return deleted
 
 
 def reminder_job() -> int:
-    """Remind the editors of interests left new too long; count the interests."""
+    """Remind the editors of interests left new too long (once per interest)."""
     reminded = remind_editors()
     db.session.commit()
     return reminded

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -46,6 +47,9 @@ from coalition.mentors.spam import (
 from coalition.mentors.states import TransitionRefused, status_labels
 from coalition.paging import requested_page
 from coalition.programmes.models import Programme
+
+if TYPE_CHECKING:
+    from coalition.members.models import Organisation
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +182,9 @@ def _organisation(org_id: int):
     return access.require("follow_mentors", org_id)
 
 
-def _interest(organisation, interest_id: int) -> MentorInterest:
-    interest = services.organisation_interest(organisation, interest_id)
-    if interest is None:
-        abort(404)
-    return interest
+def _interest(org_id: int, interest_id: int) -> tuple[Organisation, MentorInterest]:
+    """The organisation (as `_organisation`) and its volunteer's interest (else 404)."""
+    return access.require_own("follow_mentors", org_id, services.organisation_interest, interest_id)
 
 
 @staff.get("/<int:org_id>/mentors")
@@ -226,16 +228,14 @@ def _detail(organisation, interest: MentorInterest, status: int = 200, **forms):
 @access.login_required
 def show(org_id: int, interest_id: int):
     """One volunteer: what they wrote, the follow-up so far, the next step."""
-    organisation = _organisation(org_id)
-    return _detail(organisation, _interest(organisation, interest_id))
+    return _detail(*_interest(org_id, interest_id))
 
 
 @staff.post("/<int:org_id>/mentors/<int:interest_id>/status")
 @access.login_required
 def move(org_id: int, interest_id: int):
     """Move the interest on (contacted, in training, active, …); an illegal move is refused."""
-    organisation = _organisation(org_id)
-    interest = _interest(organisation, interest_id)
+    organisation, interest = _interest(org_id, interest_id)
     form = MoveForm(interest.status)
     if not form.validate_on_submit():
         abort(400)
@@ -253,8 +253,7 @@ def move(org_id: int, interest_id: int):
 @access.login_required
 def assign_branch(org_id: int, interest_id: int):
     """Choose the branch that follows the volunteer up."""
-    organisation = _organisation(org_id)
-    interest = _interest(organisation, interest_id)
+    organisation, interest = _interest(org_id, interest_id)
     form = BranchForm(organisation)
     if not form.validate_on_submit():
         abort(400)
@@ -273,8 +272,7 @@ def assign_branch(org_id: int, interest_id: int):
 @access.login_required
 def delete(org_id: int, interest_id: int):
     """Delete the volunteer's data now (they asked the organisation to)."""
-    organisation = _organisation(org_id)
-    interest = _interest(organisation, interest_id)
+    interest = _interest(org_id, interest_id)[1]
     if not ButtonForm().validate_on_submit():
         abort(400)
     services.delete_interest(interest, access.current_user())

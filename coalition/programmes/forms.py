@@ -72,15 +72,6 @@ def _number(field: Field) -> int | float | str | None:
 class ProgrammeForm(Form):
     """The editor's form; its fields map to `ProgrammeSchema` (which does all validation)."""
 
-    title_fr = StringField(_l("Title in French"))
-    title_nl = StringField(_l("Title in Dutch"))
-    title_en = StringField(_l("Title in English"))
-    summary_fr = TextAreaField(_l("Summary in French"))
-    summary_nl = TextAreaField(_l("Summary in Dutch"))
-    summary_en = TextAreaField(_l("Summary in English"))
-    description_fr = TextAreaField(_l("Description in French"))
-    description_nl = TextAreaField(_l("Description in Dutch"))
-    description_en = TextAreaField(_l("Description in English"))
     themes = CheckboxesField(_l("Themes"), validate_choice=False)
     audiences = CheckboxesField(_l("Target groups"), validate_choice=False)
     age_min = StringField(_l("Minimum age"))
@@ -112,22 +103,24 @@ class ProgrammeForm(Form):
     mentors_needed = StringField(_l("Mentors needed now"))
     save = SubmitField(_l("Save"))
     save_publish = SubmitField(_l("Save and publish"))
+    vocabularies = {
+        "themes": THEMES,
+        "audiences": AUDIENCES,
+        "formats": FORMATS,
+        "languages": SPOKEN_LANGUAGES,
+        "capacity_status": CAPACITY,
+        "cost": COSTS,
+        "mentor_experience_fields": EXPERIENCE_FIELDS,
+        "mentor_languages": SPOKEN_LANGUAGES,
+    }
 
     def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         lang = current_language()
-        self.themes.choices = choices(THEMES, lang)
-        self.audiences.choices = choices(AUDIENCES, lang)
-        self.formats.choices = choices(FORMATS, lang)
-        self.languages.choices = choices(SPOKEN_LANGUAGES, lang)
         self.online_region.choices = [("", _("Not online")), *choices(ONLINE_REGIONS, lang)]
-        self.capacity_status.choices = choices(CAPACITY, lang)
-        self.cost.choices = choices(COSTS, lang)
         self.branches.choices = [
             (str(b.id), f"{b.name} — {b.postcode} {b.city}") for b in organisation.branches
         ]
-        self.mentor_experience_fields.choices = choices(EXPERIENCE_FIELDS, lang)
-        self.mentor_languages.choices = choices(SPOKEN_LANGUAGES, lang)
         self.mentor_training_format.choices = [
             ("", _("No training")),
             *choices(TRAINING_FORMATS, lang),
@@ -301,6 +294,34 @@ class ProgrammeForm(Form):
                 field.errors = [*field.errors, error["detail"]]
             else:
                 self.group_errors.setdefault(name, []).append(error["detail"])
+
+
+#: the programme's texts, each a field per language (`title_fr`, …): its kind and labels
+TEXT_FIELDS = {
+    "title": (
+        StringField,
+        {"fr": _l("Title in French"), "nl": _l("Title in Dutch"), "en": _l("Title in English")},
+    ),
+    "summary": (
+        TextAreaField,
+        {
+            "fr": _l("Summary in French"),
+            "nl": _l("Summary in Dutch"),
+            "en": _l("Summary in English"),
+        },
+    ),
+    "description": (
+        TextAreaField,
+        {
+            "fr": _l("Description in French"),
+            "nl": _l("Description in Dutch"),
+            "en": _l("Description in English"),
+        },
+    ),
+}
+for _text, (_kind, _labels) in TEXT_FIELDS.items():
+    for _lang in LANGUAGES:
+        setattr(ProgrammeForm, f"{_text}_{_lang}", _kind(_labels[_lang]))
 
 
 class ModerationForm(Form):

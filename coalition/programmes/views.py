@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
@@ -34,12 +34,11 @@ def _organisation(org_id: int) -> Organisation:
     return access.require("edit_programmes", org_id)
 
 
-def _programme(organisation: Organisation, programme_id: int) -> Programme:
-    """The organisation's programme; another organisation's answers 404."""
-    programme = services.organisation_programme(organisation, programme_id)
-    if programme is None:
-        abort(404)
-    return programme
+def _programme(org_id: int, programme_id: int) -> tuple[Organisation, Programme]:
+    """The organisation (as `_organisation`) and its programme; another's answers 404."""
+    return access.require_own(
+        "edit_programmes", org_id, services.organisation_programme, programme_id
+    )
 
 
 @bp.get("/")
@@ -112,16 +111,14 @@ def new(org_id: int):
 @access.login_required
 def edit(org_id: int, programme_id: int):
     """Change a programme; saving also confirms it is up to date."""
-    organisation = _organisation(org_id)
-    return _save(organisation, _programme(organisation, programme_id))
+    return _save(*_programme(org_id, programme_id))
 
 
 @bp.get("/<int:org_id>/<int:programme_id>/preview")
 @access.login_required
 def preview(org_id: int, programme_id: int):
     """The programme as the public will see it, whatever its status (editors only)."""
-    organisation = _organisation(org_id)
-    programme = _programme(organisation, programme_id)
+    organisation, programme = _programme(org_id, programme_id)
     response = render_template(
         "coalition/programmes/preview.html", organisation=organisation, programme=programme
     )
@@ -143,8 +140,7 @@ ACTIONS = {
 @access.login_required
 def act(org_id: int, programme_id: int):
     """Publish, unpublish, archive or confirm the programme (the endpoint names which)."""
-    organisation = _organisation(org_id)
-    programme = _programme(organisation, programme_id)
+    organisation, programme = _programme(org_id, programme_id)
     verb, done = ACTIONS[request.endpoint.rpartition(".")[2]]
     try:
         verb(programme, access.current_user())

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    render_template,
-    request,
-    send_from_directory,
-)
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
 from coalition.i18n import current_language
 from coalition.site import services
@@ -35,28 +28,20 @@ def _site_page(name: str) -> str:
     )
 
 
-@bp.get("/privacy")
-def privacy():
-    """What the platform stores about visitors and staff, and their rights."""
-    return _site_page("privacy")
+def _page_view(name: str):
+    """The view of the site page `name` (named after it: CSRF and rate limits key views by name)."""
+
+    def view() -> str:
+        return _site_page(name)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = f"The site page `{name}` (`services.SITE_PAGES` names and titles them)."
+    return view
 
 
-@bp.get("/legal-notice")
-def legal_notice():
-    """Who publishes the platform."""
-    return _site_page("legal_notice")
-
-
-@bp.get("/accessibility")
-def accessibility():
-    """The accessibility statement (Directive (EU) 2016/2102's model)."""
-    return _site_page("accessibility")
-
-
-@bp.get("/contact")
-def contact():
-    """How to reach the coalition's office."""
-    return _site_page("contact")
+# /privacy, /legal-notice, /accessibility, /contact: the endpoint site.<name> each
+for _name in services.SITE_PAGES:
+    bp.add_url_rule("/" + _name.replace("_", "-"), _name, _page_view(_name))
 
 
 @files.get("/favicon.ico")

@@ -8,14 +8,14 @@ from federation.referrals.services import expire_requests, purge_ended
 
 
 def expire_job() -> int:
-    """Cancel the requests left unanswered too long (reason `expired`); count them."""
+    """Cancel the requests unanswered for REFERRAL_EXPIRY_DAYS (reason `expired`)."""
     count = expire_requests()
     db.session.commit()
     return count
 
 
 def purge_job() -> int:
-    """Empty the content of referrals ended longer ago than the retention time; count them."""
+    """Purge the content of referrals ended longer ago than REFERRAL_RETENTION_DAYS."""
     count = purge_ended()
     db.session.commit()
     return count

@@ -16,14 +16,6 @@ from policy_briefs.states import NotEditable
 bp = Blueprint("brief_comments", __name__)
 
 
-def _section(brief_id: int, section_id: int) -> tuple[Brief, Section]:
-    brief = permissions.brief_for(brief_id, "read")
-    section = db.get_or_404(Section, section_id)
-    if section.brief_id != brief.id:
-        abort(404)
-    return brief, section
-
-
 def _comment(brief_id: int, comment_id: int) -> tuple[Brief, Comment]:
     brief = permissions.brief_for(brief_id, "read")
     comment = db.get_or_404(Comment, comment_id)
@@ -61,38 +53,48 @@ def comments_page(
 @login_required
 def index(brief_id: int, section_id: int):
     """Every comment on a section, the resolved ones too."""
-    brief, section = _section(brief_id, section_id)
+    brief, section = permissions.section_for(brief_id, section_id)
     return comments_page(brief, section)
+
+
+def _write(brief: Brief, form, write, refused, message: str, section_id: int):
+    """Check the form, `write(user, organisation)` the text, commit and say so.
+
+    :param refused: renders the page again when the text is refused, its errors beside the field
+    """
+    if not form.validate_on_submit():
+        abort(400)
+    user = current_user()
+    try:
+        write(user, permissions.acting_organisation(user, brief))
+    except services.InvalidComment as invalid:
+        for name, error in invalid.errors.items():
+            form[name].errors = [error]
+        return refused()
+    except NotEditable:
+        abort(409)
+    db.session.commit()
+    flash(message, "success")
+    return _back(brief, section_id)
 
 
 @bp.post("/<int:brief_id>/sections/<int:section_id>/comments")
 @login_required
 def create(brief_id: int, section_id: int):
     """Comment on a section, or on a passage of it."""
-    brief, section = _section(brief_id, section_id)
+    brief, section = permissions.section_for(brief_id, section_id)
     form = CommentForm()
-    if not form.validate_on_submit():
-        abort(400)
     start = int(form.quote_start.data) if (form.quote_start.data or "").isdigit() else None
-    user = current_user()
-    try:
-        services.add_comment(
-            section,
-            form.body.data or "",
-            user,
-            permissions.acting_organisation(user, brief),
-            form.quote.data or "",
-            start,
-        )
-    except services.InvalidComment as invalid:
-        for name, message in invalid.errors.items():
-            form[name].errors = [message]
-        return comments_page(brief, section, form, 422)
-    except NotEditable:
-        abort(409)
-    db.session.commit()
-    flash(_("Your comment was added."), "success")
-    return _back(brief, section.id)
+    return _write(
+        brief,
+        form,
+        lambda user, organisation: services.add_comment(
+            section, form.body.data or "", user, organisation, form.quote.data or "", start
+        ),
+        lambda: comments_page(brief, section, form, 422),
+        _("Your comment was added."),
+        section.id,
+    )
 
 
 @bp.post("/<int:brief_id>/comments/<int:comment_id>/replies")
@@ -101,21 +103,16 @@ def reply(brief_id: int, comment_id: int):
     """Answer a comment."""
     brief, comment = _comment(brief_id, comment_id)
     form = ReplyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    user = current_user()
-    try:
-        services.reply(
-            comment, form.body.data or "", user, permissions.acting_organisation(user, brief)
-        )
-    except services.InvalidComment as invalid:
-        form.body.errors = list(invalid.errors.values())
-        return comments_page(brief, comment.section, status=422, failed_reply=(comment.id, form))
-    except NotEditable:
-        abort(409)
-    db.session.commit()
-    flash(_("Your reply was added."), "success")
-    return _back(brief, comment.section_id)
+    return _write(
+        brief,
+        form,
+        lambda user, organisation: services.reply(
+            comment, form.body.data or "", user, organisation
+        ),
+        lambda: comments_page(brief, comment.section, status=422, failed_reply=(comment.id, form)),
+        _("Your reply was added."),
+        comment.section_id,
+    )
 
 
 @bp.post("/<int:brief_id>/comments/<int:comment_id>/resolve")

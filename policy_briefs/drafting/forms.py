@@ -30,18 +30,6 @@ class MoveForm(Form):
     down = SubmitField(_l("Move down"))
 
 
-class RemoveForm(Form):
-    remove = SubmitField(_l("Remove the section"))
-
-
-class PutBackForm(Form):
-    put_back = SubmitField(_l("Put the section back"))
-
-
-class RestoreForm(Form):
-    restore = SubmitField(_l("Restore this revision"))
-
-
 class CompareForm(Form):
     """Two revisions to compare (a GET form: no CSRF token)."""
 

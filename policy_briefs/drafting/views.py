@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from coalition.access import current_user, login_required
 from coalition.extensions import db
+from coalition.forms import ButtonForm
 from policy_briefs import permissions
 from policy_briefs.diff import counts, word_diff
 from policy_briefs.drafting import services
@@ -16,9 +18,6 @@ from policy_briefs.drafting.forms import (
     AddSectionForm,
     CompareForm,
     MoveForm,
-    PutBackForm,
-    RemoveForm,
-    RestoreForm,
     SectionForm,
 )
 from policy_briefs.models import Brief, BriefStatus, Section
@@ -26,14 +25,6 @@ from policy_briefs.render import brief_figures, render
 from policy_briefs.states import NotEditable
 
 bp = Blueprint("brief_sections", __name__)
-
-
-def _load(brief_id: int, section_id: int, need: str = "read") -> tuple[Brief, Section]:
-    brief = permissions.brief_for(brief_id, need)
-    section = db.get_or_404(Section, section_id)
-    if section.brief_id != brief.id:
-        abort(404)
-    return brief, section
 
 
 def _to_brief(brief: Brief, section: Section | None = None):
@@ -78,7 +69,7 @@ def section_page(brief: Brief, section: Section, form: SectionForm | None = None
 @login_required
 def section(brief_id: int, section_id: int):
     """A section on a page of its own."""
-    brief, section = _load(brief_id, section_id)
+    brief, section = permissions.section_for(brief_id, section_id)
     return section_page(brief, section)
 
 
@@ -86,7 +77,7 @@ def section(brief_id: int, section_id: int):
 @login_required
 def save(brief_id: int, section_id: int):
     """Save a section: a new revision, merged if others saved meanwhile, else a conflict."""
-    brief, section = _load(brief_id, section_id, "edit")
+    brief, section = permissions.section_for(brief_id, section_id, "edit")
     form = SectionForm()
     if not form.validate_on_submit() or not (form.base_revision.data or "").isdigit():
         form.text.errors = [*form.text.errors, _("Reload the page and try again.")]
@@ -165,7 +156,7 @@ def add(brief_id: int):
 
 def _section_change(brief_id: int, section_id: int, form, change, message=None, valid=True):
     """Check the form, apply `change(section)`, say so: moving, removing, putting back."""
-    brief, section = _load(brief_id, section_id, "edit")
+    brief, section = permissions.section_for(brief_id, section_id, "edit")
     if not form.validate_on_submit() or not valid:
         abort(400)
     was = brief.status
@@ -195,29 +186,47 @@ def move(brief_id: int, section_id: int):
     )
 
 
-@bp.post("/<int:brief_id>/sections/<int:section_id>/remove")
-@login_required
-def remove(brief_id: int, section_id: int):
-    """Take a section out of the brief (it can be put back)."""
-    return _section_change(
-        brief_id,
-        section_id,
-        RemoveForm(),
-        lambda section: services.remove_section(section, current_user()),
-        _("The section was removed. It is listed at the end of the brief."),
-    )
+#: the one-button changes of a section: URL segment, endpoint, service, what it says
+ONE_BUTTON_CHANGES = (
+    # take a section out of the brief (it can be put back)
+    (
+        "remove",
+        "remove",
+        services.remove_section,
+        _l("The section was removed. It is listed at the end of the brief."),
+    ),
+    # put a removed section back where it was
+    (
+        "put-back",
+        "put_back",
+        services.put_back_section,
+        _l("The section is back in the brief."),
+    ),
+)
 
 
-@bp.post("/<int:brief_id>/sections/<int:section_id>/put-back")
-@login_required
-def put_back(brief_id: int, section_id: int):
-    """Put a removed section back where it was."""
-    return _section_change(
-        brief_id,
-        section_id,
-        PutBackForm(),
-        lambda section: services.put_back_section(section, current_user()),
-        _("The section is back in the brief."),
+def _one_button(change, message):
+    """The view of a one-button change: `change(section, user)`, then `message`."""
+
+    @login_required
+    def view(brief_id: int, section_id: int):
+        return _section_change(
+            brief_id,
+            section_id,
+            ButtonForm(),
+            lambda section: change(section, current_user()),
+            str(message),
+        )
+
+    return view
+
+
+for _segment, _endpoint, _change, _message in ONE_BUTTON_CHANGES:
+    bp.add_url_rule(
+        f"/<int:brief_id>/sections/<int:section_id>/{_segment}",
+        _endpoint,
+        _one_button(_change, _message),
+        methods=["POST"],
     )
 
 
@@ -225,7 +234,7 @@ def put_back(brief_id: int, section_id: int):
 @login_required
 def history(brief_id: int, section_id: int):
     """Every revision of a section; choose two to compare, restore one."""
-    brief, section = _load(brief_id, section_id)
+    brief, section = permissions.section_for(brief_id, section_id)
     revisions = services.history(section)
     newest = revisions[0].number
     compare = CompareForm(formdata=None, old=max(1, newest - 1), new=newest)
@@ -235,7 +244,6 @@ def history(brief_id: int, section_id: int):
         section=section,
         revisions=revisions,
         compare=compare,
-        restore_form=RestoreForm(formdata=None),
         can_edit=permissions.can_edit(current_user(), brief),
     )
 
@@ -244,7 +252,7 @@ def history(brief_id: int, section_id: int):
 @login_required
 def diff(brief_id: int, section_id: int):
     """The words deleted and inserted between two revisions."""
-    brief, section = _load(brief_id, section_id)
+    brief, section = permissions.section_for(brief_id, section_id)
     if request.args:
         form = CompareForm(request.args)
     else:  # what the latest revision changed
@@ -278,8 +286,8 @@ def diff(brief_id: int, section_id: int):
 @login_required
 def restore(brief_id: int, section_id: int, number: int):
     """Make an earlier revision's text the current one, as a new revision."""
-    brief, section = _load(brief_id, section_id, "edit")
-    if not RestoreForm().validate_on_submit():
+    brief, section = permissions.section_for(brief_id, section_id, "edit")
+    if not ButtonForm().validate_on_submit():
         abort(400)
     was = brief.status
     try:

@@ -5,16 +5,11 @@ from __future__ import annotations
 import json
 import os
 
-from bench.run import (
-    BENCH_DIR,
-    BenchContext,
-    Gunicorn,
-    lua_string,
-    request_lua,
-    run_scenario,
-    write_results,
-)
+from bench.context import BenchContext
+from bench.processes import Gunicorn
+from bench.run import BENCH_DIR, run_scenario, write_results
 from bench.scenarios import Scenario, all_scenarios
+from bench.wrk import lua_string, request_lua
 
 
 def test_every_part_registers_its_rows_under_distinct_names():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
+
+from tests.coalition._programmes import changed
 
 #: what a programme asks of its mentors, as the programme body carries it
 NEEDS: dict[str, Any] = {
@@ -35,19 +36,9 @@ INTEREST: dict[str, Any] = {
 
 def needs(**changes: Any) -> dict[str, Any]:
     """The mentor needs with `changes` applied (None removes a key)."""
-    return _changed(NEEDS, changes)
+    return changed(NEEDS, changes)
 
 
 def interest_body(**changes: Any) -> dict[str, Any]:
     """A valid interest with `changes` applied (None removes a key)."""
-    return _changed(INTEREST, changes)
-
-
-def _changed(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    data = copy.deepcopy(data)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
+    return changed(INTEREST, changes)

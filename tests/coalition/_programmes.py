@@ -20,7 +20,12 @@ VALID_BODY: dict[str, Any] = json.loads(
 
 def body(**changes: Any) -> dict[str, Any]:
     """A valid programme body with `changes` applied (None removes a key)."""
-    data = copy.deepcopy(VALID_BODY)
+    return changed(VALID_BODY, changes)
+
+
+def changed(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of `data` with `changes` applied (None removes a key)."""
+    data = copy.deepcopy(data)
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)

@@ -131,6 +131,50 @@ class LiveServer:
             raise AssertionError(f"python in the server's app failed:\n{result.stderr}")
         return result.stdout
 
+    def add_staff(
+        self,
+        tag: str,
+        email: str,
+        password: str,
+        name: str,
+        role: str,
+        *,
+        language: str = "fr",
+        user_language: str | None = None,
+        branch: tuple[str, str] | None = None,
+    ) -> str:
+        """A new admitted organisation "Duo <tag>" working in `language`, and a staff member
+        of it with `role` (a `coalition.access.Role` name) signing in with `email` and
+        `password`; the organisation's id.
+
+        :param branch: also a Belgian branch of the organisation: (city, postcode)
+        """
+        add_branch = (
+            f"db.session.add(Branch(organisation_id=org.id, name={branch[0]!r}, "
+            f"postcode={branch[1]!r}, city={branch[0]!r}, country='BE'))"
+            if branch
+            else ""
+        )
+        return self.python(f"""
+from coalition.extensions import db
+from coalition.branches.models import Branch
+from coalition.members.models import Organisation
+from coalition.accounts.models import OrganisationRole, User
+from coalition.access import Role
+from coalition.database import utcnow
+from coalition.accounts.passwords import hash_password
+org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(),
+                   languages=[{language!r}])
+user = User(email={email!r}, name={name!r}, password_hash=hash_password({password!r}))
+{f"user.language = {user_language!r}" if user_language else ""}
+db.session.add_all([org, user])
+db.session.flush()
+{add_branch}
+db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.{role}))
+db.session.commit()
+print(org.id)
+""").strip()
+
     def start(self) -> LiveServer:
         """Migrate the fresh database, then serve it and wait until `/healthz` answers."""
         self.instance_path.mkdir(parents=True, exist_ok=True)

@@ -56,21 +56,7 @@ def strict_server(serve_platform):
 def test_org_admin_sets_up_totp_invites_and_signs_in_again(strict_server, new_page, lang):
     tag = uuid.uuid4().hex[:6]
     email = f"admin-{tag}@example.org"
-    org_id = strict_server.python(f"""
-from coalition.extensions import db
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
-from coalition.accounts.passwords import hash_password
-org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["fr"])
-user = User(email="{email}", name="Ada {tag}", password_hash=hash_password("{PASSWORD}"))
-db.session.add_all([org, user])
-db.session.flush()
-db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.org_admin))
-db.session.commit()
-print(org.id)
-""").strip()
+    org_id = strict_server.add_staff(tag, email, PASSWORD, f"Ada {tag}", "org_admin")
     base = strict_server.url
     page = new_page(locale={"fr": "fr-BE", "nl": "nl-BE"}[lang])
 

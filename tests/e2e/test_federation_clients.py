@@ -19,21 +19,7 @@ PASSWORD = "admins grant only what is needed"
 def test_org_admin_creates_a_secret_client_and_revokes_it(live_server, new_page):
     tag = uuid.uuid4().hex[:6]
     email = f"admin-{tag}@example.org"
-    org_id = live_server.python(f"""
-from coalition.extensions import db
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
-from coalition.accounts.passwords import hash_password
-org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["fr"])
-user = User(email="{email}", name="Ada {tag}", password_hash=hash_password("{PASSWORD}"))
-db.session.add_all([org, user])
-db.session.flush()
-db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.org_admin))
-db.session.commit()
-print(org.id)
-""").strip()
+    org_id = live_server.add_staff(tag, email, PASSWORD, f"Ada {tag}", "org_admin")
     page = new_page(locale="fr-BE")
     base = f"{live_server.url}/fr"
     sign_in(page, f"{base}/login", email, PASSWORD)

@@ -19,25 +19,16 @@ PASSWORD = "editors write good programmes"
 def test_editor_fixes_an_error_then_publishes_and_previews(live_server, page):
     tag = uuid.uuid4().hex[:6]
     email = f"editor-{tag}@example.org"
-    org_id = live_server.python(f"""
-from coalition.extensions import db
-from coalition.branches.models import Branch
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
-from coalition.accounts.passwords import hash_password
-org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(), languages=["nl"])
-user = User(email="{email}", name="Eddy {tag}", password_hash=hash_password("{PASSWORD}"),
-            language="nl")
-db.session.add_all([org, user])
-db.session.flush()
-db.session.add(Branch(organisation_id=org.id, name="Antwerpen", postcode="2000",
-                      city="Antwerpen", country="BE"))
-db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.editor))
-db.session.commit()
-print(org.id)
-""").strip()
+    org_id = live_server.add_staff(
+        tag,
+        email,
+        PASSWORD,
+        f"Eddy {tag}",
+        "editor",
+        language="nl",
+        user_language="nl",
+        branch=("Antwerpen", "2000"),
+    )
     base = f"{live_server.url}/nl"
     sign_in(page, f"{base}/login", email, PASSWORD)
 

@@ -14,11 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import flask_migrate
 import pytest
-from flask import current_app
+from flask import Flask, current_app
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
 
+from coalition.database import utcnow
+from coalition.extensions import db as database
 from coalition.members.models import Organisation
 from federation.oauth.models import OAuthClient
 from federation.oauth.services import register_client
@@ -85,6 +88,23 @@ class RegisteredClient:
         if scope:
             form["scope"] = scope
         return form
+
+
+def migrate_with_busy_member(app: Flask) -> RegisteredClient:
+    """Migrate the (empty) database of an app of the test's own, admit the organisation
+    "Busy" and register its member system's client (programmes:write, private_key_jwt)."""
+    with app.app_context():
+        flask_migrate.upgrade(revision="heads")
+        org = Organisation(name="Busy", slug="busy", admitted_at=utcnow(), languages=["fr"])
+        database.session.add(org)
+        database.session.flush()
+        key = ec_private_key()
+        created = register_client(
+            org, name="CRM", scopes="programmes:write", public_keys=json.dumps(key.as_dict())
+        )
+        database.session.commit()
+        database.session.refresh(created.client)  # loaded: threads use it after this session
+        return RegisteredClient(created.client, private_key=key)
 
 
 @pytest.fixture

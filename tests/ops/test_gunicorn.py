@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.run import Gunicorn, child_pids
+from bench.processes import Gunicorn, child_pids
 
 HEALTHZ = 'bmp_http_requests_total{endpoint="root.healthz",method="GET",status="200"}'
 

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from bench.run import free_port
+from bench.processes import free_port
 from coalition import worker
 from coalition.observability import start_worker_server, tracing, worker_server
 

@@ -9,10 +9,8 @@ returned to its author as a conflict with their text; none may be lost or overwr
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import flask_migrate
-import pytest
 from sqlalchemy import select
 
 from coalition.access import Role
@@ -23,21 +21,11 @@ from coalition.extensions import db
 from coalition.members.models import Organisation
 from policy_briefs import services
 from policy_briefs.models import SectionRevision
-from tests.conftest import config_for_tests, postgresql_database
+from tests.conftest import config_for_tests
 
 WORDS = 16
 #: threads 0–15 each change their own word; threads 16–19 change words 0–3 once more
 SAVES = [(n, f"edit{n}") for n in range(WORDS)] + [(n, f"other{n}") for n in range(4)]
-
-
-@pytest.fixture
-def own_database(database_url, tmp_path) -> Iterator[str]:
-    """An empty database of the same engine as the run's, for real commits; dropped after."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'concurrent.db'}"
-        return
-    with postgresql_database("bmp_briefs") as url:
-        yield url
 
 
 def test_twenty_concurrent_saves_are_each_merged_or_returned_as_a_conflict(own_database, tmp_path):

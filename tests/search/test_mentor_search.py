@@ -7,21 +7,11 @@ import re
 
 import pytest
 
+from tests.coalition._mentors import needs
 from tests.search.test_api import uuid_of
 
 PROBLEM = "application/problem+json"
-NEEDS = {
-    "seeking": True,
-    "experience_fields": ["hr", "business"],
-    "languages": ["fr"],
-    "age_min": 50,
-    "hours_per_week": 2,
-    "duo_months": 6,
-    "training": {"hours": 12, "format": "mixed"},
-    "locations": [],
-    "online": False,
-    "mentors_needed": 8,
-}
+NEEDS = needs(languages=["fr"], locations=[], online=False)
 
 
 # --- the JSON API ----------------------------------------------------------------------------

@@ -8,53 +8,25 @@ began by reading, comes to write its audit entry. Real commits on a database of 
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Iterator
 
-import flask_migrate
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import close_all_sessions
 
 from coalition import worker
 from coalition.app import create_app
 from coalition.audit.models import AuditLogEntry
-from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.members.models import Organisation
-from federation.oauth.services import register_client
-from tests.conftest import config_for_tests, postgresql_database
+from tests.conftest import config_for_tests
 from tests.federation.api_helpers import API, programme_body
-from tests.federation.conftest import RegisteredClient, ec_private_key
+from tests.federation.conftest import migrate_with_busy_member
 
 CALLS = 40
 
 
-@pytest.fixture
-def own_database(database_url, tmp_path) -> Iterator[str]:
-    """An empty database of the run's engine, for real commits; dropped afterwards."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'audited.db'}"
-        return
-    with postgresql_database("bmp_audit") as url:
-        yield url
-
-
 def test_reads_beside_the_indexer_never_fail_and_each_call_is_audited(own_database, tmp_path):
     app = create_app(config_for_tests(own_database, str(tmp_path)))
-    with app.app_context():
-        flask_migrate.upgrade(revision="heads")
-        org = Organisation(name="Busy", slug="busy", admitted_at=utcnow(), languages=["fr"])
-        db.session.add(org)
-        db.session.flush()
-        key = ec_private_key()
-        created = register_client(
-            org, name="CRM", scopes="programmes:write", public_keys=json.dumps(key.as_dict())
-        )
-        db.session.commit()
-        db.session.refresh(created.client)
-        member = RegisteredClient(created.client, private_key=key)
+    member = migrate_with_busy_member(app)
     http = app.test_client()
     with app.test_request_context():
         form = member.token_form()

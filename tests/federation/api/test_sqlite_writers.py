@@ -6,21 +6,15 @@ another connection wrote meanwhile ("database is locked"). Writers must queue in
 
 from __future__ import annotations
 
-import json
 import threading
-
-import flask_migrate
 
 from coalition import worker
 from coalition.app import create_app
-from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.members.models import Organisation
 from coalition.outbox import OutboxEntry
-from federation.oauth.services import register_client
 from tests.conftest import config_for_tests
 from tests.federation.api_helpers import programme_body
-from tests.federation.conftest import RegisteredClient, ec_private_key
+from tests.federation.conftest import migrate_with_busy_member
 
 THREADS = 6
 CALLS = 8
@@ -28,18 +22,7 @@ CALLS = 8
 
 def test_concurrent_writers_queue_instead_of_failing(tmp_path):
     app = create_app(config_for_tests(f"sqlite:///{tmp_path / 'busy.db'}", str(tmp_path)))
-    with app.app_context():
-        flask_migrate.upgrade(revision="heads")
-        org = Organisation(name="Busy", slug="busy", admitted_at=utcnow(), languages=["fr"])
-        db.session.add(org)
-        db.session.flush()
-        key = ec_private_key()
-        created = register_client(
-            org, name="CRM", scopes="programmes:write", public_keys=json.dumps(key.as_dict())
-        )
-        db.session.commit()
-        db.session.refresh(created.client)  # loaded: the threads use it after this session
-        member = RegisteredClient(created.client, private_key=key)
+    member = migrate_with_busy_member(app)
     statuses: list[int] = []
     stop = threading.Event()
 
