@@ -40,8 +40,11 @@ translations: $(STAMP)  ## Compile the message catalogues
 migrate: setup  ## Apply the database migrations
 	$(FLASK) db upgrade
 
-seed: migrate  ## Load the fictional demo coalition (idempotent)
+seed: migrate  ## Load the fictional demo coalition (idempotent), and index it afresh
 	DEMO_MODE=1 PUBLIC_URL='$(PUBLIC_URL)' $(FLASK) demo seed
+	@# a new index beside the old one: an index written by an older version (other fields)
+	@# is replaced, not left refusing searches
+	$(FLASK) search reindex
 
 pango:  ## Debian's pango for the policy briefs' PDF (WeasyPrint)
 	@dpkg -s $(PANGO) >/dev/null 2>&1 || \

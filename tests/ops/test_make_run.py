@@ -49,8 +49,21 @@ def test_a_public_url_given_is_kept():
     assert "PUBLIC_URL='https://m.example.be'" in flask_run_line(on_the_line)
 
 
+def plant_an_index_of_an_older_version(folder) -> None:
+    """A live tantivy index whose fields are not today's (as after an upgrade)."""
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=True)
+    (folder / "gen-old").mkdir(parents=True)
+    tantivy.Index(builder.build(), path=str(folder / "gen-old"))
+    (folder / "CURRENT").write_text("gen-old")
+
+
 def test_make_run_serves_on_the_port_and_issues_tokens_for_it(tmp_path):
+    """…and searches, even over an index an older version left (it is built afresh)."""
     port = free_port()
+    plant_an_index_of_an_older_version(tmp_path / "search-index")
     environment = {k: v for k, v in os.environ.items() if k not in {"PUBLIC_URL", "DATABASE_URL"}}
     environment.update(INSTANCE_PATH=str(tmp_path), MAIL_BACKEND="file", PYTHONUNBUFFERED="1")
     log = (tmp_path / "make-run.log").open("w")
@@ -78,6 +91,8 @@ def test_make_run_serves_on_the_port_and_issues_tokens_for_it(tmp_path):
         assert metadata is not None, (tmp_path / "make-run.log").read_text()
         assert metadata["issuer"] == url
         assert metadata["token_endpoint"] == f"{url}/oauth/token"
+        with urllib.request.urlopen(f"{url}/api/v1/programmes?q=mentor", timeout=10) as r:  # noqa: S310
+            assert r.status == 200 and json.load(r)["total"] > 0
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
