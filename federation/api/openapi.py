@@ -16,6 +16,10 @@ from coalition.programmes.schemas import ProgrammeSchema
 from federation.api.examples import REFERRAL_ANSWER_EXAMPLE, REFERRAL_EXAMPLE
 from federation.api.idempotency import HEADER, TTL
 from federation.api.models import MAX_KEY_LENGTH
+from federation.api.openapi_rules import (
+    describe_cross_field_rules,
+    state_what_the_validator_requires,
+)
 from federation.api.problems import EXTERNAL_ID, NO_SUCH_PROGRAMME
 from federation.api.schemas import (
     MAX_BRANCH_ID,
@@ -234,19 +238,9 @@ def build_spec(public_url: str) -> dict[str, Any]:
     )
     _referral_paths(spec, invalid, not_json)
     document = spec.to_dict()
-    _state_what_the_validator_requires(document["components"]["schemas"])
+    state_what_the_validator_requires(document["components"]["schemas"])
+    describe_cross_field_rules(document["paths"])
     return document
-
-
-def _state_what_the_validator_requires(schemas: dict[str, Any]) -> None:
-    """Rules of the schemas that apispec does not carry into the document: a way to apply
-    (at least one of url, e-mail, phone, not null)."""
-    apply = schemas["Apply"]
-    apply["minProperties"] = 1
-    apply["anyOf"] = [
-        {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
-        for name in ("url", "email", "phone")
-    ]
 
 
 #: the operations on the programme a PUT answered, reached with its `external_id` (OpenAPI

@@ -1,0 +1,274 @@
+"""Schemathesis hooks: the machine API's rules that no OpenAPI document can state.
+
+The document states every rule of one field (issue 9, point 8); what it cannot state is
+said in the operations' descriptions and made here, machine-readably: a generated body is
+changed only where such a rule binds, keeping the rest as generated, so that the
+positive-data check (every body the document allows is accepted) holds on every operation.
+
+- one field against another: age_min ≤ age_max, the report's figures, the quarter begun,
+  a consent not given in the future, the reason and outcome of a changed transition;
+- the platform's data: a postcode that exists (the vendored file), the caller's branches,
+  a published programme of another member and its organisation as the consent's
+  recipient, the status a programme or referral is in now (learnt from the answers);
+- one request against another: a fresh `Idempotency-Key` per request (a key reused with
+  another body is rightly 422) and a fresh `subject_ref` per referral (the same person to
+  the same programme within 30 days is a legitimate 409, which the check accepts anyway;
+  a fresh one lets the referral be made);
+- a number the document calls an integer is sent as one: OpenAPI's `integer` allows 12.0,
+  which this API refuses (integers are strict; README, "The machine API").
+
+Only positive cases are touched: a negative case stays as invalid as it was generated.
+Loaded by the in-process test, or by the CLI from outside (see the README):
+``SCHEMATHESIS_HOOKS=tests.federation.api.schemathesis_hooks`` with the facts of the
+server's data in ``SCHEMATHESIS_FACTS`` (JSON, the shape of `Facts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import schemathesis
+
+from coalition.impact.schemas import MAX_COUNT
+from coalition.impact.services import current_quarter
+from coalition.postcodes import _load as postcode_places
+from federation.api.models import MAX_KEY_LENGTH
+from federation.referrals.schemas import MAX_PSEUDONYM
+from federation.referrals.states import (
+    CANCEL_REASONS,
+    COMPLETED_OUTCOMES,
+    ENDED,
+    FAILED_OUTCOMES,
+    REJECT_REASONS,
+    TRANSITIONS,
+    Side,
+    Status,
+)
+
+PROGRAMME = "PUT /programmes/{external_id}"
+REPORT = "POST /reports"
+REFERRAL = "POST /referrals"
+TRANSITION = "POST /referrals/{referral_id}/transitions"
+#: the statuses a new programme may start in, and the moves of an existing one
+START_STATUSES = ("draft", "published", "archived")
+
+
+@dataclass
+class Facts:
+    """What the hooks know of the server's data (and learn from its answers)."""
+
+    #: a published programme of another member, and its organisation's slug
+    programme: str | None = None
+    recipient: str | None = None
+    #: the caller's branches: [id, postcode]
+    branches: list[list[Any]] = field(default_factory=list)
+    #: the caller's programmes: external id → status
+    programmes: dict[str, str] = field(default_factory=dict)
+    #: referrals the caller sent or received: id → [side, status]
+    referrals: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Facts:
+        return cls(**json.loads(os.environ.get("SCHEMATHESIS_FACTS") or "{}"))
+
+
+FACTS = Facts.from_env()
+_fresh = itertools.count(1)
+
+
+def _pick(options: list | tuple, seed: Any) -> Any:
+    """One of `options`, chosen by the generated `seed` (the same seed, the same choice)."""
+    digest = hashlib.sha256(repr(seed).encode()).digest()
+    return options[int.from_bytes(digest[:4], "big") % len(options)]
+
+
+def _postcodes(country: str) -> list[str]:
+    return sorted(code for place_country, code in postcode_places() if place_country == country)
+
+
+def _whole_numbers(value: Any) -> Any:
+    """Every whole float as an integer, the rest as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
+
+
+def _is_positive(case: Any) -> bool:
+    return case.meta is None or case.meta.generation.mode.is_positive
+
+
+# --- rules of one body ------------------------------------------------------------------------
+
+
+def _programme(body: dict[str, Any]) -> None:
+    low, high = body.get("age_min"), body.get("age_max")
+    if low is not None and high is not None and low > high:
+        body["age_min"], body["age_max"] = high, low
+    if body.get("confirmed_on") and body["confirmed_on"] > date.today().isoformat():
+        body["confirmed_on"] = date.today().isoformat()
+    for location in body.get("locations") or []:
+        country = location.get("country", "BE")
+        location["postcode"] = _pick(_postcodes(country), location["postcode"])
+    needs = body.get("mentor_needs")
+    if needs and needs.get("locations"):
+        branches = FACTS.branches or [[None, "1030"]]
+        for index, location in enumerate(needs["locations"]):
+            location["postcode"] = branches[index % len(branches)][1]
+            location.pop("country", None)  # the branches are Belgian
+
+
+def _report(body: dict[str, Any]) -> None:
+    if FACTS.branches:
+        branch_id, postcode = _pick(FACTS.branches, body["branch"])
+        body["branch"] = branch_id if isinstance(body["branch"], int) else postcode
+    now = current_quarter()
+    if (body["year"], body["quarter"]) > now:
+        body["year"] = now[0]
+        body["quarter"] = min(body["quarter"], now[1])
+    active = max(
+        body["mentors_active"],
+        body["mentors_aged_50_plus"],
+        body["mentors_continuing_after_first_duo"],
+    )
+    body["mentors_active"] = active
+    outcomes = body.get("outcomes") or {}
+    total = sum(outcomes.values())
+    if total > MAX_COUNT:  # keep the shares, within what duos_completed can hold
+        for code, count in outcomes.items():
+            outcomes[code] = count * MAX_COUNT // total
+        total = sum(outcomes.values())
+    body["duos_completed"] = max(body["duos_completed"], total)
+
+
+def _referral(body: dict[str, Any]) -> None:
+    if FACTS.programme:
+        body["programme"] = FACTS.programme
+        body["consent"]["recipient"] = FACTS.recipient
+    body["postcode"] = _pick(_postcodes(body.get("country", "BE")), body["postcode"])
+    given_at = body["consent"]["given_at"]
+    try:
+        in_future = datetime.fromisoformat(given_at) > datetime.now(UTC)
+    except (TypeError, ValueError):  # no zone: the server says what it thinks of it
+        in_future = False
+    if in_future:
+        body["consent"]["given_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+
+
+BODY_RULES = {PROGRAMME: _programme, REPORT: _report, REFERRAL: _referral}
+
+
+@schemathesis.hook
+def map_case(context: Any, case: Any) -> Any:
+    """Make a positive body satisfy the rules across its fields."""
+    rule = BODY_RULES.get(case.operation.label)
+    if rule is not None and _is_positive(case) and isinstance(case.body, dict):
+        case.body = _whole_numbers(case.body)
+        rule(case.body)
+    return case
+
+
+# --- rules of the server's state, at the time of the call -------------------------------------
+
+
+def _fresh_suffix(value: str, limit: int) -> str:
+    """`value` made unique in this run: a suffix of letters (digits could read as a phone
+    number to the referral scanner), within `limit` characters."""
+    number, letters = next(_fresh), ""
+    while number:
+        number, rest = divmod(number, 26)
+        letters += chr(ord("a") + rest)
+    suffix = f"-{letters}"
+    return value[: limit - len(suffix)] + suffix
+
+
+def _programme_status(case: Any) -> None:
+    wanted = case.body.get("status")
+    if wanted is None:
+        return
+    current = FACTS.programmes.get(case.path_parameters["external_id"])
+    if current is None:
+        allowed = wanted in START_STATUSES
+    else:
+        allowed = wanted == current or {
+            "published": current != "published",
+            "unpublished": current == "published",
+            "archived": True,
+            "draft": False,
+        }.get(wanted, False)
+    if not allowed:  # the one status always possible: the current one (a new one: draft)
+        case.body["status"] = current or "draft"
+
+
+def _move(case: Any) -> None:
+    """A referral of the caller's, moved to a status legal from its current one (keeping
+    the generated target when it is legal), its reason and outcome made to fit."""
+    if not FACTS.referrals:
+        return
+    referral_id = _pick(sorted(FACTS.referrals), case.path_parameters["referral_id"])
+    case.path_parameters["referral_id"] = referral_id
+    side, current = Side(FACTS.referrals[referral_id][0]), Status(FACTS.referrals[referral_id][1])
+    legal = [to for (start, to), owner in TRANSITIONS.items() if start == current and owner == side]
+    wanted = Status(case.body["status"])
+    if not legal or wanted in legal:
+        return  # nothing legal to make (409 or 403), or the generated move is legal
+    # prefer a move that keeps the referral open, so that later cases can move it too
+    target = next((to for to in legal if to not in ENDED), legal[0])
+    body = case.body
+    body["status"] = target.value
+    reasons = {Status.rejected: REJECT_REASONS, Status.cancelled: CANCEL_REASONS}.get(target)
+    outcomes = {Status.completed: COMPLETED_OUTCOMES, Status.failed: FAILED_OUTCOMES}.get(target)
+    optional = (None, "") if target is Status.cancelled else ()
+    if reasons is None:
+        body.pop("reason", None)
+    elif body.get("reason") not in (*reasons, *optional):
+        body["reason"] = _pick(reasons, body.get("reason"))
+    if outcomes is None:
+        body.pop("outcome", None)
+    elif body.get("outcome") not in outcomes:
+        body["outcome"] = _pick(outcomes, body.get("outcome"))
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """Fresh keys and pseudonyms; statuses the programme or referral can reach now."""
+    label = case.operation.label
+    if not _is_positive(case) or label not in (PROGRAMME, REPORT, REFERRAL, TRANSITION):
+        return
+    key = next((name for name in case.headers or {} if name.lower() == "idempotency-key"), None)
+    if key is not None:
+        case.headers[key] = _fresh_suffix(case.headers[key], MAX_KEY_LENGTH)
+    if not isinstance(case.body, dict):
+        return
+    if label == PROGRAMME:
+        _programme_status(case)
+    elif label == REFERRAL:
+        case.body["subject_ref"] = _fresh_suffix(case.body["subject_ref"], MAX_PSEUDONYM)
+    elif label == TRANSITION:
+        _move(case)
+
+
+@schemathesis.hook
+def after_call(context: Any, case: Any, response: Any) -> None:
+    """Learn the statuses the answers report."""
+    label, status = case.operation.label, response.status_code
+    if status >= 300:
+        return
+    if label == PROGRAMME:
+        FACTS.programmes[case.path_parameters["external_id"]] = response.json()["status"]
+    elif label == "DELETE /programmes/{external_id}":
+        FACTS.programmes[case.path_parameters["external_id"]] = "archived"
+    elif label == REFERRAL:
+        FACTS.referrals[response.json()["id"]] = [Side.sender.value, Status.requested.value]
+    elif label == TRANSITION:
+        referral_id = case.path_parameters["referral_id"]
+        FACTS.referrals[referral_id][1] = response.json()["status"]
