@@ -66,7 +66,7 @@ class Facts:
     #: a published programme of another member, and its organisation's slug
     programme: str | None = None
     recipient: str | None = None
-    #: the caller's branches: [id, postcode]
+    #: the caller's branches: [id (or null), postcode, country (else BE)]
     branches: list[list[Any]] = field(default_factory=list)
     #: the caller's programmes: external id → status
     programmes: dict[str, str] = field(default_factory=dict)
@@ -120,17 +120,18 @@ def _programme(body: dict[str, Any]) -> None:
         country = location.get("country", "BE")
         location["postcode"] = _pick(_postcodes(country), location["postcode"])
     needs = body.get("mentor_needs")
-    if needs and needs.get("locations"):
-        branches = FACTS.branches or [[None, "1030"]]
-        for index, location in enumerate(needs["locations"]):
-            location["postcode"] = branches[index % len(branches)][1]
-            location.pop("country", None)  # the branches are Belgian
+    if needs and needs.get("locations") and FACTS.branches:
+        for location in needs["locations"]:
+            _id, postcode, *country = _pick(FACTS.branches, location["postcode"])
+            location["postcode"] = postcode
+            location["country"] = country[0] if country else "BE"
 
 
 def _report(body: dict[str, Any]) -> None:
     if FACTS.branches:
-        branch_id, postcode = _pick(FACTS.branches, body["branch"])
-        body["branch"] = branch_id if isinstance(body["branch"], int) else postcode
+        branch_id, postcode, *_country = _pick(FACTS.branches, body["branch"])
+        wants_id = isinstance(body["branch"], int) and branch_id is not None
+        body["branch"] = branch_id if wants_id else postcode
     now = current_quarter()
     if (body["year"], body["quarter"]) > now:
         body["year"] = now[0]
@@ -209,19 +210,30 @@ def _programme_status(case: Any) -> None:
         case.body["status"] = current or "draft"
 
 
+def _legal_moves(referral_id: str) -> list[Status]:
+    side, current = FACTS.referrals[referral_id]
+    return [
+        to
+        for (start, to), owner in TRANSITIONS.items()
+        if start == Status(current) and owner == Side(side)
+    ]
+
+
 def _move(case: Any) -> None:
-    """A referral of the caller's, moved to a status legal from its current one (keeping
-    the generated target when it is legal), its reason and outcome made to fit."""
+    """A referral of the caller's for which the generated move is legal now; if none is,
+    one that can still move, with the status changed to a legal one (one that keeps it
+    open, when there is one) and its reason and outcome made to fit."""
     if not FACTS.referrals:
         return
-    referral_id = _pick(sorted(FACTS.referrals), case.path_parameters["referral_id"])
+    seed, wanted = case.path_parameters["referral_id"], Status(case.body["status"])
+    known = sorted(FACTS.referrals)
+    fitting = [referral for referral in known if wanted in _legal_moves(referral)]
+    movable = [referral for referral in known if _legal_moves(referral)]
+    referral_id = _pick(fitting or movable or known, seed)
     case.path_parameters["referral_id"] = referral_id
-    side, current = Side(FACTS.referrals[referral_id][0]), Status(FACTS.referrals[referral_id][1])
-    legal = [to for (start, to), owner in TRANSITIONS.items() if start == current and owner == side]
-    wanted = Status(case.body["status"])
-    if not legal or wanted in legal:
-        return  # nothing legal to make (409 or 403), or the generated move is legal
-    # prefer a move that keeps the referral open, so that later cases can move it too
+    legal = _legal_moves(referral_id)
+    if fitting or not legal:
+        return  # the generated move as it is, or nothing legal left to make (409)
     target = next((to for to in legal if to not in ENDED), legal[0])
     body = case.body
     body["status"] = target.value
