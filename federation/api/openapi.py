@@ -17,6 +17,8 @@ from federation.api.examples import REFERRAL_ANSWER_EXAMPLE, REFERRAL_EXAMPLE
 from federation.api.idempotency import HEADER, TTL
 from federation.api.models import MAX_KEY_LENGTH
 from federation.api.openapi_rules import (
+    PROGRAMME_LINKS,
+    REFERRAL_LINKS,
     describe_cross_field_rules,
     state_what_the_validator_requires,
 )
@@ -243,21 +245,6 @@ def build_spec(public_url: str) -> dict[str, Any]:
     return document
 
 
-#: the operations on the programme a PUT answered, reached with its `external_id` (OpenAPI
-#: links: stateful tests and generated clients follow them)
-PROGRAMME_LINKS = {
-    name: {
-        "operationId": operation,
-        "parameters": {"external_id": "$request.path.external_id"},
-        "description": description,
-    }
-    for name, operation, description in (
-        ("GetProgramme", "getProgramme", "Read the programme just written."),
-        ("DeleteProgramme", "deleteProgramme", "Archive the programme just written."),
-    )
-}
-
-
 REFERRAL_ID = {
     "name": "referral_id",
     "in": "path",
@@ -290,7 +277,8 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
                     "201": _example(
                         _json("Referral", "Sent; give `code` to the young person."),
                         REFERRAL_ANSWER_EXAMPLE,
-                    ),
+                    )
+                    | {"links": REFERRAL_LINKS},
                     "400": _problem("Malformed JSON or an invalid Idempotency-Key."),
                     "409": _problem(
                         "The same person referred to the same programme within "
@@ -333,6 +321,7 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
             "404": not_found,
         },
         parameters=[REFERRAL_ID],
+        operationId="getReferral",
     )
     _single_operation(
         spec,
@@ -351,6 +340,7 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
             "422": _problem("A reason or outcome that does not fit the move."),
         },
         parameters=[REFERRAL_ID, IDEMPOTENCY_HEADER],
+        operationId="moveReferral",
         requestBody=_example(_body("Transition"), {"status": "rejected", "reason": "no_capacity"}),
         description="The receiver sets accepted, rejected (reason: no_capacity, not_eligible, "
         "not_reachable, other), in-progress, on-hold, completed (outcome: job, training, "

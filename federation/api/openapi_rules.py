@@ -1,4 +1,5 @@
-"""What the validators require and apispec does not carry into the OpenAPI document.
+"""What the validators require and apispec does not carry into the OpenAPI document, and the
+links from an answer to the operations on what it made.
 
 apispec reads a marshmallow field's type, `OneOf`, `Range` and `Length`; it cannot read a
 function validator, a `pre_load` or a `validates_schema`. Each rule here is one of those,
@@ -11,6 +12,8 @@ are added to the operations' descriptions (`CROSS_FIELD_RULES`).
 from __future__ import annotations
 
 from typing import Any
+
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
 from coalition.config import LANGUAGES
 from coalition.programmes.schemas import POSTCODE_PATTERNS
@@ -32,6 +35,19 @@ BODIES = ("Programme", "Report", "ReferralBody", "Transition")
 #: a phone number as `validate_phone` takes it: digits and separators, 6 to 15 digits
 PHONE = r"^\+?[ ().\-/]*(?:[0-9][ ().\-/]*){6,15}$"
 assert PHONE_PATTERN.pattern == r"\+?[0-9 ().\-/]+"  # PHONE says the same, digits counted
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{letter}{letter.upper()}]" for letter in word)
+
+
+#: an e-mail address whose domain is no special-use name (RFC 6761: `a@b.test`, `a@b.local`),
+#: which `email_validator` refuses as undeliverable
+EMAIL_DOMAIN = (
+    "^[^@]+@(?!(?:[^@]*\\.)?(?:"
+    + "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+    + ")\\.?$)[^@]+$"
+)
 
 #: the rules across fields, as each operation's description says them (for people)
 CROSS_FIELD_RULES = {
@@ -62,6 +78,35 @@ CROSS_FIELD_RULES = {
 }
 
 
+def _links(parameter: str, value: str, targets: tuple[tuple[str, str, str], ...]) -> dict:
+    """OpenAPI links (stateful tests and generated clients follow them): `parameter` of
+    each target operation taken from the runtime expression `value`."""
+    return {
+        name: {"operationId": operation, "parameters": {parameter: value}, "description": text}
+        for name, operation, text in targets
+    }
+
+
+#: from the PUT of a programme to its GET and DELETE
+PROGRAMME_LINKS = _links(
+    "external_id",
+    "$request.path.external_id",
+    (
+        ("GetProgramme", "getProgramme", "Read the programme just written."),
+        ("DeleteProgramme", "deleteProgramme", "Archive the programme just written."),
+    ),
+)
+#: from a referral sent to its reading and its moves
+REFERRAL_LINKS = _links(
+    "referral_id",
+    "$response.body#/id",
+    (
+        ("GetReferral", "getReferral", "Read the referral just sent and its timeline."),
+        ("MoveReferral", "moveReferral", "Move the referral just sent (e.g. cancel it)."),
+    ),
+)
+
+
 def describe_cross_field_rules(paths: dict[str, Any]) -> None:
     """Append to each operation's description the rules across its fields."""
     for route, rules in CROSS_FIELD_RULES.items():
@@ -80,7 +125,7 @@ def state_what_the_validator_requires(schemas: dict[str, Any]) -> None:
         for name in ("url", "email", "phone")
     ]
     apply["properties"]["url"]["maxLength"] = 300
-    apply["properties"]["email"]["maxLength"] = 200
+    apply["properties"]["email"] |= {"maxLength": 200, "pattern": EMAIL_DOMAIN}
     apply["properties"]["phone"] |= {"maxLength": 40, "pattern": PHONE}
     programme = schemas["Programme"]
     for name in ("title", "summary", "description"):  # `LanguageTexts`: fr, nl, en only

@@ -20,7 +20,9 @@ positive-data check (every body the document allows is accepted) holds on every 
 Only positive cases are touched: a negative case stays as invalid as it was generated.
 Loaded by the in-process test, or by the CLI from outside (see the README):
 ``SCHEMATHESIS_HOOKS=tests.federation.api.schemathesis_hooks`` with the facts of the
-server's data in ``SCHEMATHESIS_FACTS`` (JSON, the shape of `Facts`).
+server's data in ``SCHEMATHESIS_FACTS`` (JSON, the shape of `Facts`); with
+``SCHEMATHESIS_CLIENT`` (``<token URL> <client id> <secret>``) the CLI fetches a fresh
+token for every 4 minutes of the run (tokens live 5).
 """
 
 from __future__ import annotations
@@ -29,10 +31,13 @@ import hashlib
 import itertools
 import json
 import os
+import secrets
+import string
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import requests
 import schemathesis
 
 from coalition.impact.schemas import MAX_COUNT
@@ -80,6 +85,27 @@ class Facts:
 
 FACTS = Facts.from_env()
 _fresh = itertools.count(1)
+#: this run's letters: keys and pseudonyms of an earlier run are still known to the server
+#: (keys 24 h, pseudonyms 30 days)
+RUN = "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
+#: every scope the API offers: the run calls every operation
+SCOPES = "programmes:write reports:write events:read referrals:read referrals:write"
+
+if os.environ.get("SCHEMATHESIS_CLIENT"):
+
+    @schemathesis.auth(refresh_interval=240)
+    class ClientCredentials:
+        """A token from the client-credentials grant (client_secret_basic)."""
+
+        def get(self, case: Any, context: Any) -> str:
+            url, client_id, secret = os.environ["SCHEMATHESIS_CLIENT"].split()
+            data = {"grant_type": "client_credentials", "scope": SCOPES}
+            answer = requests.post(url, data=data, auth=(client_id, secret), timeout=30)
+            answer.raise_for_status()
+            return answer.json()["access_token"]
+
+        def set(self, case: Any, token: str, context: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
 
 
 def _pick(options: list | tuple, seed: Any) -> Any:
@@ -168,27 +194,17 @@ def _referral(body: dict[str, Any]) -> None:
 BODY_RULES = {PROGRAMME: _programme, REPORT: _report, REFERRAL: _referral}
 
 
-@schemathesis.hook
-def map_case(context: Any, case: Any) -> Any:
-    """Make a positive body satisfy the rules across its fields."""
-    rule = BODY_RULES.get(case.operation.label)
-    if rule is not None and _is_positive(case) and isinstance(case.body, dict):
-        case.body = _whole_numbers(case.body)
-        rule(case.body)
-    return case
-
-
 # --- rules of the server's state, at the time of the call -------------------------------------
 
 
 def _fresh_suffix(value: str, limit: int) -> str:
-    """`value` made unique in this run: a suffix of letters (digits could read as a phone
-    number to the referral scanner), within `limit` characters."""
+    """`value` made unique: a suffix of letters, the run's and a counter's (digits could
+    read as a phone number to the referral scanner), within `limit` characters."""
     number, letters = next(_fresh), ""
     while number:
         number, rest = divmod(number, 26)
         letters += chr(ord("a") + rest)
-    suffix = f"-{letters}"
+    suffix = f"-{RUN}{letters}"
     return value[: limit - len(suffix)] + suffix
 
 
@@ -252,7 +268,11 @@ def _move(case: Any) -> None:
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
-    """Fresh keys and pseudonyms; statuses the programme or referral can reach now."""
+    """Make a positive request satisfy the rules across its fields and the server's state:
+    fresh keys and pseudonyms, statuses the programme or referral can reach now.
+
+    Here rather than in `map_case`: the CLI calls this for the cases of every phase (the
+    document's examples and the coverage phase's cases are not mapped)."""
     label = case.operation.label
     if not _is_positive(case) or label not in (PROGRAMME, REPORT, REFERRAL, TRANSITION):
         return
@@ -261,6 +281,9 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
         case.headers[key] = _fresh_suffix(case.headers[key], MAX_KEY_LENGTH)
     if not isinstance(case.body, dict):
         return
+    case.body = _whole_numbers(case.body)
+    if label in BODY_RULES:
+        BODY_RULES[label](case.body)
     if label == PROGRAMME:
         _programme_status(case)
     elif label == REFERRAL:
@@ -273,14 +296,16 @@ def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
 def after_call(context: Any, case: Any, response: Any) -> None:
     """Learn the statuses the answers report."""
     label, status = case.operation.label, response.status_code
-    if status >= 300:
+    if status >= 300 or case.method.upper() != case.operation.method.upper():
+        return  # refused, or another method than the operation's (a coverage probe)
+    try:
+        answer = response.json() if status != 204 else {}
+    except ValueError:
         return
     if label == PROGRAMME:
-        FACTS.programmes[case.path_parameters["external_id"]] = response.json()["status"]
+        FACTS.programmes[case.path_parameters["external_id"]] = answer["status"]
     elif label == "DELETE /programmes/{external_id}":
         FACTS.programmes[case.path_parameters["external_id"]] = "archived"
-    elif label == REFERRAL:
-        FACTS.referrals[response.json()["id"]] = [Side.sender.value, Status.requested.value]
-    elif label == TRANSITION:
-        referral_id = case.path_parameters["referral_id"]
-        FACTS.referrals[referral_id][1] = response.json()["status"]
+    elif label in (REFERRAL, TRANSITION):
+        side = Side.receiver if answer["box"] == "inbox" else Side.sender
+        FACTS.referrals[answer["id"]] = [side.value, answer["status"]]
