@@ -132,7 +132,9 @@ def build_spec(public_url: str) -> dict[str, Any]:
                 "OAuth 2 client-credentials grant (private_key_jwt or client_secret_basic) at "
                 f"{public_url}/oauth/token and send the token as `Authorization: Bearer …`. "
                 "Every call sees only your organisation's data. Errors are RFC 9457 problems "
-                "(application/problem+json) with a JSON pointer to each invalid field."
+                "(application/problem+json) with a JSON pointer to each invalid field. "
+                "Integers are written without a fraction (`12`, not `12.0`, which JSON "
+                "Schema's `integer` would allow)."
             )
         },
         servers=[{"url": API_PREFIX}],
