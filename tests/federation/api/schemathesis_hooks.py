@@ -35,6 +35,7 @@ import secrets
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import requests
@@ -42,7 +43,7 @@ import schemathesis
 
 from coalition.impact.schemas import MAX_COUNT
 from coalition.impact.services import current_quarter
-from coalition.postcodes import _load as postcode_places
+from coalition.postcodes import places
 from federation.api.models import MAX_KEY_LENGTH
 from federation.referrals.schemas import MAX_PSEUDONYM
 from federation.referrals.states import (
@@ -60,7 +61,7 @@ PROGRAMME = "PUT /programmes/{external_id}"
 REPORT = "POST /reports"
 REFERRAL = "POST /referrals"
 TRANSITION = "POST /referrals/{referral_id}/transitions"
-#: the statuses a new programme may start in, and the moves of an existing one
+#: the statuses a new programme may start in
 START_STATUSES = ("draft", "published", "archived")
 
 
@@ -114,8 +115,10 @@ def _pick(options: list | tuple, seed: Any) -> Any:
     return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 
+@cache
 def _postcodes(country: str) -> list[str]:
-    return sorted(code for place_country, code in postcode_places() if place_country == country)
+    """Every postcode of the vendored file in `country`."""
+    return sorted(place.postcode for place in places(country))
 
 
 def _whole_numbers(value: Any) -> Any:
