@@ -16,6 +16,12 @@ from coalition.programmes.schemas import ProgrammeSchema
 from federation.api.examples import REFERRAL_ANSWER_EXAMPLE, REFERRAL_EXAMPLE
 from federation.api.idempotency import HEADER, TTL
 from federation.api.models import MAX_KEY_LENGTH
+from federation.api.openapi_rules import (
+    PROGRAMME_LINKS,
+    REFERRAL_LINKS,
+    describe_cross_field_rules,
+    state_what_the_validator_requires,
+)
 from federation.api.problems import EXTERNAL_ID, NO_SUCH_PROGRAMME
 from federation.api.schemas import (
     MAX_BRANCH_ID,
@@ -126,7 +132,9 @@ def build_spec(public_url: str) -> dict[str, Any]:
                 "OAuth 2 client-credentials grant (private_key_jwt or client_secret_basic) at "
                 f"{public_url}/oauth/token and send the token as `Authorization: Bearer …`. "
                 "Every call sees only your organisation's data. Errors are RFC 9457 problems "
-                "(application/problem+json) with a JSON pointer to each invalid field."
+                "(application/problem+json) with a JSON pointer to each invalid field. "
+                "Integers are written without a fraction (`12`, not `12.0`, which JSON "
+                "Schema's `integer` would allow)."
             )
         },
         servers=[{"url": API_PREFIX}],
@@ -234,34 +242,9 @@ def build_spec(public_url: str) -> dict[str, Any]:
     )
     _referral_paths(spec, invalid, not_json)
     document = spec.to_dict()
-    _state_what_the_validator_requires(document["components"]["schemas"])
+    state_what_the_validator_requires(document["components"]["schemas"])
+    describe_cross_field_rules(document["paths"])
     return document
-
-
-def _state_what_the_validator_requires(schemas: dict[str, Any]) -> None:
-    """Rules of the schemas that apispec does not carry into the document: a way to apply
-    (at least one of url, e-mail, phone, not null)."""
-    apply = schemas["Apply"]
-    apply["minProperties"] = 1
-    apply["anyOf"] = [
-        {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
-        for name in ("url", "email", "phone")
-    ]
-
-
-#: the operations on the programme a PUT answered, reached with its `external_id` (OpenAPI
-#: links: stateful tests and generated clients follow them)
-PROGRAMME_LINKS = {
-    name: {
-        "operationId": operation,
-        "parameters": {"external_id": "$request.path.external_id"},
-        "description": description,
-    }
-    for name, operation, description in (
-        ("GetProgramme", "getProgramme", "Read the programme just written."),
-        ("DeleteProgramme", "deleteProgramme", "Archive the programme just written."),
-    )
-}
 
 
 REFERRAL_ID = {
@@ -296,7 +279,8 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
                     "201": _example(
                         _json("Referral", "Sent; give `code` to the young person."),
                         REFERRAL_ANSWER_EXAMPLE,
-                    ),
+                    )
+                    | {"links": REFERRAL_LINKS},
                     "400": _problem("Malformed JSON or an invalid Idempotency-Key."),
                     "409": _problem(
                         "The same person referred to the same programme within "
@@ -339,6 +323,7 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
             "404": not_found,
         },
         parameters=[REFERRAL_ID],
+        operationId="getReferral",
     )
     _single_operation(
         spec,
@@ -357,6 +342,7 @@ def _referral_paths(spec: APISpec, invalid: dict[str, Any], not_json: dict[str, 
             "422": _problem("A reason or outcome that does not fit the move."),
         },
         parameters=[REFERRAL_ID, IDEMPOTENCY_HEADER],
+        operationId="moveReferral",
         requestBody=_example(_body("Transition"), {"status": "rejected", "reason": "no_capacity"}),
         description="The receiver sets accepted, rejected (reason: no_capacity, not_eligible, "
         "not_reachable, other), in-progress, on-hold, completed (outcome: job, training, "
