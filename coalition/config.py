@@ -72,6 +72,9 @@ def load_config(
         "ELASTICSEARCH_URL": elasticsearch_url,
         "SEARCH_INDEX_PATH": env.get("SEARCH_INDEX_PATH", str(instance / "search-index")),
         "SEARCH_INDEX_PREFIX": env.get("SEARCH_INDEX_PREFIX", "programmes"),
+        #: how long a web process keeps its counts of searches near a place before it writes
+        #: them, in one short transaction (0: at once, a write per search)
+        "SEARCH_DEMAND_FLUSH_SECONDS": float(env.get("SEARCH_DEMAND_FLUSH_SECONDS") or 10),
         #: run the background worker (outbox indexer, deliveries, purges) in the web process
         "WORKER_THREAD": _bool(env.get("WORKER_THREAD"), default=platform_env == "development"),
         "REDIS_URL": redis_url,

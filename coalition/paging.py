@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import request
+from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, func, select
 
 from coalition.extensions import db
@@ -72,3 +73,39 @@ def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
 def requested_page() -> int:
     """The page number the request asks for (`?page=`): 1 when missing or odd."""
     return max(1, min(request.args.get("page", 1, type=int) or 1, MAX_PAGE))
+
+
+# --- the machine APIs' pages ------------------------------------------------------------------
+
+#: the most items one page of a machine API's list returns
+MAX_PER_PAGE = 100
+
+
+def page_schema(name: str, item: type[Schema], doc: str) -> type[Schema]:
+    """The schema of one page of `item`s (`items`, `page`, `per_page`, `total_items`, the
+    `next` and `prev` URLs), named `name` in the OpenAPI document."""
+    schema = Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total_items": fields.Integer(),
+            "next": fields.String(
+                allow_none=True, metadata={"description": "URL of the next page."}
+            ),
+            "prev": fields.String(
+                allow_none=True, metadata={"description": "URL of the previous page."}
+            ),
+        },
+        name=name,
+    )
+    schema.__doc__ = doc
+    return schema
+
+
+class PageQuerySchema(Schema):
+    """`page` and `per_page` of a machine API's list (a list's own query schema adds its
+    filters)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -31,7 +31,7 @@ def register(app: Flask) -> None:
     )
     from search.api import bp as api_bp
     from search.cli import register_commands
-    from search.demand import demand_rows, write_demand_count
+    from search.demand import demand_rows, init_demand_counts
     from search.jobs import run_job
     from search.places import city_label
     from search.services import get_backend, public_pages, published_programmes_of
@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
     register_job("search-indexer", run_job, interval=2.0)
     add_readiness_check(app, "search", lambda: get_backend().ping())
     app.after_request(write_pending_counts)
-    app.after_request(write_demand_count)
+    init_demand_counts(app)
     provide(app, "search_demand", demand_rows)
     provide(app, "zero_result_searches", zero_result_rows)
     app.add_template_global(published_programmes_of)

@@ -1,19 +1,28 @@
 """Counting the searches made near a place, per area, so the coalition sees where demand is.
 
 A search answered with `near` (a postcode or a city) adds one to the day's count of the
-place's area — its province in Belgium and the Netherlands, its department in France —
-after the request has its answer, in a short transaction of its own, as the zero-result
-counts are written. Nothing else of the search is kept: no text, postcode, IP address or
-session. The core reads the counts as the impact source "search_demand".
+place's area — its province in Belgium and the Netherlands, its department in France.
+Each web process adds its searches up in memory and writes them every
+`SEARCH_DEMAND_FLUSH_SECONDS` (10 s), after the answer of the request that finds them
+due, in one short transaction: a search near a place does not take the database's write
+lock (on SQLite, one for the whole database) each time. A process that stops writes what it
+holds on its way out; one that is killed loses at most those seconds of counts. Nothing
+else of the search is kept: no text, postcode, IP address or session. The core reads the
+counts as the impact source "search_demand" (the reading process writes its own first).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
+import time
+import weakref
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from flask import Response, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -44,26 +53,91 @@ def searched_area() -> tuple[str, str] | None:
     return place.country, place.province
 
 
+class PendingCounts:
+    """A process's counts not yet written: (day, country, area) → searches."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[date, str, str]] = Counter()
+        self._since = time.monotonic()
+
+    def add(self, key: tuple[date, str, str], n: int = 1) -> None:
+        with self._lock:
+            self._counts[key] += n
+
+    def counts(self) -> Counter[tuple[date, str, str]]:
+        """A copy of the counts not yet written."""
+        with self._lock:
+            return Counter(self._counts)
+
+    def take(self, every: float, *, force: bool = False) -> Counter[tuple[date, str, str]]:
+        """The counts to write now (none before `every` seconds passed, unless `force`)."""
+        with self._lock:
+            if not self._counts or (not force and time.monotonic() - self._since < every):
+                return Counter()
+            taken, self._counts, self._since = self._counts, Counter(), time.monotonic()
+            return taken
+
+
+#: the apps of this process that count searches (weakly: an app no longer used goes)
+_APPS: weakref.WeakSet[Flask] = weakref.WeakSet()
+
+
+def init_demand_counts(app: Flask) -> None:
+    """Count the app's searches near a place after each answer; what it holds is written
+    when the process ends (`write_on_exit`)."""
+    app.extensions["search_demand_pending"] = PendingCounts()
+    app.after_request(write_demand_count)
+    _APPS.add(app)
+
+
+@atexit.register
+def write_on_exit() -> None:
+    """The process ends: write what each app still holds (a gunicorn worker's graceful
+    stop, `flask run` stopped)."""
+    for app in list(_APPS):
+        with app.app_context():
+            try:
+                write_pending_demand(force=True)
+            except Exception:  # the process ends anyway; say what was lost
+                log.exception("searches near a place not counted: writing them at exit failed")
+
+
 def write_demand_count(response: Response) -> Response:
-    """After a request: count a successful search near a place in its area's daily count."""
-    if response.status_code != 200:
-        return response
-    area = searched_area()
-    if area is None:
-        return response
-    try:
-        db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
-        with writing():
-            record_search_near(*area)
-            db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        log.warning("search near a place not counted: the database is busy")
+    """After a request: count a successful search near a place; write the counts if due."""
+    if response.status_code == 200 and (area := searched_area()) is not None:
+        _pending().add((utcnow().date(), *area))
+    write_pending_demand()
     return response
 
 
-def record_search_near(country: str, area: str, day: date | None = None) -> None:
-    """Add one to the count of searches near a place in `area` today (an upsert)."""
+def write_pending_demand(*, force: bool = False) -> None:
+    """Write the process's counts if `SEARCH_DEMAND_FLUSH_SECONDS` passed (or `force`), in
+    one short transaction after the request's own; kept for the next time if the database
+    is busy."""
+    pending = _pending()
+    taken = pending.take(current_app.config["SEARCH_DEMAND_FLUSH_SECONDS"], force=force)
+    if not taken:
+        return
+    try:
+        db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
+        with writing():
+            for (day, country, area), n in sorted(taken.items()):
+                record_search_near(country, area, day, n)
+            db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        for key, n in taken.items():
+            pending.add(key, n)
+        log.warning("searches near a place not counted yet: the database is busy")
+
+
+def _pending() -> PendingCounts:
+    return current_app.extensions["search_demand_pending"]
+
+
+def record_search_near(country: str, area: str, day: date | None = None, n: int = 1) -> None:
+    """Add `n` to the count of searches near a place in `area` on `day` (an upsert)."""
     day = day or utcnow().date()
     counted = db.session.execute(
         update(SearchDemandCount)
@@ -72,7 +146,7 @@ def record_search_near(country: str, area: str, day: date | None = None) -> None
             SearchDemandCount.country == country,
             SearchDemandCount.area == area,
         )
-        .values(count=SearchDemandCount.count + 1)
+        .values(count=SearchDemandCount.count + n)
     )
     if counted.rowcount:
         return
@@ -80,16 +154,17 @@ def record_search_near(country: str, area: str, day: date | None = None) -> None
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(
         insert(SearchDemandCount)
-        .values(day=day, country=country, area=area, count=1)
+        .values(day=day, country=country, area=area, count=n)
         .on_conflict_do_update(
             index_elements=["day", "country", "area"],
-            set_={"count": SearchDemandCount.count + 1},
+            set_={"count": SearchDemandCount.count + n},
         )
     )
 
 
 def demand_rows(*, since: date | None = None) -> Iterator[dict]:
-    """The impact source "search_demand": searches near a place per area, summed per day."""
+    """The impact source "search_demand": searches near a place per area, summed per day
+    (this process's counts not yet written added in)."""
     query = select(
         SearchDemandCount.day,
         SearchDemandCount.country,
@@ -98,5 +173,16 @@ def demand_rows(*, since: date | None = None) -> Iterator[dict]:
     ).group_by(SearchDemandCount.day, SearchDemandCount.country, SearchDemandCount.area)
     if since is not None:
         query = query.where(SearchDemandCount.day >= since)
-    for day, country, area, count in db.session.execute(query.order_by(SearchDemandCount.day)):
-        yield {"day": day, "country": country, "area": area, "count": int(count)}
+    totals: Counter[tuple[date, str, str]] = Counter(
+        {
+            (day, country, area): int(count)
+            for day, country, area, count in db.session.execute(query)
+        }
+    )
+    pending = current_app.extensions.get("search_demand_pending")
+    if pending is not None:
+        totals.update(
+            {key: n for key, n in pending.counts().items() if since is None or key[0] >= since}
+        )
+    for (day, country, area), count in sorted(totals.items()):
+        yield {"day": day, "country": country, "area": area, "count": count}

@@ -84,6 +84,9 @@ def config_for_tests(database_url: str, instance_path: str, **overrides: Any) ->
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "WORKER_THREAD": False,
+        # each search near a place written at once (tests/search/test_demand.py tries the
+        # batching with its own setting)
+        "SEARCH_DEMAND_FLUSH_SECONDS": 0,
         "SERVER_NAME": None,
         # Argon2 at its cheapest: tests hash many passwords; production keeps the defaults.
         "ARGON2_TIME_COST": 1,

@@ -17,7 +17,6 @@ from marshmallow import (
     Schema,
     fields,
     pre_dump,
-    validate,
 )
 
 # the report body is the core's; the handler and the OpenAPI document read it here
@@ -27,10 +26,8 @@ from coalition.impact.schemas import (  # noqa: F401
     BranchRef,
     ReportSchema,
 )
+from coalition.paging import PageQuerySchema, page_schema
 from coalition.programmes.schemas import ProgrammeSchema
-
-#: the most programmes one page of the list returns
-MAX_PER_PAGE = 100
 
 
 class BranchSummarySchema(Schema):
@@ -70,18 +67,12 @@ class ReportReceiptSchema(Schema):
         return {**own, "branch": receipt.branch, "replaced": receipt.replaced}
 
 
-class ProgrammePageSchema(Schema):
-    """A page of the organisation's programmes."""
-
-    items = fields.List(fields.Nested(ProgrammeSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total_items = fields.Integer()
-    next = fields.String(allow_none=True, metadata={"description": "URL of the next page."})
-    prev = fields.String(allow_none=True, metadata={"description": "URL of the previous page."})
+ProgrammePageSchema = page_schema(
+    "ProgrammePageSchema", ProgrammeSchema, "A page of the organisation's programmes."
+)
 
 
-class ProgrammeQuerySchema(Schema):
+class ProgrammeQuerySchema(PageQuerySchema):
     """Query parameters of `GET /programmes`."""
 
     class Meta:
@@ -90,8 +81,6 @@ class ProgrammeQuerySchema(Schema):
     modified_after = fields.AwareDateTime(
         metadata={"description": "Only programmes changed after this time (ISO 8601 with zone)."}
     )
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class ProblemErrorSchema(Schema):

@@ -20,6 +20,7 @@ from marshmallow import (
 )
 
 from coalition.database import utcnow
+from coalition.paging import PageQuerySchema, page_schema
 from coalition.postcodes import COUNTRIES, lookup
 from coalition.taxonomy import THEMES
 from federation.referrals.privacy import personal_data_kinds, refusal
@@ -32,7 +33,6 @@ CONSENT_GIVERS = ("young_person", "legal_guardian")
 ISO_639_1 = frozenset(code for code in Locale("en").languages if len(code) == 2)
 MAX_NOTE = 500
 MAX_PSEUDONYM = 64
-MAX_PER_PAGE = 100
 
 
 def scanned(text: str) -> None:
@@ -201,18 +201,10 @@ class ReferralOutSchema(Schema):
         return referral.receiver_pseudonym if self._side() is Side.receiver else None
 
 
-class ReferralPageSchema(Schema):
-    """A page of referrals."""
-
-    items = fields.List(fields.Nested(ReferralOutSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total_items = fields.Integer()
-    next = fields.String(allow_none=True, metadata={"description": "URL of the next page."})
-    prev = fields.String(allow_none=True, metadata={"description": "URL of the previous page."})
+ReferralPageSchema = page_schema("ReferralPageSchema", ReferralOutSchema, "A page of referrals.")
 
 
-class ReferralQuerySchema(Schema):
+class ReferralQuerySchema(PageQuerySchema):
     """Query parameters of `GET /referrals`."""
 
     class Meta:
@@ -220,5 +212,3 @@ class ReferralQuerySchema(Schema):
 
     box = fields.String(load_default="inbox", validate=validate.OneOf(("inbox", "outbox")))
     status = fields.Enum(Status, by_value=True)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+import sqlalchemy as sa
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.processes import Gunicorn, child_pids
@@ -35,13 +36,9 @@ def healthz_count(base: str) -> float:
     return 0.0
 
 
-@pytest.fixture
-def served(app, database_url, tmp_path):
-    """The platform under gunicorn.conf.py: 2 workers, JSON logs, the test database."""
-    metrics_dir = tmp_path / "metrics"
-    metrics_dir.mkdir()
-    (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier server")
-    env = {
+def platform_env(database_url: str, tmp_path, metrics_dir, **extra: str) -> dict[str, str]:
+    """The platform's production settings on the test database, for gunicorn.conf.py."""
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PROMETHEUS", "GUNICORN"))},
         "PLATFORM_ENV": "production",
         "SECRET_KEY": "s" * 48,
@@ -51,9 +48,20 @@ def served(app, database_url, tmp_path):
         "WORKER_THREAD": "0",
         "LOG_FORMAT": "json",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-        # https without TRUSTED_PROXIES: gunicorn.conf.py warns at start
-        "PUBLIC_URL": "https://mentoring.example.be",
+        **extra,
     }
+
+
+@pytest.fixture
+def served(app, database_url, tmp_path):
+    """The platform under gunicorn.conf.py: 2 workers, JSON logs, the test database."""
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"left by an earlier server")
+    # https without TRUSTED_PROXIES: gunicorn.conf.py warns at start
+    env = platform_env(
+        database_url, tmp_path, metrics_dir, PUBLIC_URL="https://mentoring.example.be"
+    )
     server = Gunicorn("platform", "wsgi:app", env, tmp_path, workers=2, threads=2)
     server.start("/healthz")
     yield server, metrics_dir
@@ -95,3 +103,37 @@ def test_counts_add_up_across_workers_outlive_a_killed_one_and_lines_are_json(se
     assert any("TRUSTED_PROXIES is 0" in r["message"] for r in by_gunicorn)
     assert any(r["logger"] == "coalition.requests" for r in records)
     assert all({"timestamp", "level", "message"} <= set(record) for record in records)
+
+
+def test_a_worker_that_stops_writes_the_searches_it_counted(app, database_url, tmp_path):
+    """Searches near a place are added up in the worker and written every
+    SEARCH_DEMAND_FLUSH_SECONDS; a worker's graceful stop writes what it holds."""
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    env = platform_env(
+        database_url,
+        tmp_path,
+        metrics_dir,
+        PUBLIC_URL="http://127.0.0.1",
+        SEARCH_DEMAND_FLUSH_SECONDS="3600",
+    )
+    engine = sa.create_engine(database_url)
+
+    def counted() -> int:
+        with engine.connect() as conn:
+            return conn.execute(
+                sa.text("SELECT coalesce(sum(count), 0) FROM search_demand_counts")
+            ).scalar_one()
+
+    server = Gunicorn("demand", "wsgi:app", env, tmp_path, workers=1, threads=2)
+    server.start("/healthz")
+    try:
+        for _ in range(3):
+            assert get(f"{server.url}/api/v1/programmes?near=1080")[0] == 200
+        assert counted() == 0  # held by the worker
+    finally:
+        server.stop()
+    try:
+        assert counted() == 3
+    finally:
+        engine.dispose()

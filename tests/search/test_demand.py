@@ -7,6 +7,7 @@ from sqlalchemy import select
 from coalition.database import utcnow
 from coalition.impact.coverage import coverage
 from coalition.impact.sources import rows
+from search.demand import PendingCounts, write_pending_demand
 from search.models import SearchDemandCount
 
 
@@ -41,6 +42,38 @@ def test_searches_near_a_place_are_counted_per_province(
         {"day": utcnow().date(), "country": "BE", "area": "Antwerp", "count": 1},
         {"day": utcnow().date(), "country": "BE", "area": "Brussels-Capital", "count": 2},
     ]
+
+
+def test_a_process_writes_its_counts_together_when_they_are_due(
+    app, client, db, directory, search_backend, index_programmes
+):
+    """A search near a place takes no write lock: the process adds its searches up and
+    writes them every SEARCH_DEMAND_FLUSH_SECONDS, in one transaction (and on its way out)."""
+    index_programmes(*directory["programmes"].values())
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600
+    app.extensions["search_demand_pending"] = PendingCounts()  # its clock starts now
+    for _ in range(4):
+        assert client.get("/fr/programmes?near=1080").status_code == 200
+    assert client.get("/api/v1/programmes?near=2000").status_code == 200
+    assert counts(db) == {}  # nothing written yet
+    # what the office reads includes what this process holds
+    assert {(r["area"], r["count"]) for r in rows("search_demand")} == {
+        ("Brussels-Capital", 4),
+        ("Antwerp", 1),
+    }
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 0
+    client.get("/fr/programmes?q=emploi")  # the next answer finds them due
+    assert counts(db) == {("BE", "Brussels-Capital"): 4, ("BE", "Antwerp"): 1}
+    assert {(r["area"], r["count"]) for r in rows("search_demand")} == {
+        ("Brussels-Capital", 4),
+        ("Antwerp", 1),
+    }  # not counted twice
+
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600
+    client.get("/fr/programmes?near=1080")
+    with app.app_context():
+        write_pending_demand(force=True)  # what the process does when it ends
+    assert counts(db)[("BE", "Brussels-Capital")] == 5
 
 
 def test_the_coverage_view_sets_demand_against_supply(
