@@ -116,25 +116,35 @@ def indexed_app(
     return app
 
 
-@pytest.fixture(scope="session")
-def corpus_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
-    """An app whose index holds the corpus (built once per backend)."""
-    instance = str(tmp_path_factory.mktemp("contract-instance"))
-    return indexed_app(
-        backend_name, request, database_url, instance, corpus_documents(), "contract"
-    )
+def indexed_app_fixture(documents: Callable[[], list], prefix: str):
+    """A session fixture: an app whose index holds `documents()` (built once per backend)."""
+
+    @pytest.fixture(scope="session")
+    def app_fixture(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
+        instance = str(tmp_path_factory.mktemp(f"{prefix}-instance"))
+        return indexed_app(backend_name, request, database_url, instance, documents(), prefix)
+
+    return app_fixture
+
+
+#: an app whose index holds the corpus
+corpus_app = indexed_app_fixture(corpus_documents, "contract")
+
+
+def searcher(app: Flask) -> Callable[..., SearchResults]:
+    """Search `app`'s index with query-string arguments, as the page and the API do."""
+
+    def run(lang: str = "fr", **args: Any) -> SearchResults:
+        with app.test_request_context():
+            return search_programmes(parse_search_params(MultiDict(args), lang))
+
+    return run
 
 
 @pytest.fixture
 def search(corpus_app: Flask) -> Callable[..., SearchResults]:
     """Search the corpus with query-string arguments, as the page and the API do."""
-
-    def run(lang: str = "fr", **args: Any) -> SearchResults:
-        with corpus_app.test_request_context():
-            params = parse_search_params(MultiDict(args), lang)
-            return search_programmes(params)
-
-    return run
+    return searcher(corpus_app)
 
 
 def ids(results: SearchResults) -> list[int]:

@@ -20,7 +20,7 @@ from coalition.programmes.models import ProgrammeStatus
 from search.documents import build_document
 from search.query import SearchResults
 from search.services import parse_search_params, search_programmes
-from tests.contract.conftest import ids, indexed_app
+from tests.contract.conftest import ids, indexed_app_fixture
 from tests.contract.corpus import PROGRAMMES, make_programme
 
 SEEKING = {1, 5, 7, 8}
@@ -183,10 +183,7 @@ def mentor_documents() -> list[dict[str, Any]]:
     return docs
 
 
-@pytest.fixture(scope="session")
-def mentor_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
-    instance = str(tmp_path_factory.mktemp("mentor-instance"))
-    return indexed_app(backend_name, request, database_url, instance, mentor_documents(), "mentors")
+mentor_app = indexed_app_fixture(mentor_documents, "mentors")
 
 
 @pytest.fixture

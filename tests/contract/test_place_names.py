@@ -13,13 +13,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.datastructures import MultiDict
 
 from coalition.members.models import Organisation
 from search.documents import build_document
 from search.query import SearchResults
-from search.services import parse_search_params, search_programmes
-from tests.contract.conftest import ids, indexed_app
+from tests.contract.conftest import ids, indexed_app_fixture, searcher
 from tests.contract.corpus import make_programme
 
 #: id → (title, summary, postcode, language of the texts)
@@ -55,21 +53,12 @@ def directory_documents() -> list[dict[str, Any]]:
     return docs
 
 
-@pytest.fixture(scope="session")
-def places_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
-    instance = str(tmp_path_factory.mktemp("places-instance"))
-    return indexed_app(
-        backend_name, request, database_url, instance, directory_documents(), "places"
-    )
+places_app = indexed_app_fixture(directory_documents, "places")
 
 
 @pytest.fixture
 def find(places_app: Flask) -> Callable[..., SearchResults]:
-    def run(lang: str = "fr", **args: Any) -> SearchResults:
-        with places_app.test_request_context():
-            return search_programmes(parse_search_params(MultiDict(args), lang))
-
-    return run
+    return searcher(places_app)
 
 
 @pytest.mark.parametrize(

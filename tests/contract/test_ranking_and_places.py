@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 from coalition.members.models import Organisation
 from search.documents import build_document
 from search.query import SearchResults
-from search.services import parse_search_params, search_programmes
-from tests.contract.conftest import ids, indexed_app
+from search.services import parse_search_params
+from tests.contract.conftest import ids, indexed_app_fixture, searcher
 from tests.contract.corpus import make_programme
 
 
@@ -110,21 +110,12 @@ def directory_documents() -> list[dict[str, Any]]:
     return docs
 
 
-@pytest.fixture(scope="session")
-def ranking_app(backend_name: str, request, database_url: str, tmp_path_factory) -> Flask:
-    instance = str(tmp_path_factory.mktemp("ranking-instance"))
-    return indexed_app(
-        backend_name, request, database_url, instance, directory_documents(), "ranking"
-    )
+ranking_app = indexed_app_fixture(directory_documents, "ranking")
 
 
 @pytest.fixture
 def find(ranking_app: Flask) -> Callable[..., SearchResults]:
-    def run(lang: str = "fr", **args: Any) -> SearchResults:
-        with ranking_app.test_request_context():
-            return search_programmes(parse_search_params(MultiDict(args), lang))
-
-    return run
+    return searcher(ranking_app)
 
 
 def params_of(app: Flask, lang: str = "fr", **args: Any):
