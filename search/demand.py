@@ -129,7 +129,7 @@ def write_pending_demand(*, force: bool = False) -> None:
         db.session.rollback()
         for key, n in taken.items():
             pending.add(key, n)
-        log.warning("searches near a place not counted yet: the database is busy")
+        log.warning("searches near a place not counted yet: the database did not take them")
 
 
 def _pending() -> PendingCounts:
