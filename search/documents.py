@@ -116,10 +116,8 @@ def build_document(programme: Programme) -> dict[str, Any]:
     cities, city_keys, provinces, locations, names_typed = [], [], [], [], []
     for location in programme.locations:
         place = postcodes.lookup(location.postcode, location.country)
-        lat = location.latitude if location.latitude is not None else place and place.latitude
-        lon = location.longitude if location.longitude is not None else place and place.longitude
-        if lat is not None and lon is not None:
-            locations.append({"lat": float(lat), "lon": float(lon)})
+        if point := _point(location.latitude, location.longitude, place):
+            locations.append(point)
         names = [location.city, *((place.city, *place.aliases) if place else ())]
         cities.append(location.city)
         names_typed.extend(place_names(location.city, place))
@@ -166,14 +164,21 @@ def mentor_places(needs: Mapping[str, Any]) -> list[dict[str, float]]:
     points = []
     for location in needs.get("locations") or []:
         lat, lon = location.get("latitude"), location.get("longitude")
+        place = None
         if lat is None or lon is None:
             place = postcodes.lookup(
                 location.get("postcode") or "", location.get("country") or "BE"
             )
-            lat, lon = (place.latitude, place.longitude) if place else (None, None)
-        if lat is not None and lon is not None:
-            points.append({"lat": float(lat), "lon": float(lon)})
+        if point := _point(lat, lon, place):
+            points.append(point)
     return points
+
+
+def _point(lat: Any, lon: Any, place: postcodes.Place | None) -> dict[str, float] | None:
+    """A place's point: its stored coordinates, else its postcode's; None if neither."""
+    if lat is None or lon is None:
+        lat, lon = (place.latitude, place.longitude) if place else (None, None)
+    return None if lat is None or lon is None else {"lat": float(lat), "lon": float(lon)}
 
 
 def _query():
