@@ -57,6 +57,7 @@ def main() -> None:
         {
             "PLATFORM_ENV": "production",
             "SECRET_KEY": "profile" * 8,
+            "PSEUDONYM_SECRET": "profile-pseudonyms" * 4,
             "DATABASE_URL": f"sqlite:///{instance / 'platform.db'}",
             "INSTANCE_PATH": str(instance),
             "SEARCH_INDEX_PATH": str(instance / "search-index"),

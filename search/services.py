@@ -111,7 +111,7 @@ def _suggest_on_zero_hits(
         if (
             corrected
             and corrected.lower() != params.q.lower()
-            and backend.search(replace(params, q=corrected, page=1, per_page=1)).total
+            and backend.search(replace(params, q=corrected, page=1, per_page=1), facets=False).total
         ):
             results.suggestion = corrected
             return
@@ -119,7 +119,8 @@ def _suggest_on_zero_hits(
     for name in params.filters():
         if name == "organisation":  # an organisation's own listing stays its own
             continue
-        total = backend.search(replace(params.without(name), page=1, per_page=1)).total
+        relaxed = replace(params.without(name), page=1, per_page=1)
+        total = backend.search(relaxed, facets=False).total
         if total > best_total:
             best, best_total = name, total
     results.relaxed_filter, results.relaxed_total = best, best_total

@@ -135,11 +135,11 @@ class ElasticsearchBackend:
         self._ensure()
         return int(self._call(self.client.count, index=self.alias)["count"])
 
-    def search(self, params: SearchParams) -> BackendResults:
+    def search(self, params: SearchParams, *, facets: bool = True) -> BackendResults:
         """Text, filters, facets (each without its own filter), geo, sort and one page."""
         self._ensure()
         conditions = interface.index_filters(params)
-        body = queries.search_body(params, conditions)
+        body = queries.search_body(params, conditions, facets=facets)
         answer = self._call(self.client.search, index=self.alias, **body)
         near = conditions.get("near")
         results = BackendResults(total=int(answer["hits"]["total"]["value"]))

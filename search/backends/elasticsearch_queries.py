@@ -121,8 +121,11 @@ def _sort(params: SearchParams, near: Condition | None) -> list[Any]:
     return [{"_score": "desc"}, {"id": "asc"}]
 
 
-def search_body(params: SearchParams, conditions: dict[str, Condition]) -> dict[str, Any]:
-    """One request: text in `query`, filters in `post_filter`, facets without their own."""
+def search_body(
+    params: SearchParams, conditions: dict[str, Condition], *, facets: bool = True
+) -> dict[str, Any]:
+    """One request: text in `query`, filters in `post_filter`, facets without their own
+    (none with `facets` False)."""
     filters = {name: filter_clause(condition) for name, condition in conditions.items()}
     fresh = {"range": {"confirmed_days": {"gte": fresh_since()}}}
     query = {
@@ -132,7 +135,7 @@ def search_body(params: SearchParams, conditions: dict[str, Condition]) -> dict[
         }
     }
     aggs = {}
-    for name in FACETS:
+    for name in FACETS if facets else ():
         others = [f for key, f in filters.items() if key != name]
         aggs[name] = {
             "filter": {"bool": {"filter": others}},
@@ -141,7 +144,7 @@ def search_body(params: SearchParams, conditions: dict[str, Condition]) -> dict[
     return {
         "query": query,
         "post_filter": {"bool": {"filter": list(filters.values())}},
-        "aggs": aggs,
+        **({"aggs": aggs} if aggs else {}),
         "sort": _sort(params, conditions.get("near")),
         "from": (params.page - 1) * params.per_page,
         "size": params.per_page,

@@ -170,8 +170,9 @@ class SearchBackend(Protocol):
     def delete(self, ids: list[int]) -> set[int]:
         """Remove documents by programme id; return the ids acknowledged."""
 
-    def search(self, params: SearchParams) -> BackendResults:
-        """Run a search (text, filters, geo, sort, facets, page)."""
+    def search(self, params: SearchParams, *, facets: bool = True) -> BackendResults:
+        """Run a search (text, filters, geo, sort, page, and facets unless `facets` is
+        False: a caller that needs only the total does not pay for them)."""
 
     def suggest(self, prefix: str, lang: str, limit: int = 8) -> list[dict[str, str]]:
         """Titles and organisation names starting like `prefix`."""

@@ -182,7 +182,7 @@ class TantivyBackend:
     def count(self) -> int:
         return self._live().searcher().num_docs
 
-    def search(self, params: SearchParams) -> BackendResults:
+    def search(self, params: SearchParams, *, facets: bool = True) -> BackendResults:
         """Text, filters, facets (each without its own filter), geo, sort and one page."""
         searcher = self._live().searcher()
         text = queries.text_query(searcher, params.q)
@@ -232,7 +232,8 @@ class TantivyBackend:
                         distance_km=geo.get(int(doc["id"])) if geo is not None else None,
                     )
                 )
-            results.facets = queries.facets(searcher, base, filters)
+            if facets:
+                results.facets = queries.facets(searcher, base, filters, found.count)
         except ValueError as error:
             raise SearchUnavailable(f"tantivy search failed: {error}") from error
         return results

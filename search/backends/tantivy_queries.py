@@ -191,12 +191,14 @@ def ranked_by_freshness(query: Query) -> Query:
 
 
 def facets(
-    searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
+    searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query], total: int
 ) -> dict[str, list[tuple[str, int]]]:
-    """Facet counts; a facet's own filter is left out of its counts (post_filter style)."""
-    counts: dict[str, list[tuple[str, int]]] = {}
+    """Facet counts; a facet's own filter is left out of its counts (post_filter style).
+    The facets without a filter of their own count the search's `total` hits: none to
+    count when it found nothing."""
     shared = [name for name in FACETS if name not in filters]
-    groups = [(shared, all_of(base + list(filters.values())))]
+    counts: dict[str, list[tuple[str, int]]] = {} if total else {name: [] for name in shared}
+    groups = [(shared if total else [], all_of(base + list(filters.values())))]
     for name in FACETS:
         if name in filters:
             others = [q for key, q in filters.items() if key != name]

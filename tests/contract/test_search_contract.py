@@ -135,6 +135,21 @@ def test_facet_counts_respect_the_other_filters(search):
     assert facets["language"]["nl"] == 3
 
 
+def test_a_search_that_found_nothing_still_counts_its_filtered_facet(search):
+    """Entrepreneurship + one-to-one finds nothing; the theme facet (its own filter left
+    out) still offers the themes of one-to-one programmes, the format facet the formats of
+    entrepreneurship programmes; a facet without a filter has nothing to count."""
+    expected = search(format="one_to_one")
+    assert expected.total
+    results = search(theme="entrepreneurship", format="one_to_one")
+    assert results.total == 0
+    facets = {name: dict(values) for name, values in results.facets.items()}
+    assert facets["theme"] == dict(dict(expected.facets)["theme"])
+    assert facets["format"] == dict(search(theme="entrepreneurship").facets["format"])
+    assert "one_to_one" not in facets["format"]
+    assert facets["audience"] == {} and facets["city"] == {}
+
+
 def test_facets_without_filters_count_everything(search):
     facets = {name: dict(values) for name, values in search().facets.items()}
     assert facets["theme"]["employment"] == 3
