@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from coalition.errors import problem
 from search.analysis import LANGS
 from search.answer_cache import answer_cache, cache_key
-from search.answers import PROGRAMME_PLACEHOLDER, SearchAnswer, answer_body
+from search.answers import PROGRAMME_PLACEHOLDER, SearchAnswer, answer_json
 from search.query import SearchParamError, clean_text
 from search.schemas import SUGGEST_ANSWER, language
 from search.services import get_backend, parse_search_params, search_programmes, suggest
@@ -65,10 +65,11 @@ def search():
                 _("The search engine cannot be reached; please try again later."),
                 headers={"Retry-After": "30"},
             )
-        response = jsonify(answer_body(SearchAnswer(results, lang, url, params.seeking_mentors)))
+        body = answer_json(SearchAnswer(results, lang, url, params.seeking_mentors))
+        response = current_app.response_class(body, mimetype="application/json")
         total = results.total
         if key is not None:
-            answer_cache().put(key, response.get_data(), total)
+            answer_cache().put(key, body, total)
     count_if_none_found(params.q, lang, total)
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"

@@ -48,30 +48,21 @@ def _words(text: str, lang: str) -> tuple[tuple[tuple[int, int], str], ...]:
     return tuple((m.span(), form) for m in _WORD.finditer(text) if (form := _form(m.group(), lang)))
 
 
-def _exact_found(text: str, q: str, lang: str) -> set[str]:
-    """The query's terms that words of `text` match exactly."""
-    exact = {t for t, _d in _query_terms(q, lang)}
-    return {form for _span, form in _words(text, lang) if form in exact}
+@lru_cache(maxsize=1024)
+def _exact_terms(q: str, lang: str) -> frozenset[str]:
+    return frozenset(t for t, _d in _query_terms(q, lang))
 
 
-def highlight_text(
-    text: str, q: str, lang: str, window: int | None = None, found: set[str] | None = None
+def _marked(
+    text: str,
+    words: tuple[tuple[tuple[int, int], str], ...],
+    here: set[str],
+    fuzzy: list[tuple[str, int]],
+    window: int | None,
 ) -> str | None:
-    """`text` HTML-escaped with the words matching `q` in <mark>; None if nothing matches.
-
-    Exact (stemmed, accent-folded) matches first: a query term found as such (in `text`,
-    or in any text of `found`, the terms the rest of the document matched exactly) marks
-    only those words; fuzzy neighbours ("weken", "week" for "werk") are marked only for a
-    term that matched nothing exactly (a typo).
-    """
-    terms = _query_terms(q, lang)
-    if not terms or not text:
-        return None
-    words = _words(text, lang)
-    exact = {t for t, _d in terms}
-    here = {form for _span, form in words if form in exact}
-    done = here | (found or set())
-    fuzzy = [(t, d) for t, d in terms if d and t not in done]
+    """`text` HTML-escaped with the words of `here` (found exactly) and the neighbours of
+    the `fuzzy` terms in <mark>, cut to `window` characters around the first one; None if
+    nothing is marked."""
     if fuzzy:
         spans = [
             span for span, form in words if form in here or any(_near(form, t, d) for t, d in fuzzy)
@@ -98,18 +89,38 @@ def highlight_text(
 
 
 def highlight_document(doc: dict, q: str, lang: str) -> dict[str, str]:
-    """Snippets per field of an index document, in `lang` if it has that text."""
+    """Snippets per field of an index document, in `lang` if it has that text: the text
+    HTML-escaped with the words matching `q` in <mark> (the title whole, the others cut to
+    `SNIPPET_CHARS` around the first match); a field where nothing matches has none.
+
+    Exact (stemmed, accent-folded) matches first: a query term found as such in any field
+    of the document marks only those words; fuzzy neighbours ("weken", "week" for "werk")
+    are marked only for a term that matched nothing exactly (a typo). Each text is split
+    and analysed once (`_words`), whatever the query.
+    """
     if not q:
         return {}
-    texts = [(name, *document_text(doc, name, lang)) for name in FIELDS]
+    fields = []
     found: set[str] = set()
-    for _name, text, text_lang in texts:
-        if text:
-            found |= _exact_found(text, q, text_lang)
+    for name in FIELDS:
+        text, text_lang = document_text(doc, name, lang)
+        if not text:
+            continue
+        terms = _query_terms(q, text_lang)
+        if not terms:
+            continue
+        words = _words(text, text_lang)
+        exact = _exact_terms(q, text_lang)
+        here = {form for _span, form in words if form in exact}
+        found |= here
+        fields.append((name, text, terms, words, here))
     snippets: dict[str, str] = {}
-    for name, text, text_lang in texts:
+    for name, text, terms, words, here in fields:
+        fuzzy = [(t, d) for t, d in terms if d and t not in found]
+        if not here and not fuzzy:
+            continue
         window = None if name == "title" else SNIPPET_CHARS
-        snippet = highlight_text(text, q, text_lang, window, found)
+        snippet = _marked(text, words, here, fuzzy, window)
         if snippet:
             snippets[name] = snippet
     return snippets

@@ -10,6 +10,7 @@ them in the visitor's language, and a province filter accepts any of its names
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coalition.postcodes import Place, normalise_name
 
@@ -88,13 +89,16 @@ _CITY_BY_NAME = {
 }
 
 
+@lru_cache(maxsize=1024)
 def province_label(province: str, lang: str) -> str:
     """A province's name (in any language) in `lang`; as given when unknown."""
     return PROVINCES.get(canonical_province(province), {}).get(lang, province)
 
 
+@lru_cache(maxsize=8192)
 def city_label(city: str, lang: str) -> str:
-    """A city's name (in any language) in `lang`; as given when it has only one name."""
+    """A city's name (in any language) in `lang`; as given when it has only one name
+    (remembered: every answer labels its facets' and hits' cities)."""
     canonical = _CITY_BY_NAME.get(normalise_name(city), city)
     return CITIES.get(canonical, {}).get(lang, city)
 

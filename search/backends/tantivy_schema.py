@@ -8,11 +8,11 @@ place's as single-valued fast fields.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import tantivy
 
 from search.analysis import LANGS, analyzer, prepare
@@ -78,7 +78,7 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
     t = tantivy.Document()
     for name in INTEGERS:
         t.add_integer(name, int(doc[name]))
-    t.add_bytes("source", json.dumps(doc, ensure_ascii=False).encode())
+    t.add_bytes("source", orjson.dumps(doc))
     for name in KEYWORDS:
         values = doc.get(name) or []
         for value in [values] if isinstance(values, str) else values:
@@ -105,4 +105,4 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
 
 def stored_document(searcher: tantivy.Searcher, address: Any) -> dict[str, Any]:
     """The index document stored at `address` (as `build_document` made it)."""
-    return json.loads(bytes(searcher.doc(address)["source"][0]))
+    return orjson.loads(bytes(searcher.doc(address)["source"][0]))
