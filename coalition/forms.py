@@ -52,6 +52,14 @@ class Form(FlaskForm):
         return valid
 
 
+def control_character_errors() -> dict[str, str]:
+    """For forms read without a `Form` (marshmallow schemas): the refusal of each field
+    whose control characters the request boundary removed, by field name, to show beside
+    it instead of saving the altered text unsaid."""
+    refused = g.get(REFUSED_FIELDS, ()) if has_request_context() else ()
+    return {name: _("Control characters are not allowed.") for name in sorted(refused)}
+
+
 def plain_name(form: FlaskForm, field: Field) -> None:
     """A name (of an organisation, a person, a branch, a client) without the Unicode
     controls that reverse the direction of the text shown after it."""

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from coalition import access
 from coalition.access import coalition_admin_required, current_user, login_required
 from coalition.extensions import db
-from coalition.forms import ButtonForm
+from coalition.forms import ButtonForm, control_character_errors
 from coalition.impact import aggregates, charts, coverage, services, tables
 from coalition.impact.export import to_csv
 from coalition.impact.models import FIGURES, OUTCOMES, ImpactTarget
@@ -65,6 +65,7 @@ def report(org_id: int):
         if branch is None:
             errors["branch"] = _("Choose one of your branches.")
         body = form_body(request.form, branch.id if branch else 0)
+        errors |= control_character_errors()
         try:
             data = ReportSchema().load(body)
         except ValidationError as error:
@@ -233,7 +234,9 @@ def targets():
             data = TargetSchema().load(body)
         except ValidationError as error:
             errors[code] = flat_errors(error.normalized_messages())
-        else:
+        if refused := control_character_errors():
+            errors[code] = {**errors.get(code, {}), **refused}
+        if not errors:
             services.update_target(target, current_user(), data)
             db.session.commit()
             flash(_("The target has been saved."), "success")

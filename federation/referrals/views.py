@@ -20,6 +20,7 @@ from sqlalchemy import select
 from coalition.access import can, current_user, login_required, require
 from coalition.database import utcnow
 from coalition.extensions import db
+from coalition.forms import control_character_errors
 from coalition.i18n import current_language
 from coalition.members.models import Organisation
 from coalition.postcodes import COUNTRIES
@@ -206,11 +207,15 @@ def send_referral(org_id: int):
     organisation = _officer_organisation(org_id)
     programme_uuid = _uuid(request.form.get("programme", ""))
     programme = programme_uuid and services.find_programme(programme_uuid)
+    refused = control_character_errors()
     try:
         data = ReferralSchema().load(_form_data(request.form, programme))
+        if refused:
+            return _form_page(organisation, request.form, refused, 422)
         referral = services.send_referral(organisation, data, actor=current_user())
     except ValidationError as error:
-        return _form_page(organisation, request.form, _field_errors(error.messages), 422)
+        errors = {**_field_errors(error.messages), **refused}
+        return _form_page(organisation, request.form, errors, 422)
     except services.ReferralRefused as error:
         field = (error.pointer or "/subject_ref").strip("/").replace("/", "_")
         field = "programme" if field == "consent_recipient" else field

@@ -113,6 +113,18 @@ def test_impossible_figures_are_refused_beside_their_field(
     )
 
 
+def test_a_control_character_in_a_figure_is_refused_beside_it(client, db, org_admin):
+    org, branch, _user = org_admin
+    response = client.post(f"/en/staff/{org.id}/impact", data=_form(branch, duos_started="8\x00"))
+    assert response.status_code == 422
+    message = "Control characters are not allowed."
+    assert f'<p class="field-error" id="f-duos_started-error">{message}</p>' in response.text
+    assert (
+        db.session.execute(select(ImpactReport).where(ImpactReport.branch_id == branch.id)).first()
+        is None
+    )
+
+
 def test_a_quarter_that_has_not_begun_is_refused(client, db, org_admin):
     org, branch, _user = org_admin
     year, quarter = current_quarter()
@@ -228,6 +240,10 @@ def test_the_coalition_admin_edits_a_target(client, db, make_user, login):
     refused = client.post("/en/admin/impact/targets", data=body | {"deadline": "2023-01-01"})
     assert "The deadline must come after the start." in refused.text
     assert client.post("/en/admin/impact/targets", data=body | {"code": "nope"}).status_code == 404
+    refused = client.post("/en/admin/impact/targets", data=body | {"target": "5\x07"})
+    assert refused.status_code == 422 and "Control characters are not allowed." in refused.text
+    db.session.expire_all()
+    assert db.session.get(ImpactTarget, target.id).target == 4.0
 
 
 def test_the_public_page_and_the_api_publish_the_same_figures(client, db, reported):

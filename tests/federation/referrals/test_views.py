@@ -81,6 +81,19 @@ def test_refusals_are_shown_beside_their_fields(client, db, pair, make_user, log
     assert 'id="subject_ref-error"' in duplicate.get_data(as_text=True)
 
 
+def test_a_control_character_is_refused_beside_its_field(client, db, pair, make_user, login):
+    """The boundary takes the character out; the form says so instead of sending the
+    altered note unsaid."""
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals/new"
+    bad = {**FORM, "programme": str(pair.programme.uuid), "note": "Wants to work\x07 in logistics."}
+    response = client.post(url, data=bad)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="note-error"' in html and "Control characters are not allowed." in html
+    assert db.session.scalar(select(Referral)) is None
+
+
 def test_the_receiver_accepts_enrols_and_the_sender_sees_it(
     client, db, pair, send, make_user, login
 ):
