@@ -7,7 +7,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -89,6 +88,8 @@ def totp_provisioning_uri(user: User, secret: str) -> str:
 
 def totp_qr_svg(uri: str) -> str:
     """The QR code of `uri` as an inline SVG element (made here, nothing fetched)."""
+    import segno  # only for enrolment: not loaded by every worker at start
+
     return segno.make(uri, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
 
 

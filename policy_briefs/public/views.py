@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, current_app, render_template
 
 from coalition.database import utcnow
 from coalition.i18n import current_language
-from policy_briefs.pdf import write_pdf
 from policy_briefs.public import services
 
 bp = Blueprint("policy_briefs", __name__)
@@ -48,6 +47,10 @@ def pdf(slug: str):
     """The same content as a PDF."""
     published = _published(slug)
     html = render_template("policy_briefs/public/pdf.html", published=published)
+    # WeasyPrint (with its fonts and images libraries) weighs about 35 MB: a web worker
+    # loads it with the first PDF it writes, not at start.
+    from policy_briefs.pdf import write_pdf
+
     response = Response(write_pdf(html, current_app), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
     return response
