@@ -16,8 +16,9 @@ from coalition.boundary import init_boundary
 from coalition.cli import explain_unmigrated
 from coalition.config import PROJECT_ROOT, check_config, load_config
 from coalition.errors import init_error_handlers
-from coalition.extensions import csrf, db, limiter, migrate
+from coalition.extensions import csrf, db, limiter
 from coalition.i18n import init_i18n
+from coalition.migrations import register_migration_commands
 from coalition.security import init_security_headers
 from coalition.slots import init_slots
 from coalition.worker import init_worker
@@ -58,7 +59,7 @@ def register_extensions(app: Flask) -> None:
     signed-in user, the request boundary (`coalition.boundary`) and the template slots."""
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    register_migration_commands(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app)

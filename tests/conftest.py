@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -28,6 +27,7 @@ from coalition.app import create_app
 from coalition.config import database_url as normalise_url
 from coalition.extensions import db as _db
 from coalition.members.models import Organisation
+from coalition.migrations import upgrade_schema
 
 ENGINES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -108,7 +108,7 @@ def app(database_url: str, instance_path: str) -> Iterator[Flask]:
     """The platform under test, its schema built by the migrations."""
     app = create_app(config_for_tests(database_url, instance_path))
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
     yield app
     with app.app_context():
         _db.engine.dispose()

@@ -22,6 +22,7 @@ from coalition import outbox, worker
 from coalition.app import create_app
 from coalition.extensions import db as _db
 from coalition.members.models import Organisation
+from coalition.migrations import upgrade_schema
 from coalition.outbox import OutboxEntry
 from tests.conftest import config_for_tests
 
@@ -42,7 +43,7 @@ def pg_app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
     app = create_app(config_for_tests(url, instance))
     try:
         with app.app_context():
-            flask_migrate.upgrade(revision="heads")
+            upgrade_schema()
         yield app
     finally:
         with app.app_context():
@@ -197,7 +198,7 @@ def test_the_notify_migration_downgrades_and_upgrades_again(pg_app):
                 conn.execute(sa.text("SELECT to_regproc('platform_notify_worker')")).scalar()
                 is None
             )
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
         with _db.engine.connect() as conn:
             assert len(conn.execute(sa.text(TRIGGERS)).all()) == 2
 

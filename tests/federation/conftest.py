@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import flask_migrate
 import pytest
 from flask import Flask, current_app
 from joserfc import jwt
@@ -23,6 +22,7 @@ from joserfc.jwk import ECKey, RSAKey
 from coalition.database import utcnow
 from coalition.extensions import db as database
 from coalition.members.models import Organisation
+from coalition.migrations import upgrade_schema
 from federation.oauth.models import OAuthClient
 from federation.oauth.services import register_client
 from federation.oauth.tokens import issue_access_token
@@ -94,7 +94,7 @@ def migrate_with_busy_member(app: Flask) -> RegisteredClient:
     """Migrate the (empty) database of an app of the test's own, admit the organisation
     "Busy" and register its member system's client (programmes:write, private_key_jwt)."""
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
         org = Organisation(name="Busy", slug="busy", admitted_at=utcnow(), languages=["fr"])
         database.session.add(org)
         database.session.flush()

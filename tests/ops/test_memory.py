@@ -1,5 +1,6 @@
-"""A web worker loads what serves requests, not the libraries of rare pages: each weighs
-megabytes in every worker (WeasyPrint with its font and image libraries about 35 MB)."""
+"""A web worker loads what serves requests, not the libraries of rare pages and commands:
+each weighs megabytes in every worker (WeasyPrint with its font and image libraries about
+26 MB, alembic for `flask db` about 9 MB)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: loaded by the page that needs them, on its first use
-RARELY_NEEDED = ("weasyprint", "fontTools", "PIL", "segno", "elasticsearch")
+RARELY_NEEDED = ("weasyprint", "fontTools", "PIL", "segno", "elasticsearch", "alembic")
 
 PROBE = f"""
 import sys
@@ -24,7 +25,7 @@ print(" ".join(m for m in {RARELY_NEEDED!r} if m in sys.modules))
 """
 
 
-def test_a_started_worker_has_not_loaded_the_pdf_qr_or_elasticsearch_libraries(tmp_path):
+def test_a_started_worker_has_not_loaded_the_pdf_qr_migration_or_elasticsearch_libraries(tmp_path):
     env = {
         **os.environ,
         "PLATFORM_ENV": "production",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 
-import flask_migrate
 from sqlalchemy import select
 
 from coalition.access import Role
@@ -19,6 +18,7 @@ from coalition.app import create_app
 from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
+from coalition.migrations import upgrade_schema
 from policy_briefs import services
 from policy_briefs.models import SectionRevision
 from tests.conftest import config_for_tests
@@ -32,7 +32,7 @@ def test_twenty_concurrent_saves_are_each_merged_or_returned_as_a_conflict(own_d
     app = create_app(config_for_tests(own_database, str(tmp_path)))
     base_text = " ".join(f"word{n}" for n in range(WORDS))
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
         org = Organisation(name="Busy", slug="busy", admitted_at=utcnow(), languages=["fr"])
         user = User(email="author@busy.example", name="Author")
         db.session.add_all([org, user])

@@ -11,7 +11,6 @@ import re
 import threading
 from collections.abc import Iterator
 
-import flask_migrate
 import pytest
 import requests
 from werkzeug.serving import make_server
@@ -21,6 +20,7 @@ from coalition.accounts.passwords import hash_password
 from coalition.app import create_app
 from coalition.config import ConfigurationError, load_config
 from coalition.extensions import db
+from coalition.migrations import upgrade_schema
 from tests.e2e.server import free_port
 
 PASSWORD = "correct horse battery staple"
@@ -45,7 +45,7 @@ def served(tmp_path_factory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     app = create_app(development_settings(instance, url))
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
         user = User(email="script@example.org", name="Script", is_coalition_admin=True)
         user.password_hash = hash_password(PASSWORD)
         db.session.add(user)

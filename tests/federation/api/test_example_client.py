@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
@@ -18,6 +17,7 @@ from coalition.config import PROJECT_ROOT
 from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
+from coalition.migrations import upgrade_schema
 from federation.oauth.services import register_client
 from tests.conftest import config_for_tests
 from tests.e2e.server import free_port
@@ -38,7 +38,7 @@ def serve(tmp_path_factory, public_url: str | None = None) -> Iterator[tuple[str
         )
     )
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        upgrade_schema()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
