@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from coalition.config import PROJECT_ROOT
 
@@ -131,6 +133,10 @@ class LiveServer:
             raise AssertionError(f"python in the server's app failed:\n{result.stderr}")
         return result.stdout
 
+    def python_json(self, code: str) -> Any:
+        """Run Python as `python` does; the JSON its last printed line holds."""
+        return json.loads(self.python(code).strip().splitlines()[-1])
+
     def add_staff(
         self,
         tag: str,
@@ -155,22 +161,14 @@ class LiveServer:
             if branch
             else ""
         )
+        ui_language = f", language={user_language!r}" if user_language else ""
         return self.python(f"""
-from coalition.extensions import db
 from coalition.branches.models import Branch
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
-from coalition.accounts.passwords import hash_password
-org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(),
-                   languages=[{language!r}])
-user = User(email={email!r}, name={name!r}, password_hash=hash_password({password!r}))
-{f"user.language = {user_language!r}" if user_language else ""}
-db.session.add_all([org, user])
-db.session.flush()
+from coalition.extensions import db
+from tests.e2e.world import member, staff
+org = member("Duo {tag}", "duo-{tag}", [{language!r}])
+staff(org, {role!r}, {email!r}, {name!r}, {password!r}{ui_language})
 {add_branch}
-db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.{role}))
 db.session.commit()
 print(org.id)
 """).strip()
