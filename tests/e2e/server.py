@@ -94,10 +94,10 @@ class LiveServer:
     def database_url(self) -> str:
         return self.env["DATABASE_URL"]
 
-    def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a `flask …` command against this server's database and instance."""
-        result = subprocess.run(
-            [*FLASK, *args],
+    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run `command` in the project with this server's environment; its output."""
+        return subprocess.run(
+            command,
             cwd=PROJECT_ROOT,
             env=self.env,
             capture_output=True,
@@ -105,6 +105,10 @@ class LiveServer:
             timeout=120,
             check=False,
         )
+
+    def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a `flask …` command against this server's database and instance."""
+        result = self._run([*FLASK, *args])
         if check and result.returncode != 0:
             raise AssertionError(
                 f"flask {' '.join(args)} failed ({result.returncode}):\n"
@@ -120,15 +124,7 @@ class LiveServer:
             "with app.app_context():\n"
             + "".join(f"    {line}\n" for line in code.strip().splitlines())
         )
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = self._run([sys.executable, "-c", script])
         if result.returncode != 0:
             raise AssertionError(f"python in the server's app failed:\n{result.stderr}")
         return result.stdout
