@@ -12,8 +12,8 @@ from coalition.accounts import services as accounts
 from coalition.accounts import totp as second_factor
 from coalition.accounts.errors import AccountError, PasswordRejected, TokenInvalid
 from coalition.accounts.models import PasswordResetToken, User
-from coalition.audit.models import AuditLogEntry
 from coalition.database import utcnow
+from tests.coalition._audit import db_entry
 from tests.coalition.mailbox import mails_to, token_from
 
 PASSWORD = "correct horse battery staple"
@@ -86,20 +86,6 @@ def test_invitation_mails_a_link_and_stores_only_a_hash(app, ctx, make_org, make
     entry = db_entry("user.invite")
     assert entry.actor_user_id == admin.id and entry.organisation_id == org.id
     assert token not in str(entry.details)
-
-
-def db_entry(action: str) -> AuditLogEntry:
-    from coalition.extensions import db
-
-    return (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == action)
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
 
 
 def test_accepting_an_invitation_creates_the_account_with_its_roles(ctx, make_org):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coalition.access import Role
 from coalition.accounts import invitations
 from coalition.accounts.models import Invitation
-from coalition.audit.models import AuditLogEntry
+from tests.coalition._audit import db_entry
 from tests.coalition.mailbox import mails_to
 
 
@@ -67,15 +67,7 @@ def test_an_admin_invites_a_person(app, client, db, make_org, make_user, login):
     ).scalar_one()
     assert invitation.organisation_id == org.id
     assert sorted(invitation.roles) == ["editor", "policy_author"]
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "user.invite")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("user.invite")
     assert entry.actor_user_id == admin.id and entry.organisation_id == org.id
 
 
@@ -159,15 +151,7 @@ def test_an_admin_sees_and_withdraws_pending_invitations(
     assert "was withdrawn" in after and "Invitations waiting for an answer" not in after
     # The link in the mail no longer works.
     assert client.get(f"/en/invitation/{token}").status_code == 404
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "invitation.revoke")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("invitation.revoke")
     assert entry.actor_user_id == admin.id
 
 
@@ -207,15 +191,7 @@ def test_an_admin_gives_a_member_another_role(client, db, make_org, make_user, l
     assert "Mia Member is now Referral officer." in response.get_data(as_text=True)
     db.session.expire_all()
     assert {r.role for r in member.roles} == {Role.editor, Role.referral_officer}
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "role.grant")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("role.grant")
     assert entry.details == {"role": "referral_officer"} and entry.organisation_id == org.id
 
 
