@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
@@ -30,16 +31,6 @@ LANGUAGE_CHOICES = [
 class Form(FlaskForm):
     """Every form of the platform: the request boundary (`coalition.boundary`) removed the
     control characters of its fields; the form shows the refusal beside each such field."""
-
-    #: the fields whose choices are a taxonomy vocabulary, offered in the visitor's language
-    vocabularies: ClassVar[dict[str, Vocabulary]] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.vocabularies:
-            lang = current_language()
-            for name, vocabulary in self.vocabularies.items():
-                self[name].choices = choices(vocabulary, lang)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -72,8 +63,8 @@ class ButtonForm(Form):
 
 
 class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes (`validate_choice=False` where a schema, not
-    the form, checks the codes)."""
+    """Several choices as a list of checkboxes (`schema_checkboxes` where a schema, not the
+    form, checks the codes)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -82,3 +73,16 @@ class CheckboxesField(SelectMultipleField):
 def show_error(form: FlaskForm, error: FieldError) -> None:
     """Show a service's refusal beside the field of `form` it names."""
     form[error.field].errors.append(error.message)
+
+
+def in_language(vocabulary: Vocabulary) -> Callable[[], list[tuple[str, str]]]:
+    """A field's `choices`: the vocabulary's codes, labelled in the visitor's language."""
+    return lambda: choices(vocabulary, current_language())
+
+
+def schema_checkboxes(label: str, vocabulary: Vocabulary | None = None) -> CheckboxesField:
+    """Checkboxes of a form that only gathers a body: the body's schema checks the codes
+    (and says why beside the field), not the form. The choices are `vocabulary`'s, or
+    (without one) the form's own."""
+    offered = in_language(vocabulary) if vocabulary is not None else None
+    return CheckboxesField(label, choices=offered, validate_choice=False)

@@ -2,7 +2,8 @@
 
 The backend is chosen by the `MAIL_BACKEND` configuration key. Callers render the body
 from a template under `templates/coalition/mail/` in the recipient's language (see
-`render_mail`) and hand it to `send_mail`. Nothing here logs a body: mails carry tokens.
+`render_mail`), or a reminder's list with `reminder_text`, and hand it to `send_mail`.
+Nothing here logs a body: mails carry tokens.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import smtplib
 import ssl
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -19,6 +21,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,14 @@ def send_mail(
     message = build_message(to, subject, body_text, language)
     BACKENDS[backend](message)
     log.info("mail sent via %s to %s: %s", backend, log_as or redacted(to), subject)
+
+
+def reminder_text(name: str, why: str, items: Iterable[str], what_to_do: str, link: str) -> str:
+    """The plain text of a reminder to a staff member, in the current locale: the greeting,
+    why they are reminded, one line per item, what to do and where, the signature."""
+    lines = [_("Hello %(name)s,", name=name), "", why, "", *(f"- {item}" for item in items)]
+    lines += ["", what_to_do, link, "", "-- ", _("Mentoring coalition")]
+    return "\n".join(lines) + "\n"
 
 
 def public_url(endpoint: str, **values: Any) -> str:

@@ -18,6 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from sqlalchemy import Select
+
+from coalition.extensions import db
 
 #: at most this many addresses in one sitemap file (the sitemaps protocol's limit)
 MAX_URLS = 50_000
@@ -47,6 +50,13 @@ Pages = Callable[[], Iterable[SitemapPage]]
 def add_to_sitemap(app: Flask, pages: Pages) -> None:
     """Have the sitemap list the pages `pages()` yields (called for each sitemap request)."""
     app.extensions.setdefault("sitemap", []).append(pages)
+
+
+def row_pages(endpoint: str, value: str, rows: Select) -> Iterator[SitemapPage]:
+    """A page of `endpoint` for each row of `rows`: the row's first column is the value
+    named `value`, its second when the page last changed."""
+    for key, modified in db.session.execute(rows):
+        yield SitemapPage(endpoint, {value: key}, modified)
 
 
 def sitemap_pages() -> Iterator[SitemapPage]:

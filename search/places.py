@@ -14,65 +14,59 @@ from functools import lru_cache
 
 from coalition.postcodes import Place, normalise_name
 
+
+def _names(fr: str, nl: str, en: str) -> dict[str, str]:
+    """A place's name in each of the platform's languages."""
+    return {"fr": fr, "nl": nl, "en": en}
+
+
 #: the postcode file's province name → its name in fr, nl, en (Belgium and the Netherlands;
 #: French departments are named alike in the three languages)
 PROVINCES: dict[str, dict[str, str]] = {
-    "Antwerp": {"fr": "Anvers", "nl": "Antwerpen", "en": "Antwerp"},
-    "Brussels-Capital": {
-        "fr": "Bruxelles-Capitale",
-        "nl": "Brussel-Hoofdstad",
-        "en": "Brussels-Capital",
-    },
-    "East Flanders": {"fr": "Flandre-Orientale", "nl": "Oost-Vlaanderen", "en": "East Flanders"},
-    "West Flanders": {
-        "fr": "Flandre-Occidentale",
-        "nl": "West-Vlaanderen",
-        "en": "West Flanders",
-    },
-    "Flemish Brabant": {"fr": "Brabant flamand", "nl": "Vlaams-Brabant", "en": "Flemish Brabant"},
-    "Walloon Brabant": {"fr": "Brabant wallon", "nl": "Waals-Brabant", "en": "Walloon Brabant"},
-    "Hainaut": {"fr": "Hainaut", "nl": "Henegouwen", "en": "Hainaut"},
-    "Liège": {"fr": "Liège", "nl": "Luik", "en": "Liège"},
-    "Limburg": {"fr": "Limbourg", "nl": "Limburg", "en": "Limburg"},
-    "Luxembourg": {"fr": "Luxembourg", "nl": "Luxemburg", "en": "Luxembourg"},
-    "Namur": {"fr": "Namur", "nl": "Namen", "en": "Namur"},
-    "North Brabant": {"fr": "Brabant-Septentrional", "nl": "Noord-Brabant", "en": "North Brabant"},
-    "North Holland": {
-        "fr": "Hollande-Septentrionale",
-        "nl": "Noord-Holland",
-        "en": "North Holland",
-    },
-    "South Holland": {"fr": "Hollande-Méridionale", "nl": "Zuid-Holland", "en": "South Holland"},
-    "Zeeland": {"fr": "Zélande", "nl": "Zeeland", "en": "Zeeland"},
-    "Friesland": {"fr": "Frise", "nl": "Friesland", "en": "Friesland"},
-    "Gelderland": {"fr": "Gueldre", "nl": "Gelderland", "en": "Gelderland"},
-    "Nord": {"fr": "Nord", "nl": "Nord (Noorderdepartement)", "en": "Nord"},
+    "Antwerp": _names("Anvers", "Antwerpen", "Antwerp"),
+    "Brussels-Capital": _names("Bruxelles-Capitale", "Brussel-Hoofdstad", "Brussels-Capital"),
+    "East Flanders": _names("Flandre-Orientale", "Oost-Vlaanderen", "East Flanders"),
+    "West Flanders": _names("Flandre-Occidentale", "West-Vlaanderen", "West Flanders"),
+    "Flemish Brabant": _names("Brabant flamand", "Vlaams-Brabant", "Flemish Brabant"),
+    "Walloon Brabant": _names("Brabant wallon", "Waals-Brabant", "Walloon Brabant"),
+    "Hainaut": _names("Hainaut", "Henegouwen", "Hainaut"),
+    "Liège": _names("Liège", "Luik", "Liège"),
+    "Limburg": _names("Limbourg", "Limburg", "Limburg"),
+    "Luxembourg": _names("Luxembourg", "Luxemburg", "Luxembourg"),
+    "Namur": _names("Namur", "Namen", "Namur"),
+    "North Brabant": _names("Brabant-Septentrional", "Noord-Brabant", "North Brabant"),
+    "North Holland": _names("Hollande-Septentrionale", "Noord-Holland", "North Holland"),
+    "South Holland": _names("Hollande-Méridionale", "Zuid-Holland", "South Holland"),
+    "Zeeland": _names("Zélande", "Zeeland", "Zeeland"),
+    "Friesland": _names("Frise", "Friesland", "Friesland"),
+    "Gelderland": _names("Gueldre", "Gelderland", "Gelderland"),
+    "Nord": _names("Nord", "Nord (Noorderdepartement)", "Nord"),
 }
 
 #: a city's name as the postcode file has it → its name in fr, nl, en (where they differ)
 CITIES: dict[str, dict[str, str]] = {
-    "Bruxelles": {"fr": "Bruxelles", "nl": "Brussel", "en": "Brussels"},
-    "Antwerpen": {"fr": "Anvers", "nl": "Antwerpen", "en": "Antwerp"},
-    "Gent": {"fr": "Gand", "nl": "Gent", "en": "Ghent"},
-    "Liège": {"fr": "Liège", "nl": "Luik", "en": "Liège"},
-    "Brugge": {"fr": "Bruges", "nl": "Brugge", "en": "Bruges"},
-    "Leuven": {"fr": "Louvain", "nl": "Leuven", "en": "Leuven"},
-    "Mons": {"fr": "Mons", "nl": "Bergen", "en": "Mons"},
-    "Namur": {"fr": "Namur", "nl": "Namen", "en": "Namur"},
-    "Mechelen": {"fr": "Malines", "nl": "Mechelen", "en": "Mechelen"},
-    "Kortrijk": {"fr": "Courtrai", "nl": "Kortrijk", "en": "Kortrijk"},
-    "Tournai": {"fr": "Tournai", "nl": "Doornik", "en": "Tournai"},
-    "Wavre": {"fr": "Wavre", "nl": "Waver", "en": "Wavre"},
-    "Nivelles": {"fr": "Nivelles", "nl": "Nijvel", "en": "Nivelles"},
-    "Arlon": {"fr": "Arlon", "nl": "Aarlen", "en": "Arlon"},
-    "Aalst": {"fr": "Alost", "nl": "Aalst", "en": "Aalst"},
-    "Ieper": {"fr": "Ypres", "nl": "Ieper", "en": "Ypres"},
-    "Tienen": {"fr": "Tirlemont", "nl": "Tienen", "en": "Tienen"},
-    "Sint-Niklaas": {"fr": "Saint-Nicolas", "nl": "Sint-Niklaas", "en": "Sint-Niklaas"},
-    "Oostende": {"fr": "Ostende", "nl": "Oostende", "en": "Ostend"},
-    "Lille": {"fr": "Lille", "nl": "Rijsel", "en": "Lille"},
-    "Paris": {"fr": "Paris", "nl": "Parijs", "en": "Paris"},
-    "Den Haag": {"fr": "La Haye", "nl": "Den Haag", "en": "The Hague"},
+    "Bruxelles": _names("Bruxelles", "Brussel", "Brussels"),
+    "Antwerpen": _names("Anvers", "Antwerpen", "Antwerp"),
+    "Gent": _names("Gand", "Gent", "Ghent"),
+    "Liège": _names("Liège", "Luik", "Liège"),
+    "Brugge": _names("Bruges", "Brugge", "Bruges"),
+    "Leuven": _names("Louvain", "Leuven", "Leuven"),
+    "Mons": _names("Mons", "Bergen", "Mons"),
+    "Namur": _names("Namur", "Namen", "Namur"),
+    "Mechelen": _names("Malines", "Mechelen", "Mechelen"),
+    "Kortrijk": _names("Courtrai", "Kortrijk", "Kortrijk"),
+    "Tournai": _names("Tournai", "Doornik", "Tournai"),
+    "Wavre": _names("Wavre", "Waver", "Wavre"),
+    "Nivelles": _names("Nivelles", "Nijvel", "Nivelles"),
+    "Arlon": _names("Arlon", "Aarlen", "Arlon"),
+    "Aalst": _names("Alost", "Aalst", "Aalst"),
+    "Ieper": _names("Ypres", "Ieper", "Ypres"),
+    "Tienen": _names("Tirlemont", "Tienen", "Tienen"),
+    "Sint-Niklaas": _names("Saint-Nicolas", "Sint-Niklaas", "Sint-Niklaas"),
+    "Oostende": _names("Ostende", "Oostende", "Ostend"),
+    "Lille": _names("Lille", "Rijsel", "Lille"),
+    "Paris": _names("Paris", "Parijs", "Paris"),
+    "Den Haag": _names("La Haye", "Den Haag", "The Hague"),
 }
 
 _PROVINCE_BY_NAME = {

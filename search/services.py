@@ -27,7 +27,7 @@ from coalition.members.models import Organisation
 from coalition.members.services import admitted_member
 from coalition.observability import search_latency
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
-from coalition.sitemap import SitemapPage
+from coalition.sitemap import SitemapPage, row_pages
 from search.analysis import fold
 from search.backends import make_backend
 from search.backends.interface import BackendResults, SearchBackend, SearchUnavailable
@@ -230,13 +230,8 @@ def public_pages() -> Iterator[SitemapPage]:
     public may see (published, by a current member)."""
     yield SitemapPage("search.programmes")
     yield SitemapPage("search.mentor")
-    rows = db.session.execute(
-        searchable_programmes()
-        .with_only_columns(Programme.uuid, Programme.updated_at)
-        .order_by(Programme.id)
-    )
-    for programme_uuid, updated_at in rows:
-        yield SitemapPage("search.programme", {"programme_uuid": programme_uuid}, updated_at)
+    programmes = searchable_programmes().with_only_columns(Programme.uuid, Programme.updated_at)
+    yield from row_pages("search.programme", "programme_uuid", programmes.order_by(Programme.id))
 
 
 def admitted_organisation(slug: str) -> Organisation | None:

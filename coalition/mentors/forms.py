@@ -20,7 +20,7 @@ from wtforms import (
     TextAreaField,
 )
 
-from coalition.forms import CheckboxesField, Form
+from coalition.forms import Form, in_language, schema_checkboxes
 from coalition.mentors.models import InterestStatus
 from coalition.mentors.states import TRANSITIONS, status_labels
 from coalition.taxonomy import (
@@ -40,10 +40,12 @@ class InterestForm(Form):
     first_name = StringField(_l("First name"))
     email = StringField(_l("E-mail address"))
     phone = StringField(_l("Phone number (optional)"))
-    age_band = RadioField(_l("Your age"), validate_choice=False)
-    experience_fields = CheckboxesField(_l("Your fields of work experience"), validate_choice=False)
-    languages = CheckboxesField(_l("Languages you speak"), validate_choice=False)
-    availability = CheckboxesField(_l("When you are available"), validate_choice=False)
+    age_band = RadioField(
+        _l("Your age"), choices=in_language(MENTOR_AGE_BANDS), validate_choice=False
+    )
+    experience_fields = schema_checkboxes(_l("Your fields of work experience"), EXPERIENCE_FIELDS)
+    languages = schema_checkboxes(_l("Languages you speak"), SPOKEN_LANGUAGES)
+    availability = schema_checkboxes(_l("When you are available"), MENTOR_AVAILABILITY)
     message = TextAreaField(_l("A message to the organisation (optional)"))
     consent = BooleanField(_l("I agree to be contacted"))
     #: the honeypot (`coalition.mentors.spam.HONEYPOT`): hidden from people, filled by robots
@@ -51,12 +53,6 @@ class InterestForm(Form):
     #: when the form was shown, signed (`coalition.mentors.spam.form_stamp`)
     started = HiddenField()
     submit = SubmitField(_l("Send my interest"))
-    vocabularies = {
-        "age_band": MENTOR_AGE_BANDS,
-        "experience_fields": EXPERIENCE_FIELDS,
-        "languages": SPOKEN_LANGUAGES,
-        "availability": MENTOR_AVAILABILITY,
-    }
 
     def __init__(self, organisation_name: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

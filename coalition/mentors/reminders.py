@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from coalition.accounts.services import mail_language
 from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.mail import public_url, send_mail
+from coalition.mail import public_url, reminder_text, send_mail
 from coalition.mentors.models import InterestStatus, MentorInterest
 from coalition.programmes.stale import programme_editors
 
@@ -48,33 +48,26 @@ def reminder(
     """The subject and plain-text body of the reminder about unanswered interests."""
     days = current_app.config["MENTOR_REMINDER_AFTER_DAYS"]
     with force_locale(language):
-        lines = [
-            _("Hello %(name)s,", name=name),
-            "",
+        text = reminder_text(
+            name,
             _(
                 "People who would like to become mentors with %(organisation)s have been "
                 "waiting for an answer for more than %(days)d days:",
                 organisation=organisation_name,
                 days=days,
             ),
-            "",
-            *(
-                "- "
-                + _(
+            (
+                _(
                     "%(programme)s, received on %(date)s",
                     programme=interest.programme.text("titles", language),
                     date=format_date(interest.created_at, "medium"),
                 )
                 for interest in interests
             ),
-            "",
             _("Open the mentor volunteers' page, contact them and record it there:"),
             link,
-            "",
-            "-- ",
-            _("Mentoring coalition"),
-        ]
-        return _("Mentor volunteers are waiting for your answer"), "\n".join(lines) + "\n"
+        )
+        return _("Mentor volunteers are waiting for your answer"), text
 
 
 def remind_editors(now: datetime | None = None) -> int:

@@ -53,56 +53,67 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 # --- counted by the core ---------------------------------------------------------------------
 
-http_requests = Counter(
-    f"{PREFIX}_http_requests",
+
+def _counter(name: str, documentation: str, labels: list[str]) -> Counter:
+    """The counter `bmp_<name>` (scraped as `bmp_<name>_total`)."""
+    return Counter(f"{PREFIX}_{name}", documentation, labels)
+
+
+def _histogram(
+    name: str, documentation: str, labels: list[str], buckets: tuple[float, ...]
+) -> Histogram:
+    """The histogram `bmp_<name>`, with the upper bounds `buckets` (in seconds)."""
+    return Histogram(f"{PREFIX}_{name}", documentation, labels, buckets=buckets)
+
+
+http_requests = _counter(
+    "http_requests",
     "HTTP requests answered, by endpoint (Flask's name; 'unmatched' when no route "
     "matched), method and status code.",
     ["endpoint", "method", "status"],
 )
-http_request_duration = Histogram(
-    f"{PREFIX}_http_request_duration_seconds",
+http_request_duration = _histogram(
+    "http_request_duration_seconds",
     "Time from the start of a request's handling to its response, by endpoint.",
     ["endpoint"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-job_runs = Counter(
-    f"{PREFIX}_job_runs",
-    "Runs of background jobs, by job and outcome (ok, failed).",
-    ["job", "outcome"],
+job_runs = _counter(
+    "job_runs", "Runs of background jobs, by job and outcome (ok, failed).", ["job", "outcome"]
 )
-job_duration = Histogram(
-    f"{PREFIX}_job_duration_seconds",
+job_duration = _histogram(
+    "job_duration_seconds",
     "Time a background job's run took, by job.",
     ["job"],
-    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+    (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 
 # --- counted by the parts (they import these) -----------------------------------------------
 
 #: search: the engine's answer time; kind "search" (the directory query) or "suggest"
-search_latency = Histogram(
-    f"{PREFIX}_search_duration_seconds",
+search_latency = _histogram(
+    "search_duration_seconds",
     "Time the search engine took to answer, by backend and kind (search, suggest).",
     ["backend", "kind"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 #: search: each answered search with words or filters, by whether it found anything
 #: (result "hits" or "zero_hits"); the zero-hit ratio is zero_hits / all
-search_queries = Counter(
-    f"{PREFIX}_search_queries",
+search_queries = _counter(
+    "search_queries",
     "Searches answered, by backend and result (hits, zero_hits).",
     ["backend", "result"],
 )
 #: federation: access tokens issued, by client authentication method
-token_issued = Counter(
-    f"{PREFIX}_oauth_tokens_issued",
+token_issued = _counter(
+    "oauth_tokens_issued",
     "OAuth access tokens issued, by client authentication method.",
     ["auth_method"],
 )
 #: federation: failed webhook delivery attempts; reason "http_error" (the receiver
 #: answered other than 2xx) or "unreachable" (no answer: timeout, connection, refused URL)
-webhook_delivery_failures = Counter(
-    f"{PREFIX}_webhook_delivery_failures",
+webhook_delivery_failures = _counter(
+    "webhook_delivery_failures",
     "Webhook delivery attempts that failed, by reason (http_error, unreachable).",
     ["reason"],
 )

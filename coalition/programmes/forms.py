@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, SelectField, StringField, SubmitField, TextAreaField
 
 from coalition.config import LANGUAGES
-from coalition.forms import CheckboxesField, Form
+from coalition.forms import Form, in_language, schema_checkboxes
 from coalition.i18n import current_language
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import (
@@ -72,47 +72,37 @@ def _number(field: Field) -> int | float | str | None:
 class ProgrammeForm(Form):
     """The editor's form; its fields map to `ProgrammeSchema` (which does all validation)."""
 
-    themes = CheckboxesField(_l("Themes"), validate_choice=False)
-    audiences = CheckboxesField(_l("Target groups"), validate_choice=False)
+    themes = schema_checkboxes(_l("Themes"), THEMES)
+    audiences = schema_checkboxes(_l("Target groups"), AUDIENCES)
     age_min = StringField(_l("Minimum age"))
     age_max = StringField(_l("Maximum age"))
-    formats = CheckboxesField(_l("Formats"), validate_choice=False)
-    languages = CheckboxesField(_l("Languages spoken with the young person"), validate_choice=False)
+    formats = schema_checkboxes(_l("Formats"), FORMATS)
+    languages = schema_checkboxes(_l("Languages spoken with the young person"), SPOKEN_LANGUAGES)
     other_languages = StringField(_l("Other languages (ISO 639-1 codes)"))
     duration_weeks = StringField(_l("Duration in weeks"))
     hours_per_week = StringField(_l("Hours per week"))
-    branches = CheckboxesField(_l("Branches where it runs"), validate_choice=False)
+    branches = schema_checkboxes(_l("Branches where it runs"))
     extra_postcodes = StringField(_l("Other postcodes"))
     online_region = SelectField(_l("Also online, in"))
-    capacity_status = SelectField(_l("Capacity"))
+    capacity_status = SelectField(_l("Capacity"), choices=in_language(CAPACITY))
     places = StringField(_l("Places available"))
-    cost = SelectField(_l("Cost"))
+    cost = SelectField(_l("Cost"), choices=in_language(COSTS))
     apply_url = StringField(_l("Application web page"))
     apply_email = StringField(_l("Application e-mail"))
     apply_phone = StringField(_l("Application phone"))
     mentor_seeking = BooleanField(_l("The programme is looking for mentors now"))
-    mentor_experience_fields = CheckboxesField(_l("Work experience wanted"), validate_choice=False)
-    mentor_languages = CheckboxesField(_l("Languages mentors should speak"), validate_choice=False)
+    mentor_experience_fields = schema_checkboxes(_l("Work experience wanted"), EXPERIENCE_FIELDS)
+    mentor_languages = schema_checkboxes(_l("Languages mentors should speak"), SPOKEN_LANGUAGES)
     mentor_age_min = StringField(_l("Preferred minimum age of mentors"))
     mentor_hours_per_week = StringField(_l("Mentor's hours per week"))
     mentor_duo_months = StringField(_l("Length of a duo, in months"))
     mentor_training_hours = StringField(_l("Length of the mentors' training, in hours"))
     mentor_training_format = SelectField(_l("Format of the training"), validate_choice=False)
-    mentor_branches = CheckboxesField(_l("Branches looking for mentors"), validate_choice=False)
+    mentor_branches = schema_checkboxes(_l("Branches looking for mentors"))
     mentor_online = BooleanField(_l("Mentors can also mentor online"))
     mentors_needed = StringField(_l("Mentors needed now"))
     save = SubmitField(_l("Save"))
     save_publish = SubmitField(_l("Save and publish"))
-    vocabularies = {
-        "themes": THEMES,
-        "audiences": AUDIENCES,
-        "formats": FORMATS,
-        "languages": SPOKEN_LANGUAGES,
-        "capacity_status": CAPACITY,
-        "cost": COSTS,
-        "mentor_experience_fields": EXPERIENCE_FIELDS,
-        "mentor_languages": SPOKEN_LANGUAGES,
-    }
 
     def __init__(self, organisation: Organisation, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

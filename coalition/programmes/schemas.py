@@ -69,6 +69,27 @@ TEXT_PATTERN = (
 )
 
 
+def _whole(low: int, high: int, description: str | None = None) -> fields.Integer:
+    """An optional whole number from `low` to `high` (None when left out)."""
+    return fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=low, max=high),
+        metadata={"description": description} if description else {},
+    )
+
+
+def _decimal(low: float, high: float, description: str | None = None) -> fields.Float:
+    """An optional number from `low` to `high`, decimals allowed (None when left out)."""
+    return fields.Float(
+        allow_none=True,
+        load_default=None,
+        validate=Between(min=low, max=high),
+        metadata={"description": description} if description else {},
+    )
+
+
 class LanguageTexts(fields.Dict):
     """A text per content language: ``{"fr": "…", "nl": "…", "en": "…"}``.
 
@@ -159,9 +180,7 @@ class CapacitySchema(Schema):
         unknown = RAISE
 
     status = fields.String(required=True, validate=Choice(list(CAPACITY)))
-    places = fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=100_000)
-    )
+    places = _whole(0, 100_000)
 
 
 class ApplySchema(Schema):
@@ -201,12 +220,7 @@ class MentorTrainingSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    hours = fields.Float(
-        allow_none=True,
-        load_default=None,
-        validate=Between(min=0, max=500),
-        metadata={"description": "Length of the training, in hours."},
-    )
+    hours = _decimal(0, 500, "Length of the training, in hours.")
     format = fields.String(required=True, validate=Choice(list(TRAINING_FORMATS)))
 
 
@@ -229,23 +243,9 @@ class MentorNeedsSchema(Schema):
         validate=ItemCount(max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
     )
-    age_min = fields.Integer(
-        strict=True,
-        allow_none=True,
-        load_default=None,
-        validate=Between(min=18, max=99),
-        metadata={"description": "Preferred minimum age, e.g. 50 for intergenerational duos."},
-    )
-    hours_per_week = fields.Float(
-        allow_none=True, load_default=None, validate=Between(min=0.5, max=40)
-    )
-    duo_months = fields.Integer(
-        strict=True,
-        allow_none=True,
-        load_default=None,
-        validate=Between(min=1, max=36),
-        metadata={"description": "How long a duo lasts, in months."},
-    )
+    age_min = _whole(18, 99, "Preferred minimum age, e.g. 50 for intergenerational duos.")
+    hours_per_week = _decimal(0.5, 40)
+    duo_months = _whole(1, 36, "How long a duo lasts, in months.")
     training = fields.Nested(MentorTrainingSchema, allow_none=True, load_default=None)
     locations = fields.List(
         fields.Nested(LocationSchema),
@@ -259,13 +259,7 @@ class MentorNeedsSchema(Schema):
     online = fields.Boolean(
         load_default=False, metadata={"description": "Mentors may also mentor online."}
     )
-    mentors_needed = fields.Integer(
-        strict=True,
-        allow_none=True,
-        load_default=None,
-        validate=Between(min=0, max=10_000),
-        metadata={"description": "How many mentors the programme needs now."},
-    )
+    mentors_needed = _whole(0, 10_000, "How many mentors the programme needs now.")
 
 
 class OrganisationRefSchema(Schema):
@@ -294,12 +288,8 @@ class ProgrammeSchema(Schema):
     description = LanguageTexts(TEXT_LIMITS["description"], load_default=dict)
     themes = code_list(THEMES, required=True, description="Theme codes of the directory.")
     audiences = code_list(AUDIENCES, required=False, description="Target-group codes.")
-    age_min = fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
-    )
-    age_max = fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=Between(min=0, max=99)
-    )
+    age_min = _whole(0, 99)
+    age_max = _whole(0, 99)
     formats = code_list(FORMATS, required=True, description="Format codes.")
     languages = fields.List(
         fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
@@ -307,12 +297,8 @@ class ProgrammeSchema(Schema):
         validate=ItemCount(min=1, max=MAX_ITEMS),
         metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
     )
-    duration_weeks = fields.Integer(
-        strict=True, allow_none=True, load_default=None, validate=Between(min=1, max=520)
-    )
-    hours_per_week = fields.Float(
-        allow_none=True, load_default=None, validate=Between(min=0, max=80)
-    )
+    duration_weeks = _whole(1, 520)
+    hours_per_week = _decimal(0, 80)
     locations = fields.List(
         fields.Nested(LocationSchema), load_default=list, validate=ItemCount(max=MAX_ITEMS)
     )

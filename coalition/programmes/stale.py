@@ -19,7 +19,7 @@ from coalition.access import PERMISSIONS
 from coalition.accounts.models import OrganisationRole, User
 from coalition.accounts.services import mail_language
 from coalition.extensions import db
-from coalition.mail import public_url, send_mail
+from coalition.mail import public_url, reminder_text, send_mail
 from coalition.programmes.models import STALE_AFTER_DAYS, Programme
 
 if TYPE_CHECKING:
@@ -59,9 +59,8 @@ def stale_reminder(
 ) -> tuple[str, str]:
     """The subject and plain-text body of the reminder about stale programmes."""
     with force_locale(language):
-        lines = [
-            _("Hello %(name)s,", name=name),
-            "",
+        text = reminder_text(
+            name,
             _(
                 "These programmes of %(organisation)s have not been confirmed for more than "
                 "%(days)d days. Young people see them lower in the search results until someone "
@@ -69,24 +68,19 @@ def stale_reminder(
                 organisation=organisation.display_name(language),
                 days=STALE_AFTER_DAYS,
             ),
-            "",
-            *(
-                f"- {p.text('titles', language)} ("
+            (
+                f"{p.text('titles', language)} ("
                 + _("last confirmed on %(date)s", date=format_date(p.confirmed_on, "medium"))
                 + ")"
                 for p in programmes
             ),
-            "",
             _(
                 "Open your programmes, check them and click “Confirm still up to date”, "
                 "or update or unpublish them:"
             ),
             link,
-            "",
-            "-- ",
-            _("Mentoring coalition"),
-        ]
-        return _("Please confirm your programmes are still up to date"), "\n".join(lines) + "\n"
+        )
+        return _("Please confirm your programmes are still up to date"), text
 
 
 def notify_stale_editors(today: date | None = None) -> int:

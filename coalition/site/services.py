@@ -10,10 +10,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.members.services import admitted_organisations
-from coalition.sitemap import SitemapPage
+from coalition.sitemap import SitemapPage, row_pages
 
 #: the day the privacy notice and the accessibility statement were last reviewed (the
 #: privacy notice: what anonymised referrals store, issue 10)
@@ -73,13 +72,8 @@ def core_pages() -> Iterator[SitemapPage]:
     """The core's public pages: home, members and each member's page, joining, the site's."""
     yield SitemapPage("coalition.home")
     yield SitemapPage("coalition.members")
-    members = db.session.execute(
-        admitted_organisations()
-        .with_only_columns(Organisation.slug, Organisation.updated_at)
-        .order_by(Organisation.slug)
-    )
-    for slug, updated_at in members:
-        yield SitemapPage("coalition.member", {"slug": slug}, updated_at)
+    members = admitted_organisations().with_only_columns(Organisation.slug, Organisation.updated_at)
+    yield from row_pages("coalition.member", "slug", members.order_by(Organisation.slug))
     yield SitemapPage("coalition.join")
     for name in SITE_PAGES:
         yield SitemapPage(f"site.{name}")

@@ -17,12 +17,9 @@ class SectionSaveSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(max=MAX_TEXT))
 
 
-class PersonSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
+class NamedSchema(Schema):
+    """A revision's author or organisation: its id and its name."""
 
-
-class OrganisationSchema(Schema):
     id = fields.Integer()
     name = fields.String()
 
@@ -38,8 +35,8 @@ class RevisionSchema(Schema):
     merged = fields.Boolean()
     restored_from = fields.Integer(allow_none=True)
     text = fields.String()
-    author = fields.Nested(PersonSchema, allow_none=True)
-    organisation = fields.Nested(OrganisationSchema, allow_none=True)
+    author = fields.Nested(NamedSchema, allow_none=True)
+    organisation = fields.Nested(NamedSchema, allow_none=True)
     created_at = fields.DateTime()
 
 

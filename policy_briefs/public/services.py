@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coalition.extensions import db
-from coalition.sitemap import SitemapPage
+from coalition.sitemap import SitemapPage, row_pages
 from policy_briefs.models import Brief, Signature
 from policy_briefs.render import Rendered, plain_text, render_all
 
@@ -48,11 +48,8 @@ def public_briefs(lang: str) -> list[Brief]:
 def public_pages() -> Iterator[SitemapPage]:
     """The briefs' public pages for the sitemap: the list and every published brief."""
     yield SitemapPage("policy_briefs.index")
-    rows = db.session.execute(
-        _public().with_only_columns(Brief.slug, Brief.updated_at).order_by(Brief.id)
-    )
-    for slug, updated_at in rows:
-        yield SitemapPage("policy_briefs.brief", {"slug": slug}, updated_at)
+    briefs = _public().with_only_columns(Brief.slug, Brief.updated_at)
+    yield from row_pages("policy_briefs.brief", "slug", briefs.order_by(Brief.id))
 
 
 def versions(brief: Brief) -> list[Brief]:

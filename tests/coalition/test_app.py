@@ -111,14 +111,19 @@ def test_api_errors_are_problem_documents(client):
     assert response.json["status"] == 404
 
 
-def test_unexpected_errors_show_no_stack_trace(make_app, db):
+def failing_route_answer(make_app, path: str):
+    """What an app answers at `path`, a route that raises `RuntimeError("secret internals")`."""
     app = make_app()
 
-    @app.get("/en/boom-for-test")
+    @app.get(path)
     def boom():
         raise RuntimeError("secret internals")
 
-    response = app.test_client().get("/en/boom-for-test")
+    return app.test_client().get(path)
+
+
+def test_unexpected_errors_show_no_stack_trace(make_app, db):
+    response = failing_route_answer(make_app, "/en/boom-for-test")
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body

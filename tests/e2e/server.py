@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import os
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from coalition.config import PROJECT_ROOT
 
@@ -92,10 +94,10 @@ class LiveServer:
     def database_url(self) -> str:
         return self.env["DATABASE_URL"]
 
-    def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a `flask …` command against this server's database and instance."""
-        result = subprocess.run(
-            [*FLASK, *args],
+    def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
+        """Run `command` in the project with this server's environment; its output."""
+        return subprocess.run(
+            command,
             cwd=PROJECT_ROOT,
             env=self.env,
             capture_output=True,
@@ -103,6 +105,10 @@ class LiveServer:
             timeout=120,
             check=False,
         )
+
+    def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run a `flask …` command against this server's database and instance."""
+        result = self._run([*FLASK, *args])
         if check and result.returncode != 0:
             raise AssertionError(
                 f"flask {' '.join(args)} failed ({result.returncode}):\n"
@@ -118,18 +124,14 @@ class LiveServer:
             "with app.app_context():\n"
             + "".join(f"    {line}\n" for line in code.strip().splitlines())
         )
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = self._run([sys.executable, "-c", script])
         if result.returncode != 0:
             raise AssertionError(f"python in the server's app failed:\n{result.stderr}")
         return result.stdout
+
+    def python_json(self, code: str) -> Any:
+        """Run Python as `python` does; the JSON its last printed line holds."""
+        return json.loads(self.python(code).strip().splitlines()[-1])
 
     def add_staff(
         self,
@@ -155,22 +157,14 @@ class LiveServer:
             if branch
             else ""
         )
+        ui_language = f", language={user_language!r}" if user_language else ""
         return self.python(f"""
-from coalition.extensions import db
 from coalition.branches.models import Branch
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
-from coalition.accounts.passwords import hash_password
-org = Organisation(name="Duo {tag}", slug="duo-{tag}", admitted_at=utcnow(),
-                   languages=[{language!r}])
-user = User(email={email!r}, name={name!r}, password_hash=hash_password({password!r}))
-{f"user.language = {user_language!r}" if user_language else ""}
-db.session.add_all([org, user])
-db.session.flush()
+from coalition.extensions import db
+from tests.e2e.world import member, staff
+org = member("Duo {tag}", "duo-{tag}", [{language!r}])
+staff(org, {role!r}, {email!r}, {name!r}, {password!r}{ui_language})
 {add_branch}
-db.session.add(OrganisationRole(user_id=user.id, organisation_id=org.id, role=Role.{role}))
 db.session.commit()
 print(org.id)
 """).strip()

@@ -5,13 +5,12 @@ page in French and Dutch)."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -20,39 +19,19 @@ PASSWORD = "figures every quarter"
 
 def make_member_and_office(live_server, tag: str) -> dict:
     """A member with a branch in Namur, its admin, and a coalition admin."""
-    out = live_server.python(f"""
+    return live_server.python_json(f"""
 import json
-from argon2 import PasswordHasher
-from coalition.access import Role
-from coalition.accounts.models import OrganisationRole, User
 from coalition.branches.services import add_branch
-from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.members.models import Organisation
-org = Organisation(name="Duo Namur {tag}", slug="duo-namur-{tag}", names={{}},
-                   admitted_at=utcnow(), languages=["fr"],
-                   descriptions={{"fr": "Des duos vers l'emploi."}})
-db.session.add(org)
-db.session.flush()
+from tests.e2e.world import member, staff, user
+org = member("Duo Namur {tag}", "duo-namur-{tag}", ["fr"],
+             descriptions={{"fr": "Des duos vers l'emploi."}})
 branch = add_branch(org, None, name="Namur {tag}", postcode="5000")
-hashed = PasswordHasher().hash("{PASSWORD}")
-admin = User(email="admin-{tag}@duo-namur.example", name="Admin {tag}", language="fr",
-             password_hash=hashed)
-office = User(email="office-{tag}@coalition.example", name="Office {tag}", language="fr",
-              password_hash=hashed, is_coalition_admin=True)
-db.session.add_all([admin, office])
-db.session.flush()
-db.session.add(OrganisationRole(user=admin, organisation_id=org.id, role=Role.org_admin))
+staff(org, "org_admin", "admin-{tag}@duo-namur.example", "Admin {tag}", "{PASSWORD}")
+user("office-{tag}@coalition.example", "Office {tag}", "{PASSWORD}", is_coalition_admin=True)
 db.session.commit()
 print(json.dumps({{"org_id": org.id, "branch": branch.id}}))
 """)
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
 
 
 def sign_in(page, base: str, email: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from coalition.demo.services import DEMO_PASSWORD
+from tests.coalition.demo import DUO_FOR_A_JOB_CITIES
 from tests.e2e.browser import assert_accessible, sign_in, visit
 
 pytestmark = pytest.mark.e2e
@@ -73,15 +74,5 @@ def test_the_public_member_pages(seeded, new_page, lang):
         page.get_by_role("link", name="Duo for a Job").first.click()
     assert_accessible(page)
     branches = page.locator("main").inner_text()
-    for city in (
-        "Bruxelles",
-        "Antwerpen",
-        "Gent",
-        "Liège",
-        "Charleroi",
-        "Lille",
-        "Paris",
-        "Marseille",
-        "Rotterdam",
-    ):
+    for city in DUO_FOR_A_JOB_CITIES:
         assert city in branches

@@ -6,14 +6,13 @@ page is scanned by axe: 0 serious or critical violations.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import assert_accessible
+from tests.e2e.browser import assert_accessible, visit
 from tests.e2e.server import mail_text
 
 pytestmark = pytest.mark.e2e
@@ -23,28 +22,18 @@ EDITOR_PASSWORD = "mentors follow volunteers up"
 
 def make_programme_seeking_mentors(live_server, tag: str) -> dict:
     """A member with a branch in Liège, an editor, and a published programme seeking mentors."""
-    out = live_server.python(f"""
+    return live_server.python_json(f"""
 import json
-from argon2 import PasswordHasher
-from coalition.access import Role
-from coalition.accounts.models import OrganisationRole, User
 from coalition.branches.models import Branch
-from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.members.models import Organisation
 from coalition.programmes.services import create_programme
-org = Organisation(name="Duo Liège {tag}", slug="duo-liege-{tag}", names={{}},
-                   admitted_at=utcnow(), languages=["fr"],
-                   descriptions={{"fr": "Des duos intergénérationnels vers l'emploi."}})
+from tests.e2e.world import member, staff
+org = member("Duo Liège {tag}", "duo-liege-{tag}", ["fr"],
+             descriptions={{"fr": "Des duos intergénérationnels vers l'emploi."}})
 org.branches.append(Branch(name="Liège", postcode="4000", city="Liège",
                            latitude=50.633, longitude=5.567))
-db.session.add(org)
-db.session.flush()
-editor = User(email="editor-{tag}@duo-liege.example", name="Éditrice {tag}", language="fr",
-              password_hash=PasswordHasher().hash("{EDITOR_PASSWORD}"))
-db.session.add(editor)
-db.session.flush()
-db.session.add(OrganisationRole(user=editor, organisation_id=org.id, role=Role.editor))
+editor = staff(org, "editor", "editor-{tag}@duo-liege.example", "Éditrice {tag}",
+               "{EDITOR_PASSWORD}")
 programme = create_programme(org, {{
     "title": {{"fr": "Un mentor pour l'emploi {tag}"}},
     "summary": {{"fr": "Six mois en duo avec un·e mentor de plus de 50 ans."}},
@@ -60,13 +49,6 @@ programme = create_programme(org, {{
 db.session.commit()
 print(json.dumps({{"org_id": org.id, "uuid": str(programme.uuid)}}))
 """)
-    return json.loads(out.strip().splitlines()[-1])
-
-
-def visit(page, url: str) -> None:
-    response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    assert_accessible(page)
 
 
 def test_a_62_year_old_sends_her_interest_and_the_organisation_makes_her_active(

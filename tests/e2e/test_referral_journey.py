@@ -4,7 +4,6 @@ Every page is scanned by axe: 0 serious or critical violations."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -20,30 +19,20 @@ PASSWORD = "referrals carry no names"
 
 def make_two_members(live_server, tag: str) -> dict:
     """A sender and a receiver (a published programme in Molenbeek), an officer each."""
-    out = live_server.python(f"""
+    return live_server.python_json(f"""
 import json
-from argon2 import PasswordHasher
-from coalition.access import Role
-from coalition.accounts.models import OrganisationRole, User
 from coalition.branches.models import Branch
-from coalition.database import utcnow
 from coalition.extensions import db
-from coalition.members.models import Organisation
 from coalition.programmes.services import create_programme
+from tests.e2e.world import member, staff
 orgs = {{}}
 for key, name in (("sender", "Job Coaching {tag}"), ("receiver", "Duo for a Job {tag}")):
-    org = Organisation(name=name, slug=f"{{key}}-{tag}", names={{}}, admitted_at=utcnow(),
-                       languages=["fr", "nl"], descriptions={{"en": name + " helps young people."}})
+    org = member(name, f"{{key}}-{tag}", ["fr", "nl"],
+                 descriptions={{"en": name + " helps young people."}})
     org.branches.append(Branch(name="Molenbeek", postcode="1080", city="Molenbeek",
                                latitude=50.855, longitude=4.32))
-    db.session.add(org)
-    db.session.flush()
-    officer = User(email=f"{{key}}-{tag}@example.org", name=f"Officer {{key}}", language="en",
-                   password_hash=PasswordHasher().hash("{PASSWORD}"))
-    db.session.add(officer)
-    db.session.flush()
-    db.session.add(OrganisationRole(user=officer, organisation_id=org.id,
-                                    role=Role.referral_officer))
+    staff(org, "referral_officer", f"{{key}}-{tag}@example.org", f"Officer {{key}}", "{PASSWORD}",
+          language="en")
     orgs[key] = org
 programme = create_programme(orgs["receiver"], {{
     "title": {{"en": "A mentor for a job {tag}"}},
@@ -56,7 +45,6 @@ db.session.commit()
 print(json.dumps({{"sender": orgs["sender"].id, "receiver": orgs["receiver"].id,
                   "programme": str(programme.uuid)}}))
 """)
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def sign_in(page, base: str, email: str) -> None:

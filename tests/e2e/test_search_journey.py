@@ -22,28 +22,17 @@ EDITOR_PASSWORD = "mentors help young people"
 
 def make_member(live_server, tag: str) -> dict:
     """An admitted member with a branch in Molenbeek, an editor, and two published programmes."""
-    out = live_server.python(f"""
+    return live_server.python_json(f"""
 import json
-from argon2 import PasswordHasher
-from coalition.extensions import db
 from coalition.branches.models import Branch
-from coalition.members.models import Organisation
-from coalition.accounts.models import OrganisationRole, User
-from coalition.access import Role
-from coalition.database import utcnow
+from coalition.extensions import db
 from coalition.programmes.services import create_programme
-org = Organisation(name="Jobduo {tag}", slug="jobduo-{tag}", names={{}}, admitted_at=utcnow(),
-                   descriptions={{"nl": "Mentoren van boven de 50 voor jongeren."}},
-                   languages=["nl", "fr"])
+from tests.e2e.world import member, staff
+org = member("Jobduo {tag}", "jobduo-{tag}", ["nl", "fr"],
+             descriptions={{"nl": "Mentoren van boven de 50 voor jongeren."}})
 org.branches.append(Branch(name="Jobduo Molenbeek", postcode="1080", city="Molenbeek-Saint-Jean",
                            latitude=50.855, longitude=4.33))
-db.session.add(org)
-db.session.flush()
-editor = User(email="editor-{tag}@jobduo.example", name="Editor {tag}",
-              password_hash=PasswordHasher().hash("{EDITOR_PASSWORD}"))
-db.session.add(editor)
-db.session.flush()
-db.session.add(OrganisationRole(user=editor, organisation_id=org.id, role=Role.editor))
+editor = staff(org, "editor", "editor-{tag}@jobduo.example", "Editor {tag}", "{EDITOR_PASSWORD}")
 body = {{
     "title": {{"nl": "Werk zoeken met een mentor {tag}",
               "fr": "Chercher un emploi avec un mentor {tag}"}},
@@ -61,7 +50,6 @@ draft = create_programme(org, dict(body, title={{"nl": "Digitaal coachen {tag}"}
 db.session.commit()
 print(json.dumps({{"org_id": org.id, "draft_id": draft.id, "draft_uuid": str(draft.uuid)}}))
 """)
-    return json.loads(out.strip().splitlines()[-1])
 
 
 def search_until_found(page, url: str, text: str, attempts: int = 40) -> None:

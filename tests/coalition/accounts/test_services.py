@@ -12,8 +12,8 @@ from coalition.accounts import services as accounts
 from coalition.accounts import totp as second_factor
 from coalition.accounts.errors import AccountError, PasswordRejected, TokenInvalid
 from coalition.accounts.models import PasswordResetToken, User
-from coalition.audit.models import AuditLogEntry
 from coalition.database import utcnow
+from tests.coalition._audit import db_entry
 from tests.coalition.mailbox import mails_to, token_from
 
 PASSWORD = "correct horse battery staple"
@@ -86,20 +86,6 @@ def test_invitation_mails_a_link_and_stores_only_a_hash(app, ctx, make_org, make
     entry = db_entry("user.invite")
     assert entry.actor_user_id == admin.id and entry.organisation_id == org.id
     assert token not in str(entry.details)
-
-
-def db_entry(action: str) -> AuditLogEntry:
-    from coalition.extensions import db
-
-    return (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == action)
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
 
 
 def test_accepting_an_invitation_creates_the_account_with_its_roles(ctx, make_org):
@@ -194,6 +180,12 @@ def test_an_invited_user_without_password_cannot_sign_in(ctx, make_user):
 # --- password reset ---
 
 
+def reset_token(app, user: User) -> str:
+    """Ask for a reset of the user's password; the token of the link mailed to them."""
+    accounts.start_password_reset(user.email)
+    return token_from(mails_to(app, user.email)[-1])
+
+
 def test_reset_mails_a_link_only_to_an_existing_account(app, ctx, make_user):
     user = make_user(email="reset-me@example.org", language="nl")
     accounts.start_password_reset("reset-me@example.org")
@@ -209,8 +201,7 @@ def test_reset_mails_a_link_only_to_an_existing_account(app, ctx, make_user):
 def test_reset_sets_the_password_once_and_ends_sessions(app, ctx, make_user):
     user = make_user(email="once-reset@example.org")
     version = user.session_version
-    accounts.start_password_reset(user.email)
-    token = token_from(mails_to(app, user.email)[-1])
+    token = reset_token(app, user)
     accounts.reset_password(token, "a brand new password")
     assert accounts.authenticate(user.email, "a brand new password") is user
     assert user.session_version > version
@@ -220,8 +211,7 @@ def test_reset_sets_the_password_once_and_ends_sessions(app, ctx, make_user):
 
 def test_an_expired_reset_token_is_refused(app, ctx, make_user):
     user = make_user(email="slow@example.org")
-    accounts.start_password_reset(user.email)
-    token = token_from(mails_to(app, user.email)[-1])
+    token = reset_token(app, user)
     reset = accounts.valid_reset_token(token)
     reset.expires_at = utcnow() - timedelta(seconds=1)
     with pytest.raises(TokenInvalid):
@@ -240,8 +230,7 @@ def test_using_one_reset_link_kills_the_others(app, ctx, make_user):
 
 def test_reset_refuses_a_weak_password(app, ctx, make_user):
     user = make_user(email="weak-reset@example.org")
-    accounts.start_password_reset(user.email)
-    token = token_from(mails_to(app, user.email)[-1])
+    token = reset_token(app, user)
     with pytest.raises(PasswordRejected):
         accounts.reset_password(token, user.email)
     # Still usable after the refusal.
@@ -252,8 +241,7 @@ def test_reset_tokens_are_stored_hashed(app, ctx, make_user):
     from coalition.extensions import db
 
     user = make_user(email="hashed@example.org")
-    accounts.start_password_reset(user.email)
-    token = token_from(mails_to(app, user.email)[-1])
+    token = reset_token(app, user)
     stored = db.session.execute(
         select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
     ).scalar_one()

@@ -13,6 +13,7 @@ from coalition.members.models import ApplicationStatus, MembershipApplication, O
 from coalition.members.services import normalise_enterprise_number
 from coalition.outbox import OutboxEntry
 from coalition.programmes.models import Programme, ProgrammeStatus
+from tests.coalition.demo import DUO_FOR_A_JOB_CITIES
 
 
 def _count(db, model) -> int:
@@ -57,17 +58,7 @@ def test_seed_loads_a_realistic_coalition_and_is_idempotent(runner, db):
 
     duo = db.session.scalar(select(Organisation).where(Organisation.slug == "duo-for-a-job"))
     cities = {branch.city for branch in duo.branches}
-    for city in (
-        "Bruxelles",
-        "Antwerpen",
-        "Gent",
-        "Liège",
-        "Charleroi",
-        "Lille",
-        "Paris",
-        "Marseille",
-        "Rotterdam",
-    ):
+    for city in DUO_FOR_A_JOB_CITIES:
         assert city in cities
     assert [b.city for b in duo.branches if b.is_new] == ["Leuven"]
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from coalition.access import Role
 from coalition.accounts import invitations
 from coalition.accounts.models import Invitation
-from coalition.audit.models import AuditLogEntry
+from tests.coalition._audit import db_entry
 from tests.coalition.mailbox import mails_to
+
+
+@pytest.fixture
+def org_admin(make_org, make_user, login):
+    """An organisation and its administrator, signed in on the test client."""
+    org = make_org()
+    admin = make_user(org, roles=("org_admin",))
+    login(admin)
+    return org, admin
 
 
 def test_the_dashboard_lists_my_organisations_and_roles(client, make_org, make_user, login):
@@ -46,10 +56,8 @@ def test_the_people_page_lists_staff_and_roles(client, make_org, make_user, logi
     assert 'type="checkbox"' in html and "<legend>Roles</legend>" in html
 
 
-def test_an_admin_invites_a_person(app, client, db, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
-    login(admin)
+def test_an_admin_invites_a_person(app, client, db, org_admin):
+    org, admin = org_admin
     response = client.post(
         f"/en/staff/{org.id}/people",
         data={
@@ -67,15 +75,7 @@ def test_an_admin_invites_a_person(app, client, db, make_org, make_user, login):
     ).scalar_one()
     assert invitation.organisation_id == org.id
     assert sorted(invitation.roles) == ["editor", "policy_author"]
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "user.invite")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("user.invite")
     assert entry.actor_user_id == admin.id and entry.organisation_id == org.id
 
 
@@ -92,21 +92,17 @@ def test_an_invitation_needs_a_role_and_a_valid_email(app, client, make_org, mak
     assert mails_to(app, "not-an-email") == []
 
 
-def test_an_admin_removes_a_role(client, db, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
+def test_an_admin_removes_a_role(client, db, make_user, org_admin):
+    org, _ = org_admin
     member = make_user(org, roles=("editor", "policy_author"))
-    login(admin)
     response = client.post(f"/en/staff/{org.id}/people/{member.id}/roles/editor/remove")
     assert response.status_code == 302
     db.session.expire_all()
     assert {r.role for r in member.roles} == {Role.policy_author}
 
 
-def test_the_last_admin_cannot_remove_their_own_role(client, db, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
-    login(admin)
+def test_the_last_admin_cannot_remove_their_own_role(client, db, org_admin):
+    org, admin = org_admin
     response = client.post(
         f"/en/staff/{org.id}/people/{admin.id}/roles/org_admin/remove", follow_redirects=True
     )
@@ -115,20 +111,16 @@ def test_the_last_admin_cannot_remove_their_own_role(client, db, make_org, make_
     assert {r.role for r in admin.roles} == {Role.org_admin}
 
 
-def test_removing_a_role_by_get_is_not_allowed(client, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
+def test_removing_a_role_by_get_is_not_allowed(client, make_user, org_admin):
+    org, _ = org_admin
     member = make_user(org, roles=("editor",))
-    login(admin)
     assert (
         client.get(f"/en/staff/{org.id}/people/{member.id}/roles/editor/remove").status_code == 405
     )
 
 
-def test_unknown_role_or_person_is_404(client, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
-    login(admin)
+def test_unknown_role_or_person_is_404(client, make_org, make_user, org_admin):
+    org, admin = org_admin
     stranger = make_user(make_org(), roles=("editor",))
     assert (
         client.post(f"/en/staff/{org.id}/people/{admin.id}/roles/emperor/remove").status_code == 404
@@ -159,15 +151,7 @@ def test_an_admin_sees_and_withdraws_pending_invitations(
     assert "was withdrawn" in after and "Invitations waiting for an answer" not in after
     # The link in the mail no longer works.
     assert client.get(f"/en/invitation/{token}").status_code == 404
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "invitation.revoke")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("invitation.revoke")
     assert entry.actor_user_id == admin.id
 
 
@@ -192,11 +176,9 @@ def test_another_organisations_invitation_cannot_be_withdrawn(
     assert client.get(f"/en/invitation/{token}").status_code == 200
 
 
-def test_an_admin_gives_a_member_another_role(client, db, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
+def test_an_admin_gives_a_member_another_role(client, db, make_user, org_admin):
+    org, _ = org_admin
     member = make_user(org, roles=("editor",), name="Mia Member")
-    login(admin)
     html = client.get(f"/en/staff/{org.id}/people").get_data(as_text=True)
     assert f'for="grant-{member.id}"' in html
     response = client.post(
@@ -207,15 +189,7 @@ def test_an_admin_gives_a_member_another_role(client, db, make_org, make_user, l
     assert "Mia Member is now Referral officer." in response.get_data(as_text=True)
     db.session.expire_all()
     assert {r.role for r in member.roles} == {Role.editor, Role.referral_officer}
-    entry = (
-        db.session.execute(
-            select(AuditLogEntry)
-            .where(AuditLogEntry.action == "role.grant")
-            .order_by(AuditLogEntry.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    entry = db_entry("role.grant")
     assert entry.details == {"role": "referral_officer"} and entry.organisation_id == org.id
 
 
@@ -232,10 +206,8 @@ def test_a_role_cannot_be_given_to_someone_outside_the_organisation(
     assert {r.organisation_id for r in outsider.roles} == {other.id}
 
 
-def test_an_unknown_role_is_refused(client, make_org, make_user, login):
-    org = make_org()
-    admin = make_user(org, roles=("org_admin",))
+def test_an_unknown_role_is_refused(client, make_user, org_admin):
+    org, _ = org_admin
     member = make_user(org, roles=("editor",))
-    login(admin)
     response = client.post(f"/en/staff/{org.id}/people/{member.id}/roles", data={"role": "emperor"})
     assert response.status_code == 400

@@ -198,21 +198,16 @@ def test_two_concurrent_moves_one_wins(app, database_url):
 
     with app.app_context():
         stamp = utcnow().strftime("%H%M%S%f")
-        sender = Organisation(
-            name=f"S {stamp}",
-            slug=f"s-{stamp}",
-            languages=["fr"],
-            admitted_at=utcnow(),
-            names={},
-            descriptions={},
-        )
-        receiver = Organisation(
-            name=f"R {stamp}",
-            slug=f"r-{stamp}",
-            languages=["fr"],
-            admitted_at=utcnow(),
-            names={},
-            descriptions={},
+        sender, receiver = (
+            Organisation(
+                name=f"{letter} {stamp}",
+                slug=f"{letter.lower()}-{stamp}",
+                languages=["fr"],
+                admitted_at=utcnow(),
+                names={},
+                descriptions={},
+            )
+            for letter in ("S", "R")
         )
         _db.session.add_all([sender, receiver])
         _db.session.flush()
