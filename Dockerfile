@@ -47,6 +47,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     PLATFORM_ENV=production \
     GUNICORN_BIND=0.0.0.0:8000 \
     INSTANCE_PATH=/var/lib/platform
+# WeasyPrint draws the policy briefs' PDF with Debian's pango (the Makefile's PANGO list);
+# the PDF's own fonts are vendored. Distribution packages follow the base image's release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 platform \
     && useradd --system --uid 10001 --gid platform --home-dir /var/lib/platform \
         --no-create-home --shell /usr/sbin/nologin platform \
@@ -54,6 +60,8 @@ RUN groupadd --system --gid 10001 platform \
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
+# A worker loads WeasyPrint with its first PDF: the build checks now that it can.
+RUN python -c "import weasyprint"
 # Numeric, so that a runtime can tell it is not root without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

@@ -31,8 +31,9 @@ class MigrationCommands(click.Group):
 
     def _group(self, ctx: click.Context | None) -> click.Group:
         info = ctx.find_object(ScriptInfo) if ctx is not None else None
-        if info is not None:
-            init_migrations(info.load_app())
+        if info is None:
+            raise click.UsageError("`db` runs as `flask db …`, with the platform's app.")
+        init_migrations(info.load_app())  # Flask-Migrate then puts its own group in app.cli
         from flask_migrate.cli import db as group
 
         return group

@@ -234,7 +234,9 @@ def targets():
             data = TargetSchema().load(body)
         except ValidationError as error:
             errors[code] = flat_errors(error.normalized_messages())
-        if refused := control_character_errors():
+        # the target's own fields (its hidden `code` has no place to show a message)
+        refused = {k: v for k, v in control_character_errors().items() if k in body}
+        if refused:
             errors[code] = {**errors.get(code, {}), **refused}
         if not errors:
             services.update_target(target, current_user(), data)

@@ -8,6 +8,7 @@ place's as single-valued fast fields.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
     t = tantivy.Document()
     for name in INTEGERS:
         t.add_integer(name, int(doc[name]))
-    t.add_bytes("source", orjson.dumps(doc))
+    t.add_bytes("source", orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS))
     for name in KEYWORDS:
         values = doc.get(name) or []
         for value in [values] if isinstance(values, str) else values:
@@ -105,4 +106,8 @@ def tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
 
 def stored_document(searcher: tantivy.Searcher, address: Any) -> dict[str, Any]:
     """The index document stored at `address` (as `build_document` made it)."""
-    return orjson.loads(bytes(searcher.doc(address)["source"][0]))
+    source = bytes(searcher.doc(address)["source"][0])
+    try:
+        return orjson.loads(source)
+    except orjson.JSONDecodeError:  # written by the standard library before (NaN allowed)
+        return json.loads(source)

@@ -1,6 +1,6 @@
 """An unexpected error under an API answers problem+json, never a broken response."""
 
-from tests.coalition.test_app import failing_route_answer
+from tests.coalition._errors import failing_route_answer
 
 
 def test_unexpected_api_errors_are_problem_json_without_internals(make_app, db):

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from coalition.app import create_app
 from coalition.config import ConfigurationError, load_config
 from coalition.extensions import db as _db
+from tests.coalition._errors import failing_route_answer
 
 
 def test_production_refuses_the_default_secret(tmp_path):
@@ -109,17 +110,6 @@ def test_api_errors_are_problem_documents(client):
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.json["status"] == 404
-
-
-def failing_route_answer(make_app, path: str):
-    """What an app answers at `path`, a route that raises `RuntimeError("secret internals")`."""
-    app = make_app()
-
-    @app.get(path)
-    def boom():
-        raise RuntimeError("secret internals")
-
-    return app.test_client().get(path)
 
 
 def test_unexpected_errors_show_no_stack_trace(make_app, db):

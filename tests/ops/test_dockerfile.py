@@ -106,3 +106,14 @@ def test_hadolint_finds_nothing():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_runtime_has_the_pdf_s_libraries_and_the_build_checks_them(instructions):
+    """WeasyPrint loads with the first PDF: the image must carry the Makefile's pango
+    packages, and the build fails when `import weasyprint` would."""
+    runtime = stages(instructions)[-1]
+    runs = " ".join(" ".join(i.value) for i in runtime if i.cmd == "RUN")
+    makefile = (ROOT / "Makefile").read_text()
+    packages = re.search(r"^PANGO := (.+)$", makefile, re.MULTILINE).group(1).split()
+    assert packages and all(package in runs for package in packages)
+    assert 'python -c "import weasyprint"' in runs or "python -c 'import weasyprint'" in runs

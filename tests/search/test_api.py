@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.contract.corpus import ALL_IDS, PROGRAMMES, make_programme
@@ -185,3 +187,16 @@ def test_answer_written_in_one_pass_equals_the_schema_dump(api_app):
             body = answer_body(answer)
             assert body == SEARCH_ANSWER.dump(answer)
     assert body["hits"] and body["facets"]["theme"]
+
+
+def test_the_answer_is_json_with_sorted_keys_and_unescaped_utf8(api):
+    """orjson writes the answer: the same document as `answer_body`, keys in order as
+    Flask wrote them, and "Liège" as UTF-8 bytes rather than `\\u00e8`."""
+    response = api.get("/api/v1/programmes?lang=fr&city=Li%C3%A8ge")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    raw = response.get_data()
+    assert "Liège".encode() in raw and b"\\u00e8" not in raw
+    body = json.loads(raw)
+    assert body["total"] >= 1
+    assert list(body) == sorted(body)
+    assert list(body["hits"][0]) == sorted(body["hits"][0])

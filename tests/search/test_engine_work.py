@@ -1,0 +1,81 @@
+"""The engine is asked only for what the answer needs: no facet counts for the totals of
+the zero-hit advice, no count of the facets a search that found nothing cannot have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from search.backends import elasticsearch_queries
+from search.backends import tantivy_queries as queries
+from search.backends.interface import index_filters
+from search.backends.tantivy_schema import SCHEMA, open_index, tantivy_document
+from search.query import FACETS
+from search.services import get_backend, parse_search_params, search_programmes
+from tests.contract.corpus import corpus_documents
+
+
+class CountingSearcher:
+    """A real tantivy searcher that counts its aggregation calls."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher, self.aggregations = searcher, 0
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> Any:
+        self.aggregations += 1
+        return self.searcher.aggregate(*args, **kwargs)
+
+
+def _searcher(tmp_path):
+    index = open_index(tmp_path)
+    writer = index.writer(heap_size=15_000_000, num_threads=1)
+    for doc in corpus_documents():
+        writer.add_document(tantivy_document(doc))
+    writer.commit()
+    index.reload()
+    return index.searcher()
+
+
+def test_a_search_that_found_nothing_counts_only_its_filtered_facets(tmp_path):
+    searcher = _searcher(tmp_path)
+    theme = queries.Query.term_query(SCHEMA, "theme", "employment")
+    nothing = queries.Query.term_query(SCHEMA, "format", "no-such-format")
+
+    counting = CountingSearcher(searcher)
+    counts = queries.facets(counting, [nothing], {"theme": theme}, total=0)
+    assert counting.aggregations == 1  # the theme facet, counted without its own filter
+    assert counts["theme"] == []  # nothing matches the text, whatever the theme
+    assert all(counts[name] == [] for name in FACETS if name != "theme")
+
+    counting = CountingSearcher(searcher)
+    counts = queries.facets(counting, [], {"theme": theme}, total=3)
+    assert counting.aggregations == 2  # the shared group and the theme's own
+    assert dict(counts["theme"])["employment"] == 3
+
+
+def test_elasticsearch_is_asked_for_no_aggregation_without_facets(api_app):
+    with api_app.test_request_context():
+        params = parse_search_params(MultiDict({"q": "emploi", "theme": "employment"}), "fr")
+        conditions = index_filters(params)
+    assert set(elasticsearch_queries.search_body(params, conditions)["aggs"]) == set(FACETS)
+    assert "aggs" not in elasticsearch_queries.search_body(params, conditions, facets=False)
+
+
+def test_the_zero_hit_advice_asks_for_totals_only(api_app, monkeypatch):
+    """The relaxed-filter and corrected-query searches read one number each."""
+    calls: list[bool] = []
+    with api_app.test_request_context():
+        backend = get_backend()
+        real = backend.search
+
+        def search(params, *, facets=True):
+            calls.append(facets)
+            return real(params, facets=facets)
+
+        monkeypatch.setattr(backend, "search", search)
+        args = MultiDict({"q": "emploi", "theme": "entrepreneurship", "format": "one_to_one"})
+        results = search_programmes(parse_search_params(args, "fr"))
+    assert results.total == 0 and results.relaxed_filter
+    assert calls[0] is True and len(calls) > 1
+    assert not any(calls[1:])
