@@ -65,9 +65,21 @@ class BenchContext:
             lua = wrk.request_lua(scenario.method, scenario.body, scenario.headers)
         return self.wrk(self.app_url + scenario.path, lua or "", seconds)
 
-    def baseline(self, seconds: int | None = None) -> dict[str, Any]:
-        """Load the bare-Flask baseline (GET /ping)."""
-        return self.wrk(self.baseline_url + "/ping", "", seconds)
+    def baseline(self, seconds: int | None = None, *, close: bool = False) -> dict[str, Any]:
+        """Load the bare-Flask baseline (GET /ping); with `close`, each request on a new
+        connection (`Connection: close`), as the rows that send it load the platform."""
+        lua = wrk.request_lua("GET", None, {"Connection": "close"}) if close else ""
+        return self.wrk(self.baseline_url + "/ping", lua, seconds)
+
+    def baselines(self, closes_connections: bool = False) -> dict[str, Any]:
+        """The baseline of a row's ratio, loaded as the row loads the platform; a row that
+        closes its connections also keeps the keep-alive one (`baseline_keepalive_rps`)."""
+        if not closes_connections:
+            return {"baseline_rps": self.baseline()["rps"]}
+        return {
+            "baseline_rps": self.baseline(close=True)["rps"],
+            "baseline_keepalive_rps": self.baseline()["rps"],
+        }
 
     def rss_mb(self) -> float | None:
         """Resident memory of the platform's gunicorn worker, in MiB."""

@@ -38,6 +38,8 @@ from bench.processes import FLASK, Gunicorn  # noqa: E402
 from bench.scenarios import Scenario, all_scenarios  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "bench"
+#: what `runs` keeps of each run of a repeated row
+RUN_FIELDS = ("rps", "p95_ms", "baseline_rps", "baseline_keepalive_rps")
 
 
 def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
@@ -55,7 +57,8 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     measured = sorted(runs, key=lambda run: run.get("rps") or 0)[len(runs) // 2]
     if len(runs) > 1:
         measured["runs"] = [
-            {k: run.get(k) for k in ("rps", "p95_ms", "baseline_rps")} for run in runs
+            {k: run.get(k) for k in RUN_FIELDS if k in run or k != "baseline_keepalive_rps"}
+            for run in runs
         ]
     measured.setdefault("rss_mb", ctx.rss_mb())
     measured.setdefault("rss_anon_mb", ctx.app_server.worker_rss_mb("RssAnon"))
@@ -88,7 +91,7 @@ def measure_once(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
         return scenario.measure(ctx)
     measured = ctx.load(scenario)
     if scenario.baseline:
-        measured["baseline_rps"] = ctx.baseline()["rps"]
+        measured.update(ctx.baselines(scenario.closes_connections))
     return measured
 
 

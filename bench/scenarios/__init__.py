@@ -50,6 +50,9 @@ class Scenario:
     description: str = ""
     #: measure the bare-Flask baseline right after this row (wrk loads only)
     baseline: bool = True
+    #: the row sends `Connection: close` (as a proxy does): its ratio is to a baseline
+    #: loaded the same way, and the keep-alive baseline is kept beside it
+    closes_connections: bool = False
 
 
 _registry: dict[str, Scenario] = {}

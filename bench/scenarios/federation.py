@@ -148,7 +148,7 @@ def measure_token(ctx: BenchContext) -> dict[str, Any]:
     measured = ctx.wrk(url, token_lua(bodies))
     if measured["requests"] > len(bodies):
         measured.setdefault("errors", {})["assertions_reused"] = measured["requests"] - len(bodies)
-    measured["baseline_rps"] = ctx.baseline()["rps"]
+    measured.update(ctx.baselines(closes_connections=True))
     return measured
 
 
@@ -157,6 +157,7 @@ register(
         "token",
         path="/oauth/token",
         measure=measure_token,
+        closes_connections=True,
         description="POST /oauth/token: client credentials with private_key_jwt (ES256 "
         "assertion, single-use jti) → ES256 JWT access token",
     )
@@ -209,6 +210,7 @@ register(
         path="/federation/v1/programmes/bench-1",
         method="PUT",
         setup=programme_put_setup,
+        closes_connections=True,
         description="PUT /federation/v1/programmes/{id} changing the programme: bearer token, "
         "validation, upsert, search outbox, event and audit rows, one commit (goal: ≥ 200/s, "
         "p95 ≤ 50 ms on PostgreSQL with BENCH_WORKERS=2)",

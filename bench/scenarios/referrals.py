@@ -113,6 +113,7 @@ register(
         path="/federation/v1/referrals",
         method="POST",
         setup=referral_post_setup,
+        closes_connections=True,
         description="POST /federation/v1/referrals: bearer token, closed schema, personal-data "
         "scanner, area and distance, keyed pseudonyms, referral, first move, events on both "
         "feeds, audit, one commit (goal: ≥ 0.06× the baseline, p95 ≤ 50 ms on PostgreSQL with "

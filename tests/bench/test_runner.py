@@ -64,3 +64,21 @@ def test_a_repeated_row_is_its_median_run_and_lists_every_run(tmp_path):
     assert row["rps"] == 20.0
     assert [run["rps"] for run in row["runs"]] == [10.0, 30.0, 20.0]
     assert row["runs"][0]["p95_ms"] == 9.0
+
+
+def test_a_row_that_closes_its_connections_is_compared_with_a_baseline_that_does(tmp_path):
+    """`Connection: close` rows (the federation's): the ratio's baseline opens a connection
+    per request too; the keep-alive baseline is kept beside it."""
+    server = Gunicorn(
+        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
+    )
+    server.start("/ping")
+    try:
+        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
+        both = ctx.baselines(closes_connections=True)
+        alone = ctx.baselines()
+    finally:
+        server.stop()
+    assert set(both) == {"baseline_rps", "baseline_keepalive_rps"}
+    assert both["baseline_rps"] > 0 and both["baseline_keepalive_rps"] > 0
+    assert set(alone) == {"baseline_rps"}
