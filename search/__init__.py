@@ -7,7 +7,8 @@ answers out), `services` (searching, and what the public may see), `views` (page
 `api` (JSON), `cli` (`flask search …`), `jobs` (the indexer), `models` (zero-result
 and search-demand counts); named concerns `documents`, `analysis`, `highlight`, `geo`,
 `search_page`, `json_ld`, `answer_cache`, `zero_results`, `demand` (searches near a place,
-per area); `backends/` (tantivy, Elasticsearch).
+per area), `pending` (counts a process writes together); `backends/` (tantivy,
+Elasticsearch).
 """
 
 from flask import Flask
@@ -36,7 +37,7 @@ def register(app: Flask) -> None:
     from search.places import city_label
     from search.services import get_backend, public_pages, published_programmes_of
     from search.views import admin_bp, bp, programme_text
-    from search.zero_results import write_pending_counts, zero_result_rows
+    from search.zero_results import init_zero_result_counts, zero_result_rows
 
     app.register_blueprint(bp, url_prefix="/<lang:lang_code>")
     app.register_blueprint(admin_bp, url_prefix="/<lang:lang_code>/admin/search")
@@ -46,7 +47,7 @@ def register(app: Flask) -> None:
     register_commands(app)
     register_job("search-indexer", run_job, interval=2.0)
     add_readiness_check(app, "search", lambda: get_backend().ping())
-    app.after_request(write_pending_counts)
+    init_zero_result_counts(app)
     init_demand_counts(app)
     provide(app, "search_demand", demand_rows)
     provide(app, "zero_result_searches", zero_result_rows)

@@ -3,21 +3,15 @@
 A search answered with `near` (a postcode or a city) adds one to the day's count of the
 place's area — its province in Belgium and the Netherlands, its department in France.
 Each web process adds its searches up in memory and writes them every
-`SEARCH_DEMAND_FLUSH_SECONDS` (10 s), after the answer of the request that finds them
-due, in one short transaction: a search near a place does not take the database's write
-lock (on SQLite, one for the whole database) each time. A process that stops writes what it
-holds on its way out; one that is killed loses at most those seconds of counts. Nothing
-else of the search is kept: no text, postcode, IP address or session. The core reads the
-counts as the impact source "search_demand" (the reading process writes its own first).
+`SEARCH_DEMAND_FLUSH_SECONDS` (10 s) in one short transaction, and on its way out
+(`search.pending`). Nothing else of the search is kept: no text, postcode, IP address or
+session. The core reads the counts as the impact source "search_demand" (the reading
+process's counts not yet written added in).
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
-import time
-import weakref
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -31,6 +25,7 @@ from coalition.database import utcnow, writing
 from coalition.extensions import db
 from coalition.postcodes import COUNTRIES
 from search.models import SearchDemandCount
+from search.pending import PendingCounts, write_at_exit
 from search.schemas import resolve_place
 
 log = logging.getLogger(__name__)
@@ -53,54 +48,17 @@ def searched_area() -> tuple[str, str] | None:
     return place.country, place.province
 
 
-class PendingCounts:
-    """A process's counts not yet written: (day, country, area) → searches."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: Counter[tuple[date, str, str]] = Counter()
-        self._since = time.monotonic()
-
-    def add(self, key: tuple[date, str, str], n: int = 1) -> None:
-        with self._lock:
-            self._counts[key] += n
-
-    def counts(self) -> Counter[tuple[date, str, str]]:
-        """A copy of the counts not yet written."""
-        with self._lock:
-            return Counter(self._counts)
-
-    def take(self, every: float, *, force: bool = False) -> Counter[tuple[date, str, str]]:
-        """The counts to write now (none before `every` seconds passed, unless `force`)."""
-        with self._lock:
-            if not self._counts or (not force and time.monotonic() - self._since < every):
-                return Counter()
-            taken, self._counts, self._since = self._counts, Counter(), time.monotonic()
-            return taken
-
-
-#: the apps of this process that count searches (weakly: an app no longer used goes)
-_APPS: weakref.WeakSet[Flask] = weakref.WeakSet()
-
-
 def init_demand_counts(app: Flask) -> None:
     """Count the app's searches near a place after each answer; what it holds is written
-    when the process ends (`write_on_exit`)."""
+    when the process ends."""
     app.extensions["search_demand_pending"] = PendingCounts()
     app.after_request(write_demand_count)
-    _APPS.add(app)
+    write_at_exit(app, write_all_demand)
 
 
-@atexit.register
-def write_on_exit() -> None:
-    """The process ends: write what each app still holds (a gunicorn worker's graceful
-    stop, `flask run` stopped)."""
-    for app in list(_APPS):
-        with app.app_context():
-            try:
-                write_pending_demand(force=True)
-            except Exception:  # the process ends anyway; say what was lost
-                log.exception("searches near a place not counted: writing them at exit failed")
+def write_all_demand() -> None:
+    """Write every count the process holds, due or not (when it ends)."""
+    write_pending_demand(force=True)
 
 
 def write_demand_count(response: Response) -> Response:

@@ -17,7 +17,7 @@ from search.services import (
     programme_visibility,
     published_programmes_of,
 )
-from search.zero_results import count_if_none_found, write_pending_counts
+from search.zero_results import count_if_none_found, write_zero_result_counts
 
 
 def test_a_programme_is_public_gone_or_missing(directory, make_org, make_programme):
@@ -83,7 +83,7 @@ def test_a_search_that_found_nothing_is_counted_after_the_answer(app, db):
         count_if_none_found("", "nl", 0)  # no text
         assert counts(db) == {}  # nothing written while the page is made
         response = Response("the page")
-        assert write_pending_counts(response) is response
+        assert write_zero_result_counts(response) is response
         assert counts(db) == {("nl", "fietsherstelling"): 1}
-        write_pending_counts(response)  # written once
+        write_zero_result_counts(response)  # written once
     assert counts(db) == {("nl", "fietsherstelling"): 1}

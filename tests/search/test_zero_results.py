@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from coalition.database import utcnow
 from search.models import ZeroResultCount
+from search.pending import PendingCounts
 from search.zero_results import normalise_query, record_zero_result
 
 
@@ -88,11 +89,13 @@ def test_random_texts_cannot_fill_the_table(db, monkeypatch):
 
 
 def test_a_count_that_cannot_be_written_never_fails_the_search(
-    client, db, directory, search_backend, index_programmes, monkeypatch
+    app, client, db, directory, search_backend, index_programmes, monkeypatch
 ):
     index_programmes(directory["programmes"]["jobs"])
+    # the counts the database refused stay with the process: this test's own process
+    monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
 
-    def busy(query, lang):
+    def busy(*args):
         raise OperationalError("UPDATE search_zero_results", {}, Exception("database is locked"))
 
     monkeypatch.setattr("search.zero_results.record_zero_result", busy)
@@ -101,3 +104,50 @@ def test_a_count_that_cannot_be_written_never_fails_the_search(
     assert page.status_code == 200 and api.status_code == 200
     assert api.json["total"] == 0
     assert counts(db) == {}
+
+
+def test_a_process_writes_its_counts_together_when_they_are_due(
+    app, client, db, directory, search_backend, index_programmes, monkeypatch
+):
+    """A search that found nothing takes no write lock: the process adds the texts up and
+    writes them every SEARCH_DEMAND_FLUSH_SECONDS in one transaction, and on its way out;
+    the office's page and the impact source see them meanwhile; a busy database keeps them
+    for the next time."""
+    from coalition.impact.sources import rows
+    from search.zero_results import write_all_zero_results, zero_result_summary
+
+    index_programmes(directory["programmes"]["jobs"])
+    monkeypatch.setitem(app.config, "SEARCH_DEMAND_FLUSH_SECONDS", 3600)
+    monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
+    for _ in range(3):
+        client.get("/nl/programmes?q=fietsherstelling")
+    client.get("/api/v1/programmes?q=kookles&lang=nl")
+    assert counts(db) == {}  # nothing written yet
+    with app.test_request_context():
+        today = utcnow().date()
+        assert zero_result_summary() == [
+            ("fietsherstelling", "nl", 3, today),
+            ("kookles", "nl", 1, today),
+        ]
+        assert {(r["query"], r["count"]) for r in rows("zero_result_searches")} == {
+            ("fietsherstelling", 3),
+            ("kookles", 1),
+        }
+
+    def busy(*args):
+        raise OperationalError("UPDATE search_zero_results", {}, Exception("database is locked"))
+
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 0
+    with monkeypatch.context() as patch:
+        patch.setattr("search.zero_results.record_zero_result", busy)
+        assert client.get("/fr/programmes?q=emploi").status_code == 200  # due, refused
+    assert counts(db) == {}
+    client.get("/fr/programmes?q=emploi")  # the next answer writes them
+    assert counts(db) == {("nl", "fietsherstelling"): 3, ("nl", "kookles"): 1}
+
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600
+    client.get("/nl/programmes?q=kookles")
+    assert counts(db)[("nl", "kookles")] == 1
+    with app.app_context():
+        write_all_zero_results()  # what the process does when it ends
+    assert counts(db)[("nl", "kookles")] == 2
