@@ -19,9 +19,8 @@ from datetime import date
 from flask import Flask, Response, current_app, request
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 
-from coalition.database import utcnow, writing
+from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.postcodes import COUNTRIES
 from search.models import SearchDemandCount
@@ -70,24 +69,13 @@ def write_demand_count(response: Response) -> Response:
 
 
 def write_pending_demand(*, force: bool = False) -> None:
-    """Write the process's counts if `SEARCH_DEMAND_FLUSH_SECONDS` passed (or `force`), in
-    one short transaction after the request's own; kept for the next time if the database
-    is busy."""
-    pending = _pending()
-    taken = pending.take(current_app.config["SEARCH_DEMAND_FLUSH_SECONDS"], force=force)
-    if not taken:
-        return
-    try:
-        db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
-        with writing():
-            for (day, country, area), n in sorted(taken.items()):
-                record_search_near(country, area, day, n)
-            db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        for key, n in taken.items():
-            pending.add(key, n)
-        log.warning("searches near a place not counted yet: the database did not take them")
+    """Write the process's counts if they are due (or `force`), in one short transaction
+    after the request's own (`PendingCounts.write`)."""
+    _pending().write(
+        lambda day, country, area, n: record_search_near(country, area, day, n),
+        "searches near a place",
+        force=force,
+    )
 
 
 def _pending() -> PendingCounts:

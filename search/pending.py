@@ -15,7 +15,11 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Hashable
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
+
+from coalition.database import writing
+from coalition.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,30 @@ class PendingCounts:
                 return Counter()
             taken, self._counts, self._since = self._counts, Counter(), time.monotonic()
             return taken
+
+    def write(self, record: Callable[..., None], what: str, *, force: bool = False) -> None:
+        """`record(*key, n)` each count, in one transaction, if `SEARCH_DEMAND_FLUSH_SECONDS`
+        passed (or `force`).
+
+        The request's reading transaction ends first: the counts are a short write
+        transaction of their own, which on SQLite waits for a concurrent writer instead of
+        being refused. Counts the database does not take (busy for seconds) are kept for
+        the next time and logged (`what` they are); the answer is never changed.
+        """
+        taken = self.take(current_app.config["SEARCH_DEMAND_FLUSH_SECONDS"], force=force)
+        if not taken:
+            return
+        try:
+            db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
+            with writing():
+                for key, n in sorted(taken.items()):
+                    record(*key, n)
+                db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            for key, n in taken.items():
+                self.add(key, n)
+            log.warning("%s not counted yet: the database did not take them", what)
 
 
 #: per exit writer, the apps of this process whose counts it writes (weakly: an app no

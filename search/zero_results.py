@@ -16,9 +16,8 @@ from datetime import date, timedelta
 from flask import Flask, Response, current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
 
-from coalition.database import utcnow, writing
+from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.observability import search_queries
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
@@ -70,28 +69,13 @@ def write_all_zero_results() -> None:
 
 
 def write_pending_zero_results(*, force: bool = False) -> None:
-    """Write the process's counts if `SEARCH_DEMAND_FLUSH_SECONDS` passed (or `force`).
-
-    The request's reading transaction ends first: the counts are a short write transaction
-    of their own, which on SQLite waits for a concurrent writer instead of being refused.
-    Counts the database does not take (busy for seconds) are kept for the next time and
-    logged; the answer is never changed.
-    """
-    pending: PendingCounts = current_app.extensions[_PENDING]
-    taken = pending.take(current_app.config["SEARCH_DEMAND_FLUSH_SECONDS"], force=force)
-    if not taken:
-        return
-    try:
-        db.session.commit()  # a GET wrote nothing: this only ends its reading transaction
-        with writing():
-            for (day, lang, text), n in sorted(taken.items()):
-                record_zero_result(text, lang, day, n)
-            db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        for key, n in taken.items():
-            pending.add(key, n)
-        log.warning("zero-result searches not counted yet: the database did not take them")
+    """Write the process's counts if they are due (or `force`), in one short transaction
+    after the request's own (`PendingCounts.write`)."""
+    current_app.extensions[_PENDING].write(
+        lambda day, lang, text, n: record_zero_result(text, lang, day, n),
+        "zero-result searches",
+        force=force,
+    )
 
 
 def record_zero_result(query: str, lang: str, day: date | None = None, n: int = 1) -> None:
