@@ -16,9 +16,19 @@ from coalition.database import utcnow
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 from search.backends import make_backend
 from search.documents import documents_for
+from search.pending import PendingCounts
 from search.services import get_backend
 from tests.conftest import config_for_tests
 from tests.contract.corpus import corpus_documents
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts(app: Flask, monkeypatch) -> None:
+    """Each test starts with nothing counted in memory, and its searches' counts written
+    after each answer (the session's app is shared by the tests of a process)."""
+    monkeypatch.setitem(app.config, "SEARCH_DEMAND_FLUSH_SECONDS", 0)
+    monkeypatch.setitem(app.extensions, "search_demand_pending", PendingCounts())
+    monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
 
 
 @contextmanager
