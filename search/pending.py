@@ -25,16 +25,20 @@ log = logging.getLogger(__name__)
 
 
 class PendingCounts:
-    """A process's counts not yet written: key → how many."""
+    """A process's counts not yet written: key → how many, for at most `limit` keys (a
+    database that refuses them for long does not make the process grow without end: a
+    new key beyond the limit is not counted)."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 10_000) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[Hashable] = Counter()
         self._since = time.monotonic()
+        self.limit = limit
 
     def add(self, key: Hashable, n: int = 1) -> None:
         with self._lock:
-            self._counts[key] += n
+            if key in self._counts or len(self._counts) < self.limit:
+                self._counts[key] += n
 
     def counts(self) -> Counter:
         """A copy of the counts not yet written."""

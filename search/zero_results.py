@@ -52,8 +52,7 @@ def count_if_none_found(query: str, lang: str, total: int) -> None:
     search_queries.labels(
         backend=current_app.config["SEARCH_BACKEND"], result="hits" if total else "zero_hits"
     ).inc()
-    text = normalise_query(query)
-    if total == 0 and text and len(lang) == 2:
+    if total == 0 and len(lang) == 2 and (text := normalise_query(query)):
         current_app.extensions[_PENDING].add((utcnow().date(), lang, text))
 
 

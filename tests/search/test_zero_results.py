@@ -151,3 +151,12 @@ def test_a_process_writes_its_counts_together_when_they_are_due(
     with app.app_context():
         write_all_zero_results()  # what the process does when it ends
     assert counts(db)[("nl", "kookles")] == 2
+
+
+def test_the_counts_a_process_holds_are_bounded():
+    """While the database refuses them, random texts cannot make a process grow: a new
+    text beyond the limit is not counted, a known one still is."""
+    pending = PendingCounts(limit=2)
+    for key in ("a", "b", "c", "a"):
+        pending.add(key)
+    assert pending.counts() == {"a": 2, "b": 1}
