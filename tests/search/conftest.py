@@ -23,9 +23,12 @@ from tests.contract.corpus import corpus_documents
 
 
 @pytest.fixture(autouse=True)
-def fresh_counts(app: Flask, monkeypatch) -> None:
-    """Each test starts with nothing counted in memory, and its searches' counts written
-    after each answer (the session's app is shared by the tests of a process)."""
+def fresh_counts(request, monkeypatch) -> None:
+    """Each test of the app starts with nothing counted in memory, and its searches' counts
+    written after each answer (the session's app is shared by the tests of a process)."""
+    if "app" not in request.fixturenames:
+        return  # a test without the app (and without its database parameter)
+    app = request.getfixturevalue("app")
     monkeypatch.setitem(app.config, "SEARCH_DEMAND_FLUSH_SECONDS", 0)
     monkeypatch.setitem(app.extensions, "search_demand_pending", PendingCounts())
     monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
