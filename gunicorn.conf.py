@@ -26,6 +26,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = multiproc_dir
 
 from prometheus_client import multiprocess  # noqa: E402 - after the folder is chosen
 
+from coalition.observability.gunicorn_logger import PlatformLogger  # noqa: E402
 from coalition.observability.logs import gunicorn_logconfig  # noqa: E402
 
 #: the application (the command line may name another, as the bench's baseline does)
@@ -76,6 +77,10 @@ logconfig_dict = gunicorn_logconfig(settings["LOG_FORMAT"])
 #: words typed in a search). The platform writes one line per request instead, with the
 #: route's rule, status, duration and request id (logger `coalition.requests`).
 accesslog = None
+
+
+#: gunicorn's logger without an access log at all (see the class)
+logger_class = PlatformLogger
 
 #: no control socket (gunicorn 24+): its default path is per user, not per server, so two
 #: servers on one machine (the bench's platform and baseline) would fight over it

@@ -140,3 +140,16 @@ def test_a_worker_that_stops_writes_the_searches_it_counted(app, database_url, t
         with engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM search_demand_counts"))
         engine.dispose()
+
+
+def test_gunicorn_builds_no_access_line():
+    """The platform's own line per request is the only one: gunicorn's logger class skips
+    its access line, which gunicorn's own would build (here it fails, for lack of a
+    request) and then drop."""
+    from gunicorn.glogging import Logger
+
+    from coalition.observability.gunicorn_logger import PlatformLogger
+
+    with pytest.raises(AttributeError):
+        Logger.access(object.__new__(Logger), None, None, None, None)
+    assert PlatformLogger.access(object.__new__(PlatformLogger), None, None, None, None) is None
