@@ -1,6 +1,6 @@
 """The schema's migrations (Flask-Migrate over alembic, in the `migrations/` folder), loaded
 when they are needed: by the `flask db …` commands and the tests' schema. Alembic and its
-templates weigh about 11 MB, which no web worker needs to serve a request.
+templates weigh about 9 MB, which no web worker needs to serve a request.
 """
 
 from __future__ import annotations
