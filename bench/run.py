@@ -38,8 +38,6 @@ from bench.processes import FLASK, Gunicorn  # noqa: E402
 from bench.scenarios import Scenario, all_scenarios  # noqa: E402
 
 BENCH_DIR = PROJECT_ROOT / "bench"
-#: what `runs` keeps of each run of a repeated row
-RUN_FIELDS = ("rps", "p95_ms", "baseline_rps", "baseline_keepalive_rps")
 
 
 def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
@@ -56,10 +54,7 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     # The run of median throughput is the row; with BENCH_REPEAT > 1 every run is kept.
     measured = sorted(runs, key=lambda run: run.get("rps") or 0)[len(runs) // 2]
     if len(runs) > 1:
-        measured["runs"] = [
-            {k: run.get(k) for k in RUN_FIELDS if k in run or k != "baseline_keepalive_rps"}
-            for run in runs
-        ]
+        measured["runs"] = [run_summary(run) for run in runs]
     measured.setdefault("rss_mb", ctx.rss_mb())
     measured.setdefault("rss_anon_mb", ctx.app_server.worker_rss_mb("RssAnon"))
     measured.setdefault("rss_file_mb", ctx.app_server.worker_rss_mb("RssFile"))
@@ -83,6 +78,15 @@ def run_scenario(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
     # Wall-clock seconds of the whole row, setup included: `make bench` must stay short.
     row["took_s"] = round(time.monotonic() - started, 1)
     return row
+
+
+def run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    """What `runs` keeps of one run of a repeated row (and its keep-alive baseline, if
+    the row measured one)."""
+    kept = {k: run.get(k) for k in ("rps", "p95_ms", "baseline_rps")}
+    if "baseline_keepalive_rps" in run:
+        kept["baseline_keepalive_rps"] = run["baseline_keepalive_rps"]
+    return kept
 
 
 def measure_once(ctx: BenchContext, scenario: Scenario) -> dict[str, Any]:
