@@ -188,7 +188,7 @@ class TantivyBackend:
         text = queries.text_query(searcher, params.q)
         conditions = interface.index_filters(params)
         near = conditions.get("near")
-        geo = queries.distances(searcher, near) if isinstance(near, Near) else None
+        geo = queries.distances(searcher, near, text) if isinstance(near, Near) else None
         near_ids = sorted(geo) if geo is not None else None
         filters = {
             name: queries.filter_query(condition, near_ids)

@@ -134,21 +134,28 @@ def filter_query(condition: Condition, near_ids: list[int] | None) -> Query:
     raise TypeError(f"unknown filter {condition!r}")
 
 
-def distances(searcher: tantivy.Searcher, near: Near) -> dict[int, float | None]:
+def distances(
+    searcher: tantivy.Searcher, near: Near, among: Query | None = None
+) -> dict[int, float | None]:
     """Programme id → distance of its nearest place (of `near.places`) within the radius
     of `near`; with `near.online`, also every programme online at its nearest place's
-    distance, whatever it is (None: it has no place)."""
+    distance, whatever it is (None: it has no place). With `among` (the query's text),
+    only the programmes it finds: every query the filter goes into has the text too, and
+    a text found in few programmes leaves few to measure."""
     lat, lon = near.origin
     columns = GEO_COLUMNS[near.places]
     south, north, west, east = bounding_box(lat, lon, near.radius_km)
-    box = all_of([_float_range(columns.lat, south, north), _float_range(columns.lon, west, east)])
+    within = [among] if among is not None else []
+    box = all_of(
+        [*within, _float_range(columns.lat, south, north), _float_range(columns.lon, west, east)]
+    )
     found: dict[int, float | None] = {
         doc_id: km
         for doc_id, km in _nearest(searcher, box, near, columns).items()
         if km is not None and km <= near.radius_km
     }
     if near.online:
-        online = Query.term_query(SCHEMA, near.online, "1")
+        online = all_of([*within, Query.term_query(SCHEMA, near.online, "1")])
         for doc_id, km in _nearest(searcher, online, near, columns).items():
             found.setdefault(doc_id, km)
     return found
