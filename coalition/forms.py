@@ -34,19 +34,18 @@ class Form(FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        refused = g.get(REFUSED_FIELDS, ()) if has_request_context() else ()
-        for name in refused:
+        for name, message in control_character_errors().items():
             field = self._fields.get(name) or self._fields.get(name.split("-", 1)[0])
             if field is not None:
-                field.errors = [*field.errors, _("Control characters are not allowed.")]
+                field.errors = [*field.errors, message]
                 valid = False
         return valid
 
 
 def control_character_errors() -> dict[str, str]:
-    """For forms read without a `Form` (marshmallow schemas): the refusal of each field
-    whose control characters the request boundary removed, by field name, to show beside
-    it instead of saving the altered text unsaid."""
+    """The refusal of each field whose control characters the request boundary removed,
+    by field name, to show beside it instead of saving the altered text unsaid (a `Form`
+    shows them itself; views that read a form with a marshmallow schema add them)."""
     refused = g.get(REFUSED_FIELDS, ()) if has_request_context() else ()
     return {name: _("Control characters are not allowed.") for name in sorted(refused)}
 

@@ -55,7 +55,6 @@ def search():
     cached = answer_cache().get(key) if key is not None else None
     if cached is not None:
         body, total = cached
-        response = current_app.response_class(body, mimetype="application/json")
     else:
         results = search_programmes(params)
         if results.unavailable:
@@ -66,11 +65,11 @@ def search():
                 headers={"Retry-After": "30"},
             )
         body = answer_json(SearchAnswer(results, lang, url, params.seeking_mentors))
-        response = current_app.response_class(body, mimetype="application/json")
         total = results.total
         if key is not None:
             answer_cache().put(key, body, total)
     count_if_none_found(params.q, lang, total)
+    response = current_app.response_class(body, mimetype="application/json")
     response.headers["Content-Language"] = lang
     response.headers["Vary"] = "Accept-Language"
     return response

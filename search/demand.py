@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from flask import Flask, Response, current_app, request
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coalition.database import utcnow
@@ -83,24 +83,14 @@ def _pending() -> PendingCounts:
 
 
 def record_search_near(country: str, area: str, day: date | None = None, n: int = 1) -> None:
-    """Add `n` to the count of searches near a place in `area` on `day` (an upsert)."""
-    day = day or utcnow().date()
-    counted = db.session.execute(
-        update(SearchDemandCount)
-        .where(
-            SearchDemandCount.day == day,
-            SearchDemandCount.country == country,
-            SearchDemandCount.area == area,
-        )
-        .values(count=SearchDemandCount.count + n)
-    )
-    if counted.rowcount:
-        return
+    """Add `n` to the count of searches near a place in `area` on `day`, in one statement
+    whoever else counts the same area at the same time (an upsert)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {"day": day or utcnow().date(), "country": country, "area": area, "count": n}
     db.session.execute(
         insert(SearchDemandCount)
-        .values(day=day, country=country, area=area, count=n)
+        .values(**values)
         .on_conflict_do_update(
             index_elements=["day", "country", "area"],
             set_={"count": SearchDemandCount.count + n},

@@ -19,13 +19,7 @@ from coalition.config import LANGUAGES
 from coalition.programmes.schemas import POSTCODE_PATTERNS
 from coalition.validation import CONTROL_CHARS
 from federation.referrals.schemas import ISO_639_1
-from federation.referrals.states import (
-    CANCEL_REASONS,
-    COMPLETED_OUTCOMES,
-    FAILED_OUTCOMES,
-    REJECT_REASONS,
-    Status,
-)
+from federation.referrals.states import OUTCOMES_OF, REASONS_OF, Status
 
 #: a text without the control characters the request boundary refuses (tab and line
 #: breaks are text): `coalition.boundary`, in every JSON string of every body
@@ -164,10 +158,12 @@ def _reason_and_outcome_per_status() -> list[dict[str, Any]]:
     none = {"enum": [None, ""]}
     no_outcome = {"type": "null"}
     fits = {
-        Status.rejected: ({"enum": list(REJECT_REASONS)}, no_outcome, ["reason"]),
-        Status.cancelled: ({"enum": [*CANCEL_REASONS, None, ""]}, no_outcome, []),
-        Status.completed: (none, {"enum": list(COMPLETED_OUTCOMES)}, ["outcome"]),
-        Status.failed: (none, {"enum": list(FAILED_OUTCOMES)}, ["outcome"]),
+        Status.rejected: ({"enum": list(REASONS_OF[Status.rejected])}, no_outcome, ["reason"]),
+        Status.cancelled: ({"enum": [*REASONS_OF[Status.cancelled], None, ""]}, no_outcome, []),
+        **{
+            status: (none, {"enum": list(outcomes)}, ["outcome"])
+            for status, outcomes in OUTCOMES_OF.items()
+        },
     }
     others = [status.value for status in Status if status not in fits]
     branches = [

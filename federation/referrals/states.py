@@ -67,6 +67,10 @@ EXPIRED = "expired"
 COMPLETED_OUTCOMES = ("job", "training", "internship", "volunteering")
 FAILED_OUTCOMES = ("dropped_out", "not_reached")
 OUTCOMES = COMPLETED_OUTCOMES + FAILED_OUTCOMES
+#: the reasons a move to a status takes (none for the others; a rejection needs one)
+REASONS_OF = {S.rejected: REJECT_REASONS, S.cancelled: CANCEL_REASONS}
+#: the outcomes a move to a status takes, one of them required (none for the others)
+OUTCOMES_OF = {S.completed: COMPLETED_OUTCOMES, S.failed: FAILED_OUTCOMES}
 
 
 class TransitionRefused(Exception):
@@ -96,17 +100,13 @@ def check_move(
         raise TransitionRefused(409, f"A referral that is {current} cannot become {target}.")
     if owner is not side:
         raise TransitionRefused(403, f"Only the {owner} sets a referral {target}.")
-    allowed_reasons: tuple[str, ...] = ()
-    if target is S.rejected:
-        allowed_reasons = REJECT_REASONS
-    elif target is S.cancelled:
-        allowed_reasons = CANCEL_REASONS
+    allowed_reasons = REASONS_OF.get(target, ())
     if target is S.rejected and not reason:
         raise TransitionRefused(422, "Give the reason for the rejection.", "/reason")
     if reason and reason not in allowed_reasons:
         expected = ", ".join(allowed_reasons) or "none"
         raise TransitionRefused(422, f"Reason must be one of: {expected}.", "/reason")
-    allowed_outcomes = {S.completed: COMPLETED_OUTCOMES, S.failed: FAILED_OUTCOMES}.get(target, ())
+    allowed_outcomes = OUTCOMES_OF.get(target, ())
     if allowed_outcomes and not outcome:
         raise TransitionRefused(422, f"Give the outcome of a {target} referral.", "/outcome")
     if outcome and outcome not in allowed_outcomes:

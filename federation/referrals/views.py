@@ -207,15 +207,15 @@ def send_referral(org_id: int):
     organisation = _officer_organisation(org_id)
     programme_uuid = _uuid(request.form.get("programme", ""))
     programme = programme_uuid and services.find_programme(programme_uuid)
-    refused = control_character_errors()
+    errors: dict[str, str] = {}
     try:
         data = ReferralSchema().load(_form_data(request.form, programme))
-        if refused:
-            return _form_page(organisation, request.form, refused, 422)
-        referral = services.send_referral(organisation, data, actor=current_user())
     except ValidationError as error:
-        errors = {**_field_errors(error.messages), **refused}
+        errors = _field_errors(error.messages)
+    if errors := {**errors, **control_character_errors()}:
         return _form_page(organisation, request.form, errors, 422)
+    try:
+        referral = services.send_referral(organisation, data, actor=current_user())
     except services.ReferralRefused as error:
         field = (error.pointer or "/subject_ref").strip("/").replace("/", "_")
         field = "programme" if field == "consent_recipient" else field

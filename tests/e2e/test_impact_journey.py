@@ -27,8 +27,10 @@ from tests.e2e.world import member, staff, user
 org = member("Duo Namur {tag}", "duo-namur-{tag}", ["fr"],
              descriptions={{"fr": "Des duos vers l'emploi."}})
 branch = add_branch(org, None, name="Namur {tag}", postcode="5000")
-staff(org, "org_admin", "admin-{tag}@duo-namur.example", "Admin {tag}", "{PASSWORD}")
-user("office-{tag}@coalition.example", "Office {tag}", "{PASSWORD}", is_coalition_admin=True)
+staff(org, "org_admin", "admin-{tag}@duo-namur.example", "Admin {tag}", "{PASSWORD}",
+      language="fr")
+user("office-{tag}@coalition.example", "Office {tag}", "{PASSWORD}", is_coalition_admin=True,
+     language="fr")
 db.session.commit()
 print(json.dumps({{"org_id": org.id, "branch": branch.id}}))
 """)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from coalition.database import utcnow
 from coalition.impact.coverage import coverage
 from coalition.impact.sources import rows
-from search.demand import PendingCounts, write_pending_demand
+from search.demand import write_pending_demand
 from search.models import SearchDemandCount
 
 
@@ -50,8 +50,7 @@ def test_a_process_writes_its_counts_together_when_they_are_due(
     """A search near a place takes no write lock: the process adds its searches up and
     writes them every SEARCH_DEMAND_FLUSH_SECONDS, in one transaction (and on its way out)."""
     index_programmes(*directory["programmes"].values())
-    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600
-    app.extensions["search_demand_pending"] = PendingCounts()  # its clock starts now
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600  # the fixture `fresh_counts` restores it
     for _ in range(4):
         assert client.get("/fr/programmes?near=1080").status_code == 200
     assert client.get("/api/v1/programmes?near=2000").status_code == 200

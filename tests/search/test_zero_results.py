@@ -89,11 +89,9 @@ def test_random_texts_cannot_fill_the_table(db, monkeypatch):
 
 
 def test_a_count_that_cannot_be_written_never_fails_the_search(
-    app, client, db, directory, search_backend, index_programmes, monkeypatch
+    client, db, directory, search_backend, index_programmes, monkeypatch
 ):
     index_programmes(directory["programmes"]["jobs"])
-    # the counts the database refused stay with the process: this test's own process
-    monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
 
     def busy(*args):
         raise OperationalError("UPDATE search_zero_results", {}, Exception("database is locked"))
@@ -117,8 +115,7 @@ def test_a_process_writes_its_counts_together_when_they_are_due(
     from search.zero_results import write_all_zero_results, zero_result_summary
 
     index_programmes(directory["programmes"]["jobs"])
-    monkeypatch.setitem(app.config, "SEARCH_DEMAND_FLUSH_SECONDS", 3600)
-    monkeypatch.setitem(app.extensions, "search_zero_results_pending", PendingCounts())
+    app.config["SEARCH_DEMAND_FLUSH_SECONDS"] = 3600  # the fixture `fresh_counts` restores it
     for _ in range(3):
         client.get("/nl/programmes?q=fietsherstelling")
     client.get("/api/v1/programmes?q=kookles&lang=nl")

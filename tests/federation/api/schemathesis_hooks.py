@@ -45,13 +45,12 @@ from coalition.impact.schemas import MAX_COUNT
 from coalition.impact.services import current_quarter
 from coalition.postcodes import places
 from federation.api.models import MAX_KEY_LENGTH
+from federation.oauth import scopes
 from federation.referrals.schemas import MAX_PSEUDONYM
 from federation.referrals.states import (
-    CANCEL_REASONS,
-    COMPLETED_OUTCOMES,
     ENDED,
-    FAILED_OUTCOMES,
-    REJECT_REASONS,
+    OUTCOMES_OF,
+    REASONS_OF,
     TRANSITIONS,
     Side,
     Status,
@@ -90,7 +89,7 @@ _fresh = itertools.count(1)
 #: (keys 24 h, pseudonyms 30 days)
 RUN = "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
 #: every scope the API offers: the run calls every operation
-SCOPES = "programmes:write reports:write events:read referrals:read referrals:write"
+SCOPES = " ".join(scopes.SCOPES)  # every scope a member system can hold
 
 if os.environ.get("SCHEMATHESIS_CLIENT"):
 
@@ -256,8 +255,8 @@ def _move(case: Any) -> None:
     target = next((to for to in legal if to not in ENDED), legal[0])
     body = case.body
     body["status"] = target.value
-    reasons = {Status.rejected: REJECT_REASONS, Status.cancelled: CANCEL_REASONS}.get(target)
-    outcomes = {Status.completed: COMPLETED_OUTCOMES, Status.failed: FAILED_OUTCOMES}.get(target)
+    reasons = REASONS_OF.get(target)
+    outcomes = OUTCOMES_OF.get(target)
     optional = (None, "") if target is Status.cancelled else ()
     if reasons is None:
         body.pop("reason", None)
