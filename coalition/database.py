@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 #: Constraint names that Alembic can address on SQLite and PostgreSQL alike.
@@ -55,6 +57,22 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
+
+
+def upsert(session: Session, entity: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of `entity` (a model or table) that can say what a conflict does
+    (`on_conflict_do_nothing`, `on_conflict_do_update`), in the dialect of the session's
+    database.
+
+    One statement whoever else writes the same row at the same time, and no savepoint: on
+    PostgreSQL a failed INSERT would end the transaction it ran in.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(entity)
+    if dialect == "sqlite":
+        return sqlite.insert(entity)
+    raise RuntimeError(f"unsupported database {dialect}")  # pragma: no cover
 
 
 class Timestamped:

@@ -18,9 +18,8 @@ from datetime import date
 
 from flask import Flask, Response, current_app, request
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from coalition.database import utcnow
+from coalition.database import upsert, utcnow
 from coalition.extensions import db
 from coalition.postcodes import COUNTRIES
 from search.models import SearchDemandCount
@@ -85,11 +84,9 @@ def _pending() -> PendingCounts:
 def record_search_near(country: str, area: str, day: date | None = None, n: int = 1) -> None:
     """Add `n` to the count of searches near a place in `area` on `day`, in one statement
     whoever else counts the same area at the same time (an upsert)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = {"day": day or utcnow().date(), "country": country, "area": area, "count": n}
     db.session.execute(
-        insert(SearchDemandCount)
+        upsert(db.session, SearchDemandCount)
         .values(**values)
         .on_conflict_do_update(
             index_elements=["day", "country", "area"],

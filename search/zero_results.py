@@ -15,9 +15,8 @@ from datetime import date, timedelta
 
 from flask import Flask, Response, current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from coalition.database import utcnow
+from coalition.database import upsert, utcnow
 from coalition.extensions import db
 from coalition.observability import search_queries
 from search.models import ZERO_RESULT_QUERY_LENGTH, ZeroResultCount
@@ -105,16 +104,13 @@ def record_zero_result(query: str, lang: str, day: date | None = None, n: int = 
     if known >= MAX_QUERIES_PER_DAY:
         return
     values = {"day": today, "lang": lang, "query": text, "count": n}
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        insert = postgresql.insert(ZeroResultCount)
-    elif dialect == "sqlite":
-        insert = sqlite.insert(ZeroResultCount)
-    else:  # pragma: no cover - the platform runs on SQLite or PostgreSQL
-        raise RuntimeError(f"unsupported database {dialect}")
-    stmt = insert.values(**values).on_conflict_do_update(
-        index_elements=["day", "lang", "query"],
-        set_={"count": ZeroResultCount.count + n},
+    stmt = (
+        upsert(db.session, ZeroResultCount)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["day", "lang", "query"],
+            set_={"count": ZeroResultCount.count + n},
+        )
     )
     db.session.execute(stmt)
 

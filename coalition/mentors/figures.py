@@ -21,8 +21,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from coalition.database import upsert
 from coalition.extensions import db
 from coalition.mentors.models import InterestStatus, MentorInterest, MentorInterestCount
 from coalition.mentors.states import CONTINUED, RECRUITED, STOPPED
@@ -50,9 +50,7 @@ def _add(interest: MentorInterest, status: str, at: datetime, branch_id: int | N
         "status": str(status),
         "count": n,
     }
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(MentorInterestCount).values(**values)
+    statement = upsert(db.session, MentorInterestCount).values(**values)
     # One statement, whoever else counts in the same cell at the same time.
     statement = statement.on_conflict_do_update(
         index_elements=list(_CELL),

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Result, delete, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.accounts.models import User
 from coalition.audit.services import record
-from coalition.database import utcnow
+from coalition.database import upsert, utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
@@ -70,32 +70,36 @@ def _nearest_location(programme: Programme, place: Any) -> tuple[Any, int | None
 
 def find_programme(programme_uuid: Any) -> Programme | None:
     """A published programme of any member, by its public id."""
-    return (
-        db.session.execute(
-            select(Programme)
-            .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
-            .options(joinedload(Programme.organisation), joinedload(Programme.locations))
-        )
-        .unique()
-        .scalar_one_or_none()
+    return _target(programme_uuid).unique().scalar_one_or_none()
+
+
+def _target(programme_uuid: Any, *columns: Any) -> Result:
+    return db.session.execute(
+        select(Programme, *columns)
+        .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
+        .options(joinedload(Programme.organisation), joinedload(Programme.locations))
     )
 
 
-def _is_duplicate(sender: Organisation, programme: Programme, subject_ref: str) -> bool:
+def _target_and_repeat(
+    sender: Organisation, programme_uuid: Any, subject_ref: str
+) -> tuple[Programme | None, bool]:
+    """The programme referred to (as `find_programme`), and whether the sender referred
+    the same person to it within `REFERRAL_DUPLICATE_DAYS`: one query."""
     since = utcnow() - timedelta(days=current_app.config["REFERRAL_DUPLICATE_DAYS"])
     hashes = [privacy.sender_pseudonym(sender.id, subject_ref, k) for k in privacy.known_key_ids()]
-    return bool(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Referral)
-            .where(
-                Referral.sender_id == sender.id,
-                Referral.programme_id == programme.id,
-                Referral.sender_pseudonym.in_(hashes),
-                Referral.created_at >= since,
-            )
+    repeated = (
+        exists()
+        .where(
+            Referral.sender_id == sender.id,
+            Referral.programme_id == Programme.id,
+            Referral.sender_pseudonym.in_(hashes),
+            Referral.created_at >= since,
         )
+        .label("repeated")
     )
+    row = _target(programme_uuid, repeated).unique().first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
 
 
 def _transition(
@@ -147,7 +151,7 @@ def send_referral(
         consent for another recipient (422), the same person referred to the same
         programme within `REFERRAL_DUPLICATE_DAYS` (409).
     """
-    programme = find_programme(data["programme"])
+    programme, repeated = _target_and_repeat(sender, data["programme"], data["subject_ref"])
     if programme is None:
         raise ReferralRefused(422, "No published programme has this id.", "/programme")
     if programme.organisation_id == sender.id:
@@ -160,18 +164,17 @@ def send_referral(
             "The consent must name the organisation that runs the programme.",
             "/consent/recipient",
         )
-    if _is_duplicate(sender, programme, data["subject_ref"]):
+    if repeated:
         raise ReferralRefused(
             409, "You already referred this person to this programme in the last 30 days."
         )
     place = lookup(data["postcode"], data["country"])  # the schema checked it exists
     location, km = _nearest_location(programme, place)
     key_id = privacy.current_key_id()
-    referral = Referral(
-        code=privacy.new_code(),
+    referral = _insert_with_a_fresh_code(
         sender_id=sender.id,
         receiver_id=receiver.id,
-        programme=programme,
+        programme_id=programme.id,
         branch_id=location.branch_id if location else None,
         status=Status.requested,
         age_band=data["age_band"],
@@ -191,24 +194,26 @@ def send_referral(
         consent_given_by=consent["given_by"],
         consent_text_version=consent["text_version"],
     )
-    referral.sender, referral.receiver = sender, receiver
+    set_committed_value(referral, "transitions", [])  # new: no move to read back
     _transition(referral, None, Status.requested, Side.sender, actor=actor, client_id=client_id)
-    db.session.add(referral)
-    _flush_with_a_unique_code(referral)
     _emit(referral, "referral.created")
     record("referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id)
     log.info("referral %s sent to organisation %s", referral.id, receiver.id)
     return referral
 
 
-def _flush_with_a_unique_code(referral: Referral) -> None:
+def _insert_with_a_fresh_code(**values: Any) -> Referral:
+    """Insert the referral under a fresh code, drawn again while the code is taken (1 in
+    23^8 per referral): one statement a draw, no savepoint."""
     for _attempt in range(5):
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-            return
-        except IntegrityError:  # the code was taken (1 in 23^8 per referral): draw again
-            referral.code = privacy.new_code()
+        inserted = db.session.scalars(
+            upsert(db.session, Referral)
+            .values(code=privacy.new_code(), **values)
+            .on_conflict_do_nothing(index_elements=["code"])
+            .returning(Referral)
+        ).first()
+        if inserted is not None:
+            return inserted
     raise RuntimeError("could not draw a free referral code")
 
 

@@ -201,3 +201,17 @@ def test_a_refused_erasure_logs_the_route_not_the_pseudonym(client, leak_watch):
     response = client.delete(f"{API}/referral-subjects/case-2026-0042")
     assert response.status_code == 401
     assert any("/referral-subjects/<path:subject_ref>" in line for line in leak_watch.records)
+
+
+def test_a_code_already_taken_is_drawn_again(monkeypatch, db, make_org, pair, send):
+    from federation.referrals import privacy
+
+    first = send(subject_ref="first")
+    taken = first.json["code"]
+    drawn = iter([taken, taken, "R-2345-6789"])
+    monkeypatch.setattr(privacy, "new_code", lambda: next(drawn))
+    second = send(subject_ref="second")
+    assert second.status_code == 201, second.json
+    assert second.json["code"] == "R-2345-6789"
+    codes = db.session.scalars(db.select(Referral.code).order_by(Referral.id)).all()
+    assert codes == [taken, "R-2345-6789"]
