@@ -62,8 +62,9 @@ def load_config(
             env.get("DATABASE_URL") or f"sqlite:///{instance / 'platform.db'}"
         ),
         # hide_parameters: a failed statement's error (and its log line) never shows the
-        # values it carried (e-mail addresses, hashes, bodies).
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # values it carried (e-mail addresses, hashes, bodies). No `pool_pre_ping`: a
+        # connection is pinged only after a pause (`coalition.database`).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "INSTANCE_PATH": str(instance),
         # Search: tantivy folder by default, Elasticsearch when a URL is given.
         "SEARCH_BACKEND": env.get(

@@ -4,6 +4,7 @@ timezone-aware timestamps, and the SQLite settings that make it behave like Post
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,7 +15,9 @@ from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 #: Constraint names that Alembic can address on SQLite and PostgreSQL alike.
@@ -80,6 +83,42 @@ class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when the row last changed
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# --- PostgreSQL: a connection is checked after a pause, not before every request ---------
+
+#: a pooled connection unused this long is pinged (`SELECT 1`) before a request gets it
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+@event.listens_for(Pool, "checkin")
+def _note_checkin(dbapi_connection, connection_record) -> None:
+    connection_record.info["checked_in_at"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_after_a_pause(dbapi_connection, connection_record, connection_proxy) -> None:
+    """Ping a server connection that waited in the pool, like `pool_pre_ping`, but only after
+    `PING_AFTER_IDLE_SECONDS`: under load a connection comes back within milliseconds, and
+    a ping each time would cost every request a round trip to the database.
+
+    A server that went away meanwhile (a restart, an idle timeout) fails the ping, and the
+    pool opens a fresh connection instead (`DisconnectionError`). A connection that breaks
+    while in use is invalidated by SQLAlchemy with every other connection of the pool.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return  # a file: nothing to lose in between
+    checked_in_at = connection_record.info.get("checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+        return  # just opened, or back a moment ago
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+    except Exception as error:
+        raise DisconnectionError() from error
 
 
 # --- SQLite ------------------------------------------------------------------------------
