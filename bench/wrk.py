@@ -37,6 +37,11 @@ def lua_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def lua_table(mapping: dict[str, str]) -> str:
+    """A Lua table constructor for string keys and values: `{["k"] = "v", …}`."""
+    return "{" + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in mapping.items()) + "}"
+
+
 def request_lua(method: str, body: str | None, headers: dict[str, str]) -> str:
     """A wrk script that sends every request with this method, body and headers."""
     lines = [f"wrk.method = {lua_string(method)}"]

@@ -112,6 +112,16 @@ def bench_token(ctx: BenchContext, name: str, scopes: str) -> str:
     return response.json()["access_token"]
 
 
+def api_headers(ctx: BenchContext, name: str, scopes: str) -> dict[str, str]:
+    """The headers of a machine API row: JSON, a fresh token of the bench client `name`, and
+    `Connection: close` (see the module's docstring)."""
+    return {
+        "Content-Type": "application/json",
+        "Authorization": f"Bearer {bench_token(ctx, name, scopes)}",
+        "Connection": "close",
+    }
+
+
 def token_lua(bodies: list[str]) -> str:
     """A wrk script where thread t sends bodies t, t+2, t+4, …: no assertion is sent twice."""
     table = ",\n".join(json.dumps(body) for body in bodies)  # JSON strings are Lua strings
@@ -171,16 +181,10 @@ PUT_PROGRAMMES = 200
 
 def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with programmes:write; a Lua script that upserts one of the bench programmes."""
-    from bench.wrk import lua_string
+    from bench.wrk import lua_string, lua_table
 
-    token = bench_token(ctx, "bench programme_put", "programmes:write")
+    headers = api_headers(ctx, "bench programme_put", "programmes:write")
     body = json.dumps(PROGRAMME_BODY)
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": f"Bearer {token}",
-        "Connection": "close",
-    }
-    header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
     # Create them all first, so that the measurement is of updates (the steady state of a sync).
     for n in range(1, PUT_PROGRAMMES + 1):
         ctx.http(
@@ -192,7 +196,7 @@ def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     lua = f"""
 local head = {lua_string(head + '"places": ')}
 local tail = {lua_string(tail)}
-local headers = {{{header_table}}}
+local headers = {lua_table(headers)}
 local places = 0
 request = function()
   local path = "/federation/v1/programmes/bench-" .. math.random(1, {PUT_PROGRAMMES})

@@ -14,7 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bench.scenarios import Scenario, register
-from bench.scenarios.federation import bench_token
+from bench.scenarios.federation import api_headers
 
 if TYPE_CHECKING:
     from bench.context import BenchContext
@@ -68,26 +68,20 @@ def referral_body(target: dict[str, str], subject_ref: str) -> dict[str, Any]:
 
 def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with referrals:write; a Lua script that sends a new referral each time."""
-    from bench.wrk import lua_string
+    from bench.wrk import lua_string, lua_table
 
     target = referral_target(ctx.env)
-    token = bench_token(ctx, "bench referral_post", "referrals:write")
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": f"Bearer {token}",
-        "Connection": "close",
-    }
+    headers = api_headers(ctx, "bench referral_post", "referrals:write")
     body = referral_body(target, "@@REF@@")
     head, tail = json.dumps(body).split("@@REF@@")
     # one sample first: the row must measure successes, not refusals
     ctx.http(
         "POST", "/federation/v1/referrals", data=head + "bench-setup" + tail, headers=headers
     ).raise_for_status()
-    header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
     lua = f"""
 local head = {lua_string(head)}
 local tail = {lua_string(tail)}
-local headers = {{{header_table}}}
+local headers = {lua_table(headers)}
 local threads = 0
 setup = function(thread)
   thread:set("id", threads)

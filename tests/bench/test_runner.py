@@ -9,7 +9,7 @@ from bench.context import BenchContext
 from bench.processes import Gunicorn
 from bench.run import BENCH_DIR, run_scenario, write_results
 from bench.scenarios import Scenario, all_scenarios
-from bench.wrk import lua_string, request_lua
+from bench.wrk import lua_string, lua_table, request_lua
 
 
 def test_every_part_registers_its_rows_under_distinct_names():
@@ -24,6 +24,7 @@ def test_request_scripts_quote_bodies_and_headers_for_lua():
     assert 'wrk.method = "PUT"' in script
     assert 'wrk.body = "{\\"x\\": 1}"' in script
     assert 'wrk.headers["Content-Type"] = "application/json"' in script
+    assert lua_table({"A": "1", "B": 'x"y'}) == '{["A"] = "1", ["B"] = "x\\"y"}'
 
 
 def test_a_partial_run_keeps_the_other_rows(tmp_path):

@@ -8,20 +8,31 @@ from coalition.audit.models import AuditLogEntry
 from coalition.members.models import Organisation
 
 
-def _add(runner, *extra):
+def _add(
+    runner,
+    *options: str,
+    name: str = "Mentorat Liège",
+    slug: str = "mentorat-liege",
+    number: str = "BE 0123.456.749",
+):
+    """`flask coalition add-member` with this name, slug and enterprise number."""
     return runner.invoke(
         args=[
             "coalition",
             "add-member",
             "--name",
-            "Mentorat Liège",
+            name,
             "--slug",
-            "mentorat-liege",
+            slug,
             "--enterprise-number",
-            "BE 0123.456.749",
-            *extra,
+            number,
+            *options,
         ]
     )
+
+
+def _count(db, model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def test_add_member_admits_an_organisation_once(runner, db):
@@ -39,67 +50,20 @@ def test_add_member_admits_an_organisation_once(runner, db):
     second = _add(runner)
     assert second.exit_code == 0, second.output
     assert "unchanged" in second.output
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Organisation)
-            .where(Organisation.slug == "mentorat-liege")
-        )
-        == 1
-    )
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AuditLogEntry)
-            .where(AuditLogEntry.action == "organisation.add")
-        )
-        == 1
-    )
+    assert _count(db, Organisation, Organisation.slug == "mentorat-liege") == 1
+    assert _count(db, AuditLogEntry, AuditLogEntry.action == "organisation.add") == 1
 
 
 def test_add_member_refuses_an_invalid_enterprise_number(runner, db):
-    result = runner.invoke(
-        args=[
-            "coalition",
-            "add-member",
-            "--name",
-            "X",
-            "--slug",
-            "x-org",
-            "--enterprise-number",
-            "0123.456.748",
-        ]
-    )
+    result = _add(runner, name="X", slug="x-org", number="0123.456.748")
     assert result.exit_code != 0
     assert "enterprise number" in result.output
     assert db.session.scalar(select(Organisation).where(Organisation.slug == "x-org")) is None
 
 
 def test_add_member_refuses_a_bad_slug_or_a_number_already_used(runner, db, make_org):
-    bad = runner.invoke(
-        args=[
-            "coalition",
-            "add-member",
-            "--name",
-            "X",
-            "--slug",
-            "Not A Slug",
-            "--enterprise-number",
-            "0123456749",
-        ]
-    )
+    bad = _add(runner, name="X", slug="Not A Slug", number="0123456749")
     assert bad.exit_code != 0 and "slug" in bad.output
     make_org("Holder", enterprise_number="0123456749")
-    taken = runner.invoke(
-        args=[
-            "coalition",
-            "add-member",
-            "--name",
-            "Y",
-            "--slug",
-            "y-org",
-            "--enterprise-number",
-            "0123456749",
-        ]
-    )
+    taken = _add(runner, name="Y", slug="y-org", number="0123456749")
     assert taken.exit_code != 0 and "already a member" in taken.output

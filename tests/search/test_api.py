@@ -15,6 +15,16 @@ def uuid_of(pid: int) -> str:
     return str(make_programme(pid, PROGRAMMES[pid]).uuid)
 
 
+def assert_400_naming(api, query: str, param: str) -> None:
+    """The search API answers `query` with a 400 problem that names `param` and points to it."""
+    response = api.get(f"/api/v1/programmes?{query}")
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+    body = response.get_json()
+    assert body["parameter"] == param
+    assert body["errors"][0]["pointer"] == f"/{param}"
+
+
 def test_search_answers_hits_facets_and_totals(api):
     response = api.get("/api/v1/programmes?q=mentorat+emploi&lang=fr")
     assert response.status_code == 200
@@ -139,12 +149,7 @@ def test_control_characters_and_overlong_search_texts_are_refused_naming_q(api, 
     ],
 )
 def test_bad_input_is_a_clear_400_naming_the_parameter(api, query, param):
-    response = api.get(f"/api/v1/programmes?{query}")
-    assert response.status_code == 400
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["parameter"] == param
-    assert body["errors"][0]["pointer"] == f"/{param}"
+    assert_400_naming(api, query, param)
 
 
 def test_unknown_postcode_says_so(api):

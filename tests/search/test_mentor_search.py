@@ -8,9 +8,8 @@ import re
 import pytest
 
 from tests.coalition._mentors import needs
-from tests.search.test_api import uuid_of
+from tests.search.test_api import assert_400_naming, uuid_of
 
-PROBLEM = "application/problem+json"
 NEEDS = needs(languages=["fr"], locations=[], online=False)
 
 
@@ -75,11 +74,7 @@ def test_mentor_filters_with_the_usual_ones(api):
     ],
 )
 def test_bad_mentor_filters_are_a_400_naming_the_parameter(api, query, param):
-    response = api.get(f"/api/v1/programmes?{query}")
-    assert response.status_code == 400
-    assert response.mimetype == PROBLEM
-    assert response.json["parameter"] == param
-    assert response.json["errors"][0]["pointer"] == f"/{param}"
+    assert_400_naming(api, query, param)
 
 
 # --- the public page -------------------------------------------------------------------------

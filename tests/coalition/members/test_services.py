@@ -207,21 +207,25 @@ def test_rejection_mails_the_reason_in_the_applicants_language(app, db, make_use
     assert _apply().status == ApplicationStatus.pending
 
 
+def _join(client, lang: str, name: str, number: str, **fields):
+    """Send the join form in `lang` for the organisation `name` with enterprise number `number`,
+    Jan as the contact."""
+    data = {
+        "organisation_name": name,
+        "enterprise_number": number,
+        "contact_name": "Jan",
+        "contact_email": "jan@example.org",
+        **fields,
+    }
+    return client.post(f"/{lang}/join", data=data)
+
+
 def test_join_page_validates_the_enterprise_number_beside_the_field(client, db):
     page = client.get("/fr/join")
     assert page.status_code == 200
     assert 'for="enterprise_number"' in page.text
 
-    response = client.post(
-        "/fr/join",
-        data={
-            "organisation_name": "Duo Test",
-            "enterprise_number": "0123.456.748",
-            "contact_name": "Jan",
-            "contact_email": "jan@example.org",
-            "description": "Mentoring.",
-        },
-    )
+    response = _join(client, "fr", "Duo Test", "0123.456.748", description="Mentoring.")
     assert response.status_code == 422
     assert 'id="enterprise_number-error"' in response.text
     assert 'aria-describedby="enterprise_number-hint enterprise_number-error"' in response.text
@@ -231,17 +235,14 @@ def test_join_page_validates_the_enterprise_number_beside_the_field(client, db):
 
 def test_join_page_records_the_application(app, client, db):
     mailbox = Mailbox(app.config["MAIL_FILE_DIR"])
-    response = client.post(
-        "/nl/join",
-        data={
-            "organisation_name": "Taalmaatjes Gent",
-            "enterprise_number": "BE0123456749",
-            "website": "https://taalmaatjes.example",
-            "languages": ["nl", "en"],
-            "contact_name": "Jan",
-            "contact_email": "jan@example.org",
-            "description": "Taalbuddies voor nieuwkomers.",
-        },
+    response = _join(
+        client,
+        "nl",
+        "Taalmaatjes Gent",
+        "BE0123456749",
+        website="https://taalmaatjes.example",
+        languages=["nl", "en"],
+        description="Taalbuddies voor nieuwkomers.",
     )
     assert response.status_code == 200
     assert "jan@example.org" in response.text
@@ -254,16 +255,7 @@ def test_join_page_records_the_application(app, client, db):
     assert mail["Content-Language"] == "nl"
     assert "Taalmaatjes Gent" in Mailbox.body(mail)
 
-    again = client.post(
-        "/nl/join",
-        data={
-            "organisation_name": "Taalmaatjes Gent bis",
-            "enterprise_number": "0123456749",
-            "contact_name": "Jan",
-            "contact_email": "jan@example.org",
-            "description": "Taalbuddies.",
-        },
-    )
+    again = _join(client, "nl", "Taalmaatjes Gent bis", "0123456749", description="Taalbuddies.")
     assert again.status_code == 422
     assert 'id="enterprise_number-error"' in again.text
 
