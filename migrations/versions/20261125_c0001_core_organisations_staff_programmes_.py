@@ -1,9 +1,6 @@
 """core: organisations, staff, programmes, outbox
 
-Revision ID: c0001
-Revises: 
 Create Date: 2026-11-25 18:01:32.420736
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -12,8 +9,6 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = 'c0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,9 +1,6 @@
 """federation: OAuth clients, signing keys, revoked tokens, used assertion ids
 
-Revision ID: f0001
-Revises: c0001
 Create Date: 2026-11-25 18:10:52.368708
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +10,6 @@ import sqlalchemy as sa
 revision = 'f0001'
 down_revision = 'c0001'
 branch_labels = ('federation',)
-depends_on = None
 
 
 def upgrade():

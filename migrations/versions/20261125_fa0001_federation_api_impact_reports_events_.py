@@ -1,9 +1,6 @@
 """federation api: impact reports, events, webhooks, idempotency keys
 
-Revision ID: fa0001
-Revises: c0001
 Create Date: 2026-11-25 18:15:19.131717
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +10,6 @@ import sqlalchemy as sa
 revision = 'fa0001'
 down_revision = 'c0001'
 branch_labels = ('federation_api',)
-depends_on = None
 
 
 def upgrade():

@@ -1,9 +1,6 @@
 """search zero-result counts
 
-Revision ID: sp0001
-Revises: c0001
 Create Date: 2026-11-25 18:15:32.785666
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +10,6 @@ import sqlalchemy as sa
 revision = 'sp0001'
 down_revision = 'c0001'
 branch_labels = ('searchpages',)
-depends_on = None
 
 
 def upgrade():

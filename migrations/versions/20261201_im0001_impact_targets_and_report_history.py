@@ -1,7 +1,5 @@
 """impact monitoring: the coalition's targets (seeded) and the history of report corrections
 
-Revision ID: im0001
-Revises: r0001
 Create Date: 2026-12-01 14:00:00
 
 The five targets are seeded from the project's figures (ESF+ scale-up): 1,000 additional
@@ -18,8 +16,6 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = 'im0001'
 down_revision = 'r0001'
-branch_labels = None
-depends_on = None
 
 SEED = [
     ("mentors_aged_50_plus_trained", 1000),

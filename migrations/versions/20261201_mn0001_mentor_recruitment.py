@@ -1,7 +1,5 @@
 """mentor recruitment: programmes' mentor needs, mentor interests, their history and counts
 
-Revision ID: mn0001
-Revises: pb0001
 Create Date: 2026-12-01 12:12:44
 
 What a programme asks of mentors is a JSON column of `programmes` (nullable: no server
@@ -16,8 +14,6 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = 'mn0001'
 down_revision = 'pb0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,7 +1,5 @@
 """policy briefs: briefs, co-authoring organisations, sections, revisions, comments, signatures
 
-Revision ID: pb0001
-Revises: op0001
 Create Date: 2026-12-01 10:20:18
 
 New tables only (no column added to an existing one, so no server default is needed).
@@ -13,8 +11,6 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = 'pb0001'
 down_revision = 'op0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

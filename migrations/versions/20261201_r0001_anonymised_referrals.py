@@ -1,7 +1,5 @@
 """anonymised referrals: referrals between members and their every move
 
-Revision ID: r0001
-Revises: mn0001
 Create Date: 2026-12-01 13:51:24
 
 No column holds who the young person is. The content columns (languages, goals,
@@ -15,8 +13,6 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = 'r0001'
 down_revision = 'mn0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,7 +1,5 @@
 """search: searches near a place, counted per day and area
 
-Revision ID: sd0001
-Revises: im0001
 Create Date: 2026-12-01 14:00:01
 
 Only the day, the country, the area (province or department) and a count: no search is
@@ -14,8 +12,6 @@ import sqlalchemy as sa
 # revision identifiers, used by Alembic.
 revision = 'sd0001'
 down_revision = 'im0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
