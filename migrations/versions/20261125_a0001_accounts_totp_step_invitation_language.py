@@ -1,9 +1,6 @@
 """accounts: last TOTP step used (replay protection), invitation language
 
-Revision ID: a0001
-Revises: c0001
 Create Date: 2026-11-25 18:20:00
-
 """
 from alembic import op
 import sqlalchemy as sa
@@ -13,7 +10,6 @@ import sqlalchemy as sa
 revision = 'a0001'
 down_revision = 'c0001'
 branch_labels = ('accounts',)
-depends_on = None
 
 
 def upgrade():

@@ -1,7 +1,5 @@
 """outbox inserts notify the workers (PostgreSQL LISTEN/NOTIFY)
 
-Revision ID: c0002
-Revises: fk0003
 Create Date: 2026-11-30 11:00:00
 
 On PostgreSQL a statement-level trigger on each outbox table (the search outbox, the
@@ -17,8 +15,6 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = "c0002"
 down_revision = "fk0003"
-branch_labels = None
-depends_on = None
 
 CHANNEL = "platform_worker"  # coalition.worker.CHANNEL at the time of this revision
 TABLES = ("search_outbox", "federation_webhook_deliveries")

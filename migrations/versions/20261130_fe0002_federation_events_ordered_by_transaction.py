@@ -1,7 +1,5 @@
 """federation events ordered by (txid, id): the writing transaction's id replaces the lock
 
-Revision ID: fe0002
-Revises: merge0001
 Create Date: 2026-11-30 10:10:00
 
 Events written before this revision keep txid 0: they come first, in id order, as before.
@@ -13,8 +11,6 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = "fe0002"
 down_revision = "merge0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,7 +1,5 @@
 """at most one active signing key (a partial unique index)
 
-Revision ID: fk0003
-Revises: fe0002
 Create Date: 2026-11-30 10:45:00
 
 Where two workers made the first key at once before this revision, the older active keys
@@ -14,8 +12,6 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = "fk0003"
 down_revision = "fe0002"
-branch_labels = None
-depends_on = None
 
 ACTIVE = sa.text("state = 'active'")
 

@@ -1,7 +1,5 @@
 """impact monitoring: the coalition's targets (seeded) and the history of report corrections
 
-Revision ID: im0001
-Revises: r0001
 Create Date: 2026-12-01 14:00:00
 
 The five targets are seeded from the project's figures (ESF+ scale-up): 1,000 additional
@@ -13,13 +11,12 @@ from datetime import date, datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
+from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
 revision = 'im0001'
 down_revision = 'r0001'
-branch_labels = None
-depends_on = None
 
 SEED = [
     ("mentors_aged_50_plus_trained", 1000),
@@ -32,7 +29,7 @@ SEED = [
 
 def upgrade():
     op.create_table('impact_report_changes',
-    sa.Column('id', sa.Integer(), nullable=False),
+    *id_primary_key('impact_report_changes'),
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('changed_by_user_id', sa.Integer(), nullable=True),
@@ -40,24 +37,20 @@ def upgrade():
     sa.Column('figure', sa.String(length=40), nullable=False),
     sa.Column('old_value', sa.Integer(), nullable=False),
     sa.Column('new_value', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['changed_by_user_id'], ['users.id'], name=op.f('fk_impact_report_changes_changed_by_user_id_users')),
-    sa.ForeignKeyConstraint(['report_id'], ['impact_reports.id'], name=op.f('fk_impact_report_changes_report_id_impact_reports'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_report_changes'))
+    foreign_key('impact_report_changes', 'changed_by_user_id', 'users'),
+    foreign_key('impact_report_changes', 'report_id', 'impact_reports', ondelete='CASCADE'),
     )
-    with op.batch_alter_table('impact_report_changes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_impact_report_changes_report_id'), ['report_id'], unique=False)
+    create_indexes('impact_report_changes', 'report_id')
 
     targets = op.create_table('impact_targets',
-    sa.Column('id', sa.Integer(), nullable=False),
+    *id_primary_key('impact_targets'),
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('baseline', sa.Float(), nullable=False),
     sa.Column('target', sa.Float(), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('deadline', sa.Date(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_impact_targets')),
-    sa.UniqueConstraint('code', name=op.f('uq_impact_targets_code'))
+    *timestamps(),
+    unique('impact_targets', 'code')
     )
     now = datetime.now(timezone.utc)
     op.bulk_insert(targets, [
@@ -69,6 +62,4 @@ def upgrade():
 
 def downgrade():
     op.drop_table('impact_targets')
-    with op.batch_alter_table('impact_report_changes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_impact_report_changes_report_id'))
     op.drop_table('impact_report_changes')

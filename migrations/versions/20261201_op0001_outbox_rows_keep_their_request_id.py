@@ -1,7 +1,5 @@
 """outbox rows keep the X-Request-ID of the request that wrote them
 
-Revision ID: op0001
-Revises: c0002
 Create Date: 2026-12-01 10:30:00
 
 The indexer's log line for each row it settles then names the request that caused it
@@ -14,8 +12,6 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = "op0001"
 down_revision = "c0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,7 +1,5 @@
 """anonymised referrals: referrals between members and their every move
 
-Revision ID: r0001
-Revises: mn0001
 Create Date: 2026-12-01 13:51:24
 
 No column holds who the young person is. The content columns (languages, goals,
@@ -11,17 +9,16 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
+from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
 down_revision = 'mn0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     op.create_table('referrals',
-    sa.Column('id', sa.Integer(), nullable=False),
+    *id_primary_key('referrals'),
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('code', sa.String(length=11), nullable=False),
     sa.Column('sender_id', sa.Integer(), nullable=False),
@@ -47,15 +44,13 @@ def upgrade():
     sa.Column('consent_given_by', sa.String(length=20), nullable=False),
     sa.Column('consent_text_version', sa.String(length=20), nullable=False),
     sa.Column('purged_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_referrals_branch_id_branches'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['programme_id'], ['programmes.id'], name=op.f('fk_referrals_programme_id_programmes')),
-    sa.ForeignKeyConstraint(['receiver_id'], ['organisations.id'], name=op.f('fk_referrals_receiver_id_organisations')),
-    sa.ForeignKeyConstraint(['sender_id'], ['organisations.id'], name=op.f('fk_referrals_sender_id_organisations')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_referrals')),
-    sa.UniqueConstraint('code', name=op.f('uq_referrals_code')),
-    sa.UniqueConstraint('uuid', name=op.f('uq_referrals_uuid'))
+    *timestamps(),
+    foreign_key('referrals', 'branch_id', 'branches', ondelete='SET NULL'),
+    foreign_key('referrals', 'programme_id', 'programmes'),
+    foreign_key('referrals', 'receiver_id', 'organisations'),
+    foreign_key('referrals', 'sender_id', 'organisations'),
+    unique('referrals', 'code'),
+    unique('referrals', 'uuid')
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_duplicates', ['sender_id', 'sender_pseudonym', 'programme_id'], unique=False)
@@ -65,7 +60,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_referrals_programme_id'), ['programme_id'], unique=False)
 
     op.create_table('referral_transitions',
-    sa.Column('id', sa.Integer(), nullable=False),
+    *id_primary_key('referral_transitions'),
     sa.Column('referral_id', sa.Integer(), nullable=False),
     sa.Column('from_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=True),
     sa.Column('to_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),
@@ -75,25 +70,12 @@ def upgrade():
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('client_id', sa.String(length=64), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_referral_transitions_actor_user_id_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], name=op.f('fk_referral_transitions_referral_id_referrals'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_referral_transitions'))
+    foreign_key('referral_transitions', 'actor_user_id', 'users', ondelete='SET NULL'),
+    foreign_key('referral_transitions', 'referral_id', 'referrals', ondelete='CASCADE'),
     )
-    with op.batch_alter_table('referral_transitions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_referral_transitions_referral_id'), ['referral_id'], unique=False)
-
+    create_indexes('referral_transitions', 'referral_id')
 
 
 def downgrade():
-    with op.batch_alter_table('referral_transitions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_referral_transitions_referral_id'))
-
     op.drop_table('referral_transitions')
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_referrals_programme_id'))
-        batch_op.drop_index('ix_referrals_outbox')
-        batch_op.drop_index('ix_referrals_inbox')
-        batch_op.drop_index(batch_op.f('ix_referrals_ended_at'))
-        batch_op.drop_index('ix_referrals_duplicates')
-
     op.drop_table('referrals')

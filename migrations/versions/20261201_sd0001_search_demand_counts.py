@@ -1,7 +1,5 @@
 """search: searches near a place, counted per day and area
 
-Revision ID: sd0001
-Revises: im0001
 Create Date: 2026-12-01 14:00:01
 
 Only the day, the country, the area (province or department) and a count: no search is
@@ -9,24 +7,22 @@ stored one by one.
 """
 from alembic import op
 import sqlalchemy as sa
+from migration_columns import id_primary_key, unique
 
 
 # revision identifiers, used by Alembic.
 revision = 'sd0001'
 down_revision = 'im0001'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     op.create_table('search_demand_counts',
-    sa.Column('id', sa.Integer(), nullable=False),
+    *id_primary_key('search_demand_counts'),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('area', sa.String(length=60), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_demand_counts')),
-    sa.UniqueConstraint('day', 'country', 'area', name=op.f('uq_search_demand_counts_day'))
+    unique('search_demand_counts', 'day', 'country', 'area')
     )
 
 

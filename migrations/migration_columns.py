@@ -1,0 +1,59 @@
+"""The idioms the revisions in `versions/` share, built once: a table's integer `id` and its
+primary key, its `created_at`/`updated_at`, and foreign keys, unique constraints and
+indexes named as the models' naming convention names them (`coalition/database.py`).
+
+FROZEN. A revision that imports a builder has run, on every database that has it, with
+what the builder produced on that day: a builder that produced something else would give
+a new database another schema than an old one at the same revision. Never change what a
+builder here produces (a column, a type, a name, an `ON DELETE`); a revision that needs
+something else spells it out, or uses a new builder.
+
+The names are written out with `op.f()`, as autogenerate writes them, so that they stay
+what they were whatever naming convention the models have later. Alembic finds this
+module through `prepend_sys_path` in `alembic.ini` (the revisions are loaded by file, not
+as a package).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def id_primary_key(table: str) -> tuple[sa.Column, sa.PrimaryKeyConstraint]:
+    """`id`, an integer, not null, and the primary key `pk_<table>` on it."""
+    return (
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+
+
+def timestamps() -> tuple[sa.Column, sa.Column]:
+    """`created_at` and `updated_at`, with time zone, not null."""
+    return (
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def foreign_key(
+    table: str, column: str, referred: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """`table.column` refers to `referred.id`: `fk_<table>_<column>_<referred>`."""
+    return sa.ForeignKeyConstraint(
+        [column],
+        [f"{referred}.id"],
+        name=op.f(f"fk_{table}_{column}_{referred}"),
+        ondelete=ondelete,
+    )
+
+
+def unique(table: str, *columns: str) -> sa.UniqueConstraint:
+    """The columns are unique together: `uq_<table>_<first column>`."""
+    return sa.UniqueConstraint(*columns, name=op.f(f"uq_{table}_{columns[0]}"))
+
+
+def create_indexes(table: str, *columns: str) -> None:
+    """A plain index on each column, in this order: `ix_<table>_<column>`."""
+    for column in columns:
+        op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
