@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Result, delete, exists, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.accounts.models import User
@@ -23,7 +23,7 @@ from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
 from coalition.postcodes import distance_km, lookup
-from coalition.programmes.models import Programme, ProgrammeStatus
+from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
 from federation.events.services import record_events
 from federation.referrals import privacy
 from federation.referrals.models import Referral, ReferralTransition
@@ -73,12 +73,23 @@ def find_programme(programme_uuid: Any) -> Programme | None:
     return _target(programme_uuid).unique().scalar_one_or_none()
 
 
-def _target(programme_uuid: Any, *columns: Any) -> Result:
+def _target(programme_uuid: Any, *columns: Any, options: tuple = ()) -> Result:
     return db.session.execute(
         select(Programme, *columns)
         .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
-        .options(joinedload(Programme.organisation), joinedload(Programme.locations))
+        .options(joinedload(Programme.organisation), joinedload(Programme.locations), *options)
     )
+
+
+#: what a referral reads of its programme: ids, the organisation's slug, where it meets
+#: (the texts, repeated in each row the locations join, stay in the database)
+_REFERRED_PROGRAMME = (
+    load_only(Programme.id, Programme.uuid, Programme.organisation_id, Programme.status),
+    joinedload(Programme.organisation).load_only(Organisation.id, Organisation.slug),
+    joinedload(Programme.locations).load_only(
+        ProgrammeLocation.branch_id, ProgrammeLocation.latitude, ProgrammeLocation.longitude
+    ),
+)
 
 
 def _target_and_repeat(
@@ -98,7 +109,7 @@ def _target_and_repeat(
         )
         .label("repeated")
     )
-    row = _target(programme_uuid, repeated).unique().first()
+    row = _target(programme_uuid, repeated, options=_REFERRED_PROGRAMME).unique().first()
     return (None, False) if row is None else (row[0], bool(row[1]))
 
 
@@ -205,13 +216,13 @@ def send_referral(
 def _insert_with_a_fresh_code(**values: Any) -> Referral:
     """Insert the referral under a fresh code, drawn again while the code is taken (1 in
     23^8 per referral): one statement a draw, no savepoint."""
+    statement = (
+        upsert(db.session, Referral)
+        .on_conflict_do_nothing(index_elements=["code"])
+        .returning(Referral)
+    )
     for _attempt in range(5):
-        inserted = db.session.scalars(
-            upsert(db.session, Referral)
-            .values(code=privacy.new_code(), **values)
-            .on_conflict_do_nothing(index_elements=["code"])
-            .returning(Referral)
-        ).first()
+        inserted = db.session.scalars(statement, [{"code": privacy.new_code(), **values}]).first()
         if inserted is not None:
             return inserted
     raise RuntimeError("could not draw a free referral code")
