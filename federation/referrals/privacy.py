@@ -159,7 +159,15 @@ def _ibans(text: str) -> bool:
     return any(iban.is_valid(m.group(0)) for m in IBAN_CANDIDATE.finditer(text))
 
 
+#: the fewest digits a phone number is written with: five for a Dutch national number
+#: without its leading 0, six for an international one (+49 and four); a text with fewer
+#: digits holds none, and the matcher (most of the scanner's time) is not run
+MIN_PHONE_DIGITS = 5
+
+
 def _phones(text: str) -> bool:
+    if sum(character.isdigit() for character in text) < MIN_PHONE_DIGITS:
+        return False
     text = _not_phone_blanked(text)
     for region in PHONE_REGIONS:
         for _match in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.VALID):

@@ -12,6 +12,7 @@ import hashlib
 import random
 import uuid
 
+import phonenumbers
 import pytest
 from flask_babel import force_locale
 from stdnum.be import ssn
@@ -271,3 +272,20 @@ def test_codes_have_no_ambiguous_characters():
     assert len(codes) == 200
     assert all(privacy.CODE.fullmatch(code) for code in codes)
     assert not set("".join(codes)) & set("0O1IL5S2Z8BUV")
+
+
+def test_no_phone_number_is_written_with_fewer_digits_than_the_scanner_looks_for():
+    """The scanner skips texts with fewer than MIN_PHONE_DIGITS digits: no valid number of
+    any region (with its country code) or of the scanned regions (nationally) is shorter."""
+    from phonenumbers import PhoneMetadata
+
+    shortest_international = min(
+        len(str(meta.country_code)) + min(meta.general_desc.possible_length)
+        for meta in map(PhoneMetadata.metadata_for_region, phonenumbers.SUPPORTED_REGIONS)
+        if meta.general_desc.possible_length
+    )
+    shortest_national = min(
+        min(PhoneMetadata.metadata_for_region(region).general_desc.possible_length)
+        for region in privacy.PHONE_REGIONS
+    )
+    assert min(shortest_international, shortest_national) >= privacy.MIN_PHONE_DIGITS
