@@ -35,13 +35,6 @@ def _as_bigint(value: ColumnElement) -> ColumnElement:
     return cast(cast(value, Text), BigInteger)
 
 
-def writing_transaction() -> ColumnElement | int:
-    """The `txid` of an event written now: this transaction's id on PostgreSQL, else 0."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _as_bigint(func.pg_current_xact_id())
-    return 0
-
-
 #: the cursors issued now: "e3.<txid>.<id>" (the OpenAPI document states the pattern, so
 #: that any string matching it is a cursor the feed takes; 18 digits stay below 2**63)
 CURSOR = re.compile(r"e3\.([0-9]{1,18})\.([0-9]{1,18})")

@@ -42,8 +42,9 @@ class Event(db.Model):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     #: the id of the transaction that wrote it, on PostgreSQL (0 on SQLite): see
-    #: `federation.events.feed`
-    txid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    #: `federation.events.feed`. The database fills it in: on PostgreSQL the column's
+    #: default is the writing transaction's id (revision fe0004), on SQLite 0.
+    txid: Mapped[int] = mapped_column(BigInteger, server_default="0")
     #: dotted type, one of `EVENT_TYPES`
     type: Mapped[str] = mapped_column(String(60))
     #: ids of the objects concerned (never personal data)

@@ -22,7 +22,6 @@ from federation.events.feed import (
     encode_cursor,
     list_events,
     resolve_position,
-    writing_transaction,
 )
 from federation.events.models import EVENT_TYPES, Event, Webhook, WebhookDelivery
 from federation.events.signing import ROTATION_OVERLAP, encrypt, new_secret
@@ -45,7 +44,6 @@ def record_events(organisation_ids: list[int], type_: str, data: dict[str, Any])
     events = []
     for organisation_id in organisation_ids:
         event = Event(organisation_id=organisation_id, type=type_, data=data)
-        event.txid = writing_transaction()
         db.session.add(event)
         events.append(event)
     queue_deliveries(*events)
