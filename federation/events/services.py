@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coalition.accounts.models import User
@@ -187,19 +187,22 @@ def delete_webhook(webhook: Webhook, *, actor: User | None = None) -> None:
     db.session.flush()
 
 
+#: the active webhooks of some organisations (built once: a call only binds the ids)
+_ACTIVE_WEBHOOKS = select(Webhook.id, Webhook.organisation_id).where(
+    Webhook.organisation_id.in_(bindparam("organisations", expanding=True)),
+    Webhook.active.is_(True),
+)
+
+
 def queue_deliveries(*events: Event) -> int:
     """Queue each event for every active webhook of its organisation (one query); count the
     deliveries.
 
     The deliveries are written with the events, at the session's next flush.
     """
+    organisations = list({e.organisation_id for e in events})
     with db.session.no_autoflush:  # the transaction's work is written once, at its end
-        webhooks = db.session.execute(
-            select(Webhook.id, Webhook.organisation_id).where(
-                Webhook.organisation_id.in_({e.organisation_id for e in events}),
-                Webhook.active.is_(True),
-            )
-        ).all()
+        webhooks = db.session.execute(_ACTIVE_WEBHOOKS, {"organisations": organisations}).all()
     count = 0
     for event in events:
         for webhook_id, organisation_id in webhooks:

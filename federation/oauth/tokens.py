@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.util import to_bytes
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -199,19 +199,23 @@ def _is_revoked(jti: str) -> bool:
     return bool(db.session.scalar(select(exists().where(RevokedToken.jti_hash == digest(jti)))))
 
 
+#: the token's client with its organisation and branches, and whether the token was
+#: revoked; built once: a request only binds its values
+_CALLER = (
+    select(
+        OAuthClient,
+        exists().where(RevokedToken.jti_hash == bindparam("jti_hash")).label("revoked"),
+    )
+    .options(joinedload(OAuthClient.organisation).joinedload(Organisation.branches))
+    .where(OAuthClient.client_id == bindparam("client_id"))
+)
+
+
 def _load_caller(token: AccessToken) -> tuple[OAuthClient | None, bool]:
     """The token's client (with its organisation and branches) and whether the token was
     revoked, in one query; the client is kept on the token for the rest of the call."""
-    revoked = exists().where(RevokedToken.jti_hash == digest(token.jti)).label("revoked")
-    row = (
-        db.session.execute(
-            select(OAuthClient, revoked)
-            .options(joinedload(OAuthClient.organisation).joinedload(Organisation.branches))
-            .where(OAuthClient.client_id == token.client_id)
-        )
-        .unique()
-        .first()
-    )
+    values = {"jti_hash": digest(token.jti), "client_id": token.client_id}
+    row = db.session.execute(_CALLER, values).unique().first()
     if row is None:
         token.__dict__["client"] = None
         return None, _is_revoked(token.jti)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Result, delete, exists, select, update
+from sqlalchemy import Insert, bindparam, delete, exists, select, update
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -70,46 +71,61 @@ def _nearest_location(programme: Programme, place: Any) -> tuple[Any, int | None
 
 def find_programme(programme_uuid: Any) -> Programme | None:
     """A published programme of any member, by its public id."""
-    return _target(programme_uuid).unique().scalar_one_or_none()
-
-
-def _target(programme_uuid: Any, *columns: Any, options: tuple = ()) -> Result:
-    return db.session.execute(
-        select(Programme, *columns)
-        .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
-        .options(joinedload(Programme.organisation), joinedload(Programme.locations), *options)
+    return (
+        db.session.execute(
+            select(Programme)
+            .where(Programme.uuid == programme_uuid, Programme.status == ProgrammeStatus.published)
+            .options(joinedload(Programme.organisation), joinedload(Programme.locations))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
-#: what a referral reads of its programme: ids, the organisation's slug, where it meets
-#: (the texts, repeated in each row the locations join, stay in the database)
-_REFERRED_PROGRAMME = (
-    load_only(Programme.id, Programme.uuid, Programme.organisation_id, Programme.status),
-    joinedload(Programme.organisation).load_only(Organisation.id, Organisation.slug),
-    joinedload(Programme.locations).load_only(
-        ProgrammeLocation.branch_id, ProgrammeLocation.latitude, ProgrammeLocation.longitude
-    ),
+#: `find_programme`, reading only what a referral needs of the programme (ids, the
+#: organisation's slug, where it meets: the texts, repeated in each row the locations join,
+#: stay in the database), with whether the sender referred the same person (one of
+#: `hashes`) to it `since`. Built once: a request only binds its values.
+_TARGET_AND_REPEAT = (
+    select(
+        Programme,
+        exists()
+        .where(
+            Referral.sender_id == bindparam("sender_id"),
+            Referral.programme_id == Programme.id,
+            Referral.sender_pseudonym.in_(bindparam("hashes", expanding=True)),
+            Referral.created_at >= bindparam("since"),
+        )
+        .label("repeated"),
+    )
+    .where(
+        Programme.uuid == bindparam("programme_uuid"),
+        Programme.status == ProgrammeStatus.published,
+    )
+    .options(
+        load_only(Programme.id, Programme.uuid, Programme.organisation_id, Programme.status),
+        joinedload(Programme.organisation).load_only(Organisation.id, Organisation.slug),
+        joinedload(Programme.locations).load_only(
+            ProgrammeLocation.branch_id, ProgrammeLocation.latitude, ProgrammeLocation.longitude
+        ),
+    )
 )
 
 
 def _target_and_repeat(
     sender: Organisation, programme_uuid: Any, subject_ref: str
 ) -> tuple[Programme | None, bool]:
-    """The programme referred to (as `find_programme`), and whether the sender referred
-    the same person to it within `REFERRAL_DUPLICATE_DAYS`: one query."""
+    """The programme referred to, and whether the sender referred the same person to it
+    within `REFERRAL_DUPLICATE_DAYS`: one query."""
     since = utcnow() - timedelta(days=current_app.config["REFERRAL_DUPLICATE_DAYS"])
     hashes = [privacy.sender_pseudonym(sender.id, subject_ref, k) for k in privacy.known_key_ids()]
-    repeated = (
-        exists()
-        .where(
-            Referral.sender_id == sender.id,
-            Referral.programme_id == Programme.id,
-            Referral.sender_pseudonym.in_(hashes),
-            Referral.created_at >= since,
-        )
-        .label("repeated")
-    )
-    row = _target(programme_uuid, repeated, options=_REFERRED_PROGRAMME).unique().first()
+    values = {
+        "programme_uuid": programme_uuid,
+        "sender_id": sender.id,
+        "hashes": hashes,
+        "since": since,
+    }
+    row = db.session.execute(_TARGET_AND_REPEAT, values).unique().first()
     return (None, False) if row is None else (row[0], bool(row[1]))
 
 
@@ -213,14 +229,19 @@ def send_referral(
     return referral
 
 
-def _insert_with_a_fresh_code(**values: Any) -> Referral:
-    """Insert the referral under a fresh code, drawn again while the code is taken (1 in
-    23^8 per referral): one statement a draw, no savepoint."""
-    statement = (
+@cache
+def _insert_unless_the_code_is_taken(dialect: str) -> Insert:
+    return (
         upsert(db.session, Referral)
         .on_conflict_do_nothing(index_elements=["code"])
         .returning(Referral)
     )
+
+
+def _insert_with_a_fresh_code(**values: Any) -> Referral:
+    """Insert the referral under a fresh code, drawn again while the code is taken (1 in
+    23^8 per referral): one statement a draw, no savepoint."""
+    statement = _insert_unless_the_code_is_taken(db.session.get_bind().dialect.name)
     for _attempt in range(5):
         inserted = db.session.scalars(statement, [{"code": privacy.new_code(), **values}]).first()
         if inserted is not None:
