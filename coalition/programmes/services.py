@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -313,19 +313,22 @@ def update_programme(
     return programme
 
 
+#: a programme by its organisation and its own id, with its locations (an upsert replaces
+#: or compares them); built once: a call only binds the two values
+_BY_EXTERNAL_ID = (
+    select(Programme)
+    .options(joinedload(Programme.locations))
+    .where(
+        Programme.organisation_id == bindparam("organisation_id"),
+        Programme.external_id == bindparam("external_id"),
+    )
+)
+
+
 def get_by_external_id(organisation: Organisation, external_id: str) -> Programme | None:
     """The organisation's programme with its own id `external_id`, if any."""
-    return (
-        db.session.execute(
-            select(Programme)
-            .options(joinedload(Programme.locations))  # an upsert replaces or compares them
-            .where(
-                Programme.organisation_id == organisation.id, Programme.external_id == external_id
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    values = {"organisation_id": organisation.id, "external_id": external_id}
+    return db.session.execute(_BY_EXTERNAL_ID, values).unique().scalar_one_or_none()
 
 
 def upsert_programme(
