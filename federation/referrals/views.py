@@ -27,7 +27,13 @@ from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
 from federation.referrals import figures, services
-from federation.referrals.schemas import AGE_BANDS, AVAILABILITY, CONSENT_GIVERS, ReferralSchema
+from federation.referrals.schemas import (
+    AGE_BANDS,
+    AVAILABILITY,
+    CONSENT_GIVERS,
+    MAX_PSEUDONYM,
+    ReferralSchema,
+)
 from federation.referrals.states import (
     CANCEL_REASONS,
     COMPLETED_OUTCOMES,
@@ -272,3 +278,36 @@ def move_referral(org_id: int, referral_id: str):
     db.session.commit()
     flash(_("The referral is now %(status)s.", status=to), "success")
     return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id))
+
+
+@bp.get("/<int:org_id>/referrals/erase")
+@login_required
+def erase_form(org_id: int):
+    """The form that erases everything the organisation sent about one young person."""
+    organisation = _officer_organisation(org_id)
+    return render_template("federation/referrals/erase.html", organisation=organisation, errors={})
+
+
+@bp.post("/<int:org_id>/referrals/erase")
+@login_required
+def erase_subject(org_id: int):
+    """Erase, on both sides, every referral the organisation sent about the person it calls
+    `subject_ref` (its own pseudonym), at once: an erasure request (GDPR art. 17)."""
+    organisation = _officer_organisation(org_id)
+    subject_ref = request.form.get("subject_ref", "").strip()
+    errors = control_character_errors()
+    if not subject_ref or len(subject_ref) > MAX_PSEUDONYM:
+        errors.setdefault(
+            "subject_ref", _("Give your own reference for the young person (1 to 64 characters).")
+        )
+    if errors:
+        return render_template(
+            "federation/referrals/erase.html", organisation=organisation, errors=errors
+        ), 422
+    count = services.erase_subject(organisation, subject_ref)
+    db.session.commit()
+    flash(
+        _("%(count)s referral(s) about this young person erased, on both sides.", count=count),
+        "success",
+    )
+    return redirect(url_for(".referrals", org_id=organisation.id, box="outbox"))

@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from coalition.access import Role
-from federation.referrals.models import Referral
+from federation.referrals.models import Referral, ReferralTransition
+from tests.federation.referrals.conftest import make_programme
 
 FORM = {
     "subject_ref": "case-2026-0042",
@@ -138,3 +139,50 @@ def test_only_admins_and_referral_officers_see_the_pages(
     third = make_org("Third")
     login(make_user(third, roles=(Role.referral_officer,)))
     assert client.get(f"/en/federation/{third.id}/referrals/{referral_id}").status_code == 404
+
+
+def test_an_officer_erases_everything_sent_about_one_young_person(
+    client, db, pair, send, make_user, login
+):
+    other = make_programme(db, pair.receiver, postcode="1000", lat=50.846, lon=4.352)
+    assert send(subject_ref="case-7").status_code == 201
+    assert send(subject_ref="case-7", programme=str(other.uuid)).status_code == 201
+    kept = send(subject_ref="case-8").json["id"]
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals/erase"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="subject_ref"' in page.get_data(as_text=True)
+    answer = client.post(url, data={"subject_ref": "case-7"})
+    assert answer.status_code == 302
+    # one row a referral, seen from both sides: the receiver's inbox loses them too
+    left = db.session.scalars(select(Referral)).all()
+    assert [str(r.uuid) for r in left] == [kept]
+    moves = db.session.scalars(select(ReferralTransition.referral_id)).all()
+    assert set(moves) == {left[0].id}
+    followed = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "2 referral(s) about this young person erased, on both sides." in followed
+
+
+def test_an_erasure_without_a_reference_is_refused_beside_the_field(
+    client, db, pair, send, make_user, login
+):
+    assert send(subject_ref="case-9").status_code == 201
+    login(_officer(make_user, pair.sender))
+    for bad in ("", "x" * 65):
+        answer = client.post(
+            f"/nl/federation/{pair.sender.id}/referrals/erase", data={"subject_ref": bad}
+        )
+        assert answer.status_code == 422
+        html = answer.get_data(as_text=True)
+        assert 'id="subject_ref-error"' in html and "1 tot 64 tekens" in html
+    assert len(db.session.scalars(select(Referral)).all()) == 1
+
+
+def test_only_the_senders_officers_open_the_erasure(client, db, pair, make_user, login):
+    url = f"/en/federation/{pair.sender.id}/referrals/erase"
+    login(make_user(pair.sender, roles=(Role.editor,)))
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"subject_ref": "case-7"}).status_code == 403
+    login(_officer(make_user, pair.receiver))  # an officer of another member
+    assert client.get(url).status_code == 404
+    assert client.post(url, data={"subject_ref": "case-7"}).status_code == 404
