@@ -239,7 +239,13 @@ def send_referral(org_id: int):
 def referral(org_id: int, referral_id: str):
     """One referral, its timeline and the moves this side may make."""
     organisation = _officer_organisation(org_id)
-    item = _own_referral(organisation, referral_id)
+    return _referral_page(organisation, _own_referral(organisation, referral_id))
+
+
+def _referral_page(
+    organisation: Organisation, item: Any, errors: dict[str, str] | None = None, status: int = 200
+):
+    """The referral's page; `errors` by the move form's field id (`reason-rejected`)."""
     side = item.side_of(organisation.id)
     moves = [to for (frm, to), owner in TRANSITIONS.items() if frm == item.status and owner == side]
     return render_template(
@@ -250,7 +256,8 @@ def referral(org_id: int, referral_id: str):
         moves=moves,
         reasons={Status.rejected: REJECT_REASONS, Status.cancelled: CANCEL_REASONS},
         outcomes={Status.completed: COMPLETED_OUTCOMES, Status.failed: FAILED_OUTCOMES},
-    )
+        errors=errors or {},
+    ), status
 
 
 @bp.post("/<int:org_id>/referrals/<referral_id>/transitions")
@@ -273,6 +280,10 @@ def move_referral(org_id: int, referral_id: str):
         )
     except TransitionRefused as error:
         db.session.rollback()
+        if error.status == 422:  # a reason or outcome missing or unfit: said beside it
+            field = f"{error.pointer.strip('/')}-{to}"
+            item = _own_referral(organisation, referral_id)
+            return _referral_page(organisation, item, {field: error.message}, 422)
         flash(error.message, "error")
         return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id)), 303
     db.session.commit()
