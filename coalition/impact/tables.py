@@ -134,6 +134,8 @@ def mentors_table() -> Table:
     rows = [[aggregates.quarter_label(q), n] for q, n in figures.by_quarter.items()]
     rows.append([_("Total"), figures.recruited])
     rows.append([_("Of whom aged 50+"), figures.recruited_50_plus])
+    rate = figures.continuation_rate
+    rows.append([str(TARGET_LABELS["mentor_continuation_rate"]), "" if rate is None else rate])
     return Table("mentors", _("Mentor recruitment"), headers, rows)
 
 
