@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from coalition.app import create_app
 from search.query import SearchResults
 from search.services import get_backend, parse_search_params, search_programmes
-from tests.conftest import config_for_tests
+from tests.conftest import close_connections, config_for_tests
 from tests.contract.corpus import corpus_documents
 
 BACKENDS = ["tantivy", "elasticsearch"]
@@ -111,6 +111,9 @@ def indexed_app(
             "SEARCH_INDEX_PREFIX": f"{prefix}-{uuid.uuid4().hex[:10]}",
         }
     app = create_app(config_for_tests(database_url, instance, **config))
+    # its pooled connections are closed with the fixture, not left to the garbage collector
+    # (which warns, failing whichever test runs then)
+    request.addfinalizer(lambda: close_connections(app))
     with app.app_context():
         get_backend().reindex(documents)
     return app

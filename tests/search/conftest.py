@@ -18,7 +18,7 @@ from search.backends import make_backend
 from search.documents import documents_for
 from search.pending import PendingCounts
 from search.services import get_backend
-from tests.conftest import config_for_tests
+from tests.conftest import close_connections, config_for_tests
 from tests.contract.corpus import corpus_documents
 
 
@@ -202,13 +202,14 @@ def directory(make_org, make_programme) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def api_app(app: Flask, database_url: str, tmp_path_factory) -> Flask:
+def api_app(app: Flask, database_url: str, tmp_path_factory) -> Iterator[Flask]:
     """An app whose own tantivy index holds the contract corpus (one per test module)."""
     instance = str(tmp_path_factory.mktemp("api-instance"))
     api = create_app(config_for_tests(database_url, instance))
     with api.app_context():
         get_backend().reindex(corpus_documents())
-    return api
+    yield api
+    close_connections(api)
 
 
 @pytest.fixture

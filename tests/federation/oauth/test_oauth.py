@@ -20,7 +20,7 @@ from federation.oauth.models import AssertionJti, OAuthClient, RevokedToken, Sig
 from federation.oauth.services import revoke_client
 from federation.oauth.signing_keys import rotate_signing_key
 from federation.oauth.tokens import current_token, require_oauth
-from tests.conftest import config_for_tests
+from tests.conftest import close_connections, config_for_tests
 from tests.federation.conftest import ASSERTION_TYPE, ec_private_key, rsa_private_key
 
 ALL = "programmes:write referrals:read referrals:write reports:write events:read"
@@ -45,7 +45,8 @@ def probe_app(database_url, instance_path):
     """The platform with one extra API route behind `require_oauth("programmes:write")`."""
     app = create_app(config_for_tests(database_url, instance_path))
     app.register_blueprint(probe)
-    return app
+    yield app
+    close_connections(app)
 
 
 @pytest.fixture
