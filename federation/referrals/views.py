@@ -23,6 +23,7 @@ from coalition.extensions import db
 from coalition.forms import control_character_errors
 from coalition.i18n import current_language
 from coalition.members.models import Organisation
+from coalition.paging import requested_page
 from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
@@ -114,7 +115,7 @@ def referrals(org_id: int):
     page = services.list_referrals(
         organisation.id,
         box,
-        page=request.args.get("page", 1, type=int) or 1,
+        page=requested_page(),
         per_page=50,
         status=status,
     )

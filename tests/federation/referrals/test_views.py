@@ -186,3 +186,13 @@ def test_only_the_senders_officers_open_the_erasure(client, db, pair, make_user,
     login(_officer(make_user, pair.receiver))  # an officer of another member
     assert client.get(url).status_code == 404
     assert client.post(url, data={"subject_ref": "case-7"}).status_code == 404
+
+
+def test_a_page_number_past_any_list_shows_the_last_possible_page(
+    client, db, pair, make_user, login
+):
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals?box=outbox&page=99999999999999999999999999"
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert "No referrals here yet." in answer.get_data(as_text=True)
