@@ -306,9 +306,10 @@ def erase_subject(org_id: int):
     """Erase, on both sides, every referral the organisation sent about the person it calls
     `subject_ref` (its own pseudonym), at once: an erasure request (GDPR art. 17)."""
     organisation = _officer_organisation(org_id)
-    subject_ref = request.form.get("subject_ref", "").strip()
+    # as sent, not stripped: the platform recognises the reference by its keyed hash
+    subject_ref = request.form.get("subject_ref", "")
     errors = control_character_errors()
-    if not subject_ref or len(subject_ref) > MAX_PSEUDONYM:
+    if not subject_ref.strip() or len(subject_ref) > MAX_PSEUDONYM:
         errors.setdefault(
             "subject_ref", _("Give your own reference for the young person (1 to 64 characters).")
         )

@@ -196,3 +196,15 @@ def test_a_page_number_past_any_list_shows_the_last_possible_page(
     answer = client.get(url)
     assert answer.status_code == 200
     assert "No referrals here yet." in answer.get_data(as_text=True)
+
+
+def test_the_erasure_takes_the_reference_exactly_as_it_was_sent(
+    client, db, pair, send, make_user, login
+):
+    assert send(subject_ref=" case-10").status_code == 201
+    login(_officer(make_user, pair.sender))
+    url = f"/en/federation/{pair.sender.id}/referrals/erase"
+    client.post(url, data={"subject_ref": "case-10"})  # another reference: nothing erased
+    assert len(db.session.scalars(select(Referral)).all()) == 1
+    assert client.post(url, data={"subject_ref": " case-10"}).status_code == 302
+    assert db.session.scalars(select(Referral)).all() == []
