@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_babel import get_translations
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
@@ -75,21 +76,56 @@ def switch_language_url(lang: str) -> str:
     return url_for("coalition.home", lang_code=lang)
 
 
+def catalogue():
+    """The catalogue of the language this request (or a `force_locale` block) speaks.
+
+    Flask-Babel's `get_translations()` looks the request's state up seven times a call; a
+    page calls it once a text (thirty and more times), so the catalogue found first is kept
+    beside the locale it is for, and found again while that locale holds.
+    """
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "catalogue", None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") if g else None
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.catalogue = (state.babel_locale, translations)
+    return translations
+
+
 def init_i18n(app: Flask) -> None:
     """Install the language converter, the prefix handling and Babel."""
     app.url_map.converters["lang"] = LanguageConverter
     babel.init_app(app, locale_selector=current_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.url_value_preprocessor
     def pull_lang_code(endpoint, values):
         if values and "lang_code" in values:
             g.lang_code = values.pop("lang_code")
 
+    #: endpoint → whether its rules take a language (a page builds twenty links and more)
+    takes_language: dict[str, bool] = {}
+
     @app.url_defaults
     def add_lang_code(endpoint, values):
-        if "lang_code" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        if "lang_code" in values:
             return
-        values["lang_code"] = current_language()
+        expects = takes_language.get(endpoint)
+        if expects is None:  # the routes are all added by create_app: the answer holds
+            expects = takes_language[endpoint] = app.url_map.is_endpoint_expecting(
+                endpoint, "lang_code"
+            )
+        if expects:
+            values["lang_code"] = g.get("lang_code") or current_language()
 
     @app.context_processor
     def language_context():

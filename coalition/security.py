@@ -31,19 +31,28 @@ def content_security_policy(framing: bool) -> str:
 
 
 def init_security_headers(app: Flask) -> None:
-    """Set CSP, HSTS and the other hardening headers on every response."""
-    policies = {framing: content_security_policy(framing) for framing in (False, True)}
+    """Set CSP, HSTS and the other hardening headers on every response (a header a view
+    set itself is kept)."""
+    defaults = {
+        framing: [
+            ("Content-Security-Policy", content_security_policy(framing)),
+            ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            *([] if framing else [("X-Frame-Options", "DENY")]),
+        ]
+        for framing in (False, True)
+    }
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
-        framing = g.get("allow_framing", False)
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policies[framing])
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if not framing:
-            headers.setdefault("X-Frame-Options", "DENY")
+        present = {name.lower() for name, _ in headers}
+        headers.extend(
+            (name, value)
+            for name, value in defaults[g.get("allow_framing", False)]
+            if name.lower() not in present
+        )
         return response

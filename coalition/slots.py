@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 Filler = Callable[..., Markup | str | None]
@@ -40,24 +42,27 @@ def add_to_slot(app: Flask, name: str, filler: Filler | str) -> None:
     """Have `filler` (a function, or a template's name) render into the slot `name`."""
     if name not in SLOTS:
         raise KeyError(f"no slot named {name!r}; the core offers {sorted(SLOTS)}")
-    if isinstance(filler, str):
-        template = filler
-
-        def filler(**context):
-            return render_template(template, **context)
-
     app.extensions.setdefault("slots", {}).setdefault(name, []).append(filler)
 
 
-def render_slot(name: str, **context) -> Markup:
-    """What the parts put into the slot `name`, given the page's `context`."""
+@pass_context
+def render_slot(page: Context, name: str, **context) -> Markup:
+    """What the parts put into the slot `name`, given the page's `context`.
+
+    A template filler is rendered as an `{% include %}` would be: with the page's own
+    variables (the request, the user, the language) and the slot's, without running the
+    context processors again.
+    """
     fillers = current_app.extensions.get("slots", {}).get(name, ())
-    return Markup("").join(
-        # the fillers are the parts' own code rendering their own templates
-        Markup(out)  # noqa: S704
-        for out in (fill(**context) for fill in fillers)
-        if out is not None
-    )
+    outputs = []
+    for fill in fillers:
+        if isinstance(fill, str):
+            template = page.environment.get_template(fill)
+            outputs.append(template.render({**page.get_all(), **context}))
+        else:
+            outputs.append(fill(**context))
+    # the fillers are the parts' own code rendering their own templates
+    return Markup("").join(Markup(out) for out in outputs if out is not None)  # noqa: S704
 
 
 def init_slots(app: Flask) -> None:

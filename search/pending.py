@@ -62,6 +62,8 @@ class PendingCounts:
         being refused. Counts the database does not take (busy for seconds) are kept for
         the next time and logged (`what` they are); the answer is never changed.
         """
+        if not self._counts:  # most answers: nothing held, no lock taken, no clock read
+            return
         taken = self.take(current_app.config["SEARCH_DEMAND_FLUSH_SECONDS"], force=force)
         if not taken:
             return

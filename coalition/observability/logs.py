@@ -148,10 +148,18 @@ QUIET_BELOW_INFO = ("authlib",)
 QUIET_AT_INFO = ("alembic.runtime.plugins",)
 
 
+#: arguments whose text is what they hold (an object's `str()` could print a token)
+_PLAIN = (str, int, float, type(None))
+
+
 class _RedactTokens(logging.Filter):
     """A safety net: a token that reaches a message anyway is cut out of the line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        plain = isinstance(record.msg, str) and all(isinstance(a, _PLAIN) for a in args)
+        if plain and "eyJ" not in record.msg and not any("eyJ" in str(a) for a in args):
+            return True  # a request's line: no need to format the message twice to look
         message = record.getMessage()
         if "eyJ" in message:
             record.msg, record.args = JWT.sub("[redacted JWT]", message), None
