@@ -28,6 +28,12 @@ def id_primary_key(table: str) -> tuple[sa.Column, sa.PrimaryKeyConstraint]:
     )
 
 
+def create_table_with_id(table: str, *items: sa.SchemaItem) -> sa.Table:
+    """`op.create_table`, its integer `id` first and the primary key on it (`id_primary_key`),
+    then `items` (the table's other columns and its constraints) in this order."""
+    return op.create_table(table, *id_primary_key(table), *items)
+
+
 def timestamps() -> tuple[sa.Column, sa.Column]:
     """`created_at` and `updated_at`, with time zone, not null."""
     return (

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:01:32.420736
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -13,8 +13,7 @@ down_revision = None
 
 
 def upgrade():
-    op.create_table('organisations',
-    *id_primary_key('organisations'),
+    create_table_with_id('organisations',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -32,8 +31,7 @@ def upgrade():
     unique('organisations', 'slug'),
     unique('organisations', 'uuid')
     )
-    op.create_table('search_outbox',
-    *id_primary_key('search_outbox'),
+    create_table_with_id('search_outbox',
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('object_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -44,8 +42,7 @@ def upgrade():
     with op.batch_alter_table('search_outbox', schema=None) as batch_op:
         batch_op.create_index('ix_search_outbox_available', ['available_at'], unique=False)
 
-    op.create_table('users',
-    *id_primary_key('users'),
+    create_table_with_id('users',
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
@@ -58,8 +55,7 @@ def upgrade():
     *timestamps(),
     unique('users', 'email')
     )
-    op.create_table('audit_log',
-    *id_primary_key('audit_log'),
+    create_table_with_id('audit_log',
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
     sa.Column('actor_client_id', sa.String(length=64), nullable=True),
@@ -73,8 +69,7 @@ def upgrade():
     )
     create_indexes('audit_log', 'action', 'actor_user_id', 'at', 'organisation_id')
 
-    op.create_table('branches',
-    *id_primary_key('branches'),
+    create_table_with_id('branches',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -92,8 +87,7 @@ def upgrade():
     )
     create_indexes('branches', 'organisation_id')
 
-    op.create_table('invitations',
-    *id_primary_key('invitations'),
+    create_table_with_id('invitations',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -109,8 +103,7 @@ def upgrade():
     foreign_key('invitations', 'organisation_id', 'organisations'),
     unique('invitations', 'token_hash')
     )
-    op.create_table('membership_applications',
-    *id_primary_key('membership_applications'),
+    create_table_with_id('membership_applications',
     sa.Column('organisation_name', sa.String(length=200), nullable=False),
     sa.Column('enterprise_number', sa.String(length=10), nullable=False),
     sa.Column('website', sa.String(length=300), nullable=True),
@@ -130,8 +123,7 @@ def upgrade():
     )
     create_indexes('membership_applications', 'enterprise_number')
 
-    op.create_table('organisation_roles',
-    *id_primary_key('organisation_roles'),
+    create_table_with_id('organisation_roles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('org_admin', 'editor', 'referral_officer', 'policy_author', name='role', native_enum=False, length=30), nullable=False),
@@ -141,8 +133,7 @@ def upgrade():
     )
     create_indexes('organisation_roles', 'organisation_id', 'user_id')
 
-    op.create_table('password_reset_tokens',
-    *id_primary_key('password_reset_tokens'),
+    create_table_with_id('password_reset_tokens',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -153,8 +144,7 @@ def upgrade():
     )
     create_indexes('password_reset_tokens', 'user_id')
 
-    op.create_table('programmes',
-    *id_primary_key('programmes'),
+    create_table_with_id('programmes',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('external_id', sa.String(length=100), nullable=True),
@@ -188,8 +178,7 @@ def upgrade():
     )
     create_indexes('programmes', 'organisation_id', 'status')
 
-    op.create_table('programme_locations',
-    *id_primary_key('programme_locations'),
+    create_table_with_id('programme_locations',
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=True),
     sa.Column('postcode', sa.String(length=10), nullable=False),

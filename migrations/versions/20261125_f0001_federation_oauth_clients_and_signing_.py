@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:10:52.368708
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -14,8 +14,7 @@ branch_labels = ('federation',)
 
 
 def upgrade():
-    op.create_table('oauth_assertion_jtis',
-    *id_primary_key('oauth_assertion_jtis'),
+    create_table_with_id('oauth_assertion_jtis',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('jti_hash', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -23,8 +22,7 @@ def upgrade():
     )
     create_indexes('oauth_assertion_jtis', 'expires_at')
 
-    op.create_table('oauth_revoked_tokens',
-    *id_primary_key('oauth_revoked_tokens'),
+    create_table_with_id('oauth_revoked_tokens',
     sa.Column('jti_hash', sa.String(length=64), nullable=False),
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -33,8 +31,7 @@ def upgrade():
     )
     create_indexes('oauth_revoked_tokens', 'expires_at')
 
-    op.create_table('oauth_signing_keys',
-    *id_primary_key('oauth_signing_keys'),
+    create_table_with_id('oauth_signing_keys',
     sa.Column('kid', sa.String(length=64), nullable=False),
     sa.Column('alg', sa.String(length=10), nullable=False),
     sa.Column('private_key_pem', sa.String(length=4000), nullable=False),
@@ -46,8 +43,7 @@ def upgrade():
     )
     create_indexes('oauth_signing_keys', 'state')
 
-    op.create_table('oauth_clients',
-    *id_primary_key('oauth_clients'),
+    create_table_with_id('oauth_clients',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),

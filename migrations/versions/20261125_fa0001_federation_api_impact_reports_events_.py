@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -14,8 +14,7 @@ branch_labels = ('federation_api',)
 
 
 def upgrade():
-    op.create_table('federation_idempotency_keys',
-    *id_primary_key('federation_idempotency_keys'),
+    create_table_with_id('federation_idempotency_keys',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
@@ -28,8 +27,7 @@ def upgrade():
     )
     create_indexes('federation_idempotency_keys', 'expires_at')
 
-    op.create_table('federation_events',
-    *id_primary_key('federation_events'),
+    create_table_with_id('federation_events',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=60), nullable=False),
@@ -41,8 +39,7 @@ def upgrade():
     with op.batch_alter_table('federation_events', schema=None) as batch_op:
         batch_op.create_index('ix_federation_events_org_id', ['organisation_id', 'id'], unique=False)
 
-    op.create_table('federation_webhooks',
-    *id_primary_key('federation_webhooks'),
+    create_table_with_id('federation_webhooks',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
     sa.Column('secret_encrypted', sa.Text(), nullable=False),
@@ -56,8 +53,7 @@ def upgrade():
     )
     create_indexes('federation_webhooks', 'organisation_id')
 
-    op.create_table('federation_webhook_deliveries',
-    *id_primary_key('federation_webhook_deliveries'),
+    create_table_with_id('federation_webhook_deliveries',
     sa.Column('webhook_id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('pending', 'succeeded', 'failed', name='deliverystate', native_enum=False, length=20), nullable=False),
@@ -75,8 +71,7 @@ def upgrade():
         batch_op.create_index('ix_federation_webhook_deliveries_due', ['state', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_federation_webhook_deliveries_webhook_id'), ['webhook_id'], unique=False)
 
-    op.create_table('impact_reports',
-    *id_primary_key('impact_reports'),
+    create_table_with_id('impact_reports',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),

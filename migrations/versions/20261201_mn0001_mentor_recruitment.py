@@ -9,7 +9,7 @@ removing a branch leaves past figures as they were.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -18,8 +18,7 @@ down_revision = 'pb0001'
 
 
 def upgrade():
-    op.create_table('mentor_interest_counts',
-    *id_primary_key('mentor_interest_counts'),
+    create_table_with_id('mentor_interest_counts',
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -31,8 +30,7 @@ def upgrade():
     foreign_key('mentor_interest_counts', 'programme_id', 'programmes'),
     unique('mentor_interest_counts', 'programme_id', 'branch_id', 'year', 'quarter', 'age_band', 'status')
     )
-    op.create_table('mentor_interests',
-    *id_primary_key('mentor_interests'),
+    create_table_with_id('mentor_interests',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=True),
@@ -55,8 +53,7 @@ def upgrade():
     )
     create_indexes('mentor_interests', 'programme_id', 'status')
 
-    op.create_table('mentor_interest_changes',
-    *id_primary_key('mentor_interest_changes'),
+    create_table_with_id('mentor_interest_changes',
     sa.Column('interest_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),

@@ -6,7 +6,7 @@ New tables only (no column added to an existing one, so no server default is nee
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -15,8 +15,7 @@ down_revision = 'op0001'
 
 
 def upgrade():
-    op.create_table('policy_briefs',
-    *id_primary_key('policy_briefs'),
+    create_table_with_id('policy_briefs',
     sa.Column('translation_group', sa.Uuid(), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -37,8 +36,7 @@ def upgrade():
     )
     create_indexes('policy_briefs', 'lead_organisation_id', 'translation_group')
 
-    op.create_table('policy_brief_coauthors',
-    *id_primary_key('policy_brief_coauthors'),
+    create_table_with_id('policy_brief_coauthors',
     sa.Column('brief_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('invited', 'accepted', 'declined', 'cancelled', name='coauthorstatus', native_enum=False, length=20), nullable=False),
@@ -54,8 +52,7 @@ def upgrade():
     )
     create_indexes('policy_brief_coauthors', 'brief_id', 'organisation_id')
 
-    op.create_table('policy_brief_sections',
-    *id_primary_key('policy_brief_sections'),
+    create_table_with_id('policy_brief_sections',
     sa.Column('brief_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('head', sa.Integer(), nullable=False),
@@ -67,8 +64,7 @@ def upgrade():
     )
     create_indexes('policy_brief_sections', 'brief_id')
 
-    op.create_table('policy_brief_signatures',
-    *id_primary_key('policy_brief_signatures'),
+    create_table_with_id('policy_brief_signatures',
     sa.Column('brief_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -81,8 +77,7 @@ def upgrade():
     )
     create_indexes('policy_brief_signatures', 'brief_id', 'organisation_id')
 
-    op.create_table('policy_brief_comments',
-    *id_primary_key('policy_brief_comments'),
+    create_table_with_id('policy_brief_comments',
     sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
@@ -103,8 +98,7 @@ def upgrade():
     )
     create_indexes('policy_brief_comments', 'section_id')
 
-    op.create_table('policy_brief_revisions',
-    *id_primary_key('policy_brief_revisions'),
+    create_table_with_id('policy_brief_revisions',
     sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),

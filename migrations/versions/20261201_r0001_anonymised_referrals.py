@@ -9,7 +9,7 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
@@ -17,8 +17,7 @@ down_revision = 'mn0001'
 
 
 def upgrade():
-    op.create_table('referrals',
-    *id_primary_key('referrals'),
+    create_table_with_id('referrals',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('code', sa.String(length=11), nullable=False),
     sa.Column('sender_id', sa.Integer(), nullable=False),
@@ -59,8 +58,7 @@ def upgrade():
         batch_op.create_index('ix_referrals_outbox', ['sender_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_referrals_programme_id'), ['programme_id'], unique=False)
 
-    op.create_table('referral_transitions',
-    *id_primary_key('referral_transitions'),
+    create_table_with_id('referral_transitions',
     sa.Column('referral_id', sa.Integer(), nullable=False),
     sa.Column('from_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=True),
     sa.Column('to_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),

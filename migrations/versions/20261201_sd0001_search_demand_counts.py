@@ -7,7 +7,7 @@ stored one by one.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import id_primary_key, unique
+from migration_columns import create_table_with_id, unique
 
 
 # revision identifiers, used by Alembic.
@@ -16,8 +16,7 @@ down_revision = 'im0001'
 
 
 def upgrade():
-    op.create_table('search_demand_counts',
-    *id_primary_key('search_demand_counts'),
+    create_table_with_id('search_demand_counts',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('area', sa.String(length=60), nullable=False),
