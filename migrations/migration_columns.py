@@ -12,6 +12,9 @@ The names are written out with `op.f()`, as autogenerate writes them, so that th
 what they were whatever naming convention the models have later. Alembic finds this
 module through `prepend_sys_path` in `alembic.ini` (the revisions are loaded by file, not
 as a package).
+
+The revisions write only `nullable=False`: a column that does not say so is nullable,
+`sa.Column`'s default.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def upgrade():
     sa.Column('public_jwk', sa.JSON(), nullable=False),
     sa.Column('state', sa.Enum('active', 'retiring', 'retired', name='keystate', native_enum=False, length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('retiring_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('retiring_at', sa.DateTime(timezone=True)),
     unique('oauth_signing_keys', 'kid')
     )
     create_indexes('oauth_signing_keys', 'state')
@@ -48,13 +48,13 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('token_endpoint_auth_method', sa.Enum('private_key_jwt', 'client_secret_basic', name='authmethod', native_enum=False, length=30), nullable=False),
-    sa.Column('client_secret_hash', sa.String(length=64), nullable=True),
-    sa.Column('jwks', sa.JSON(), nullable=True),
+    sa.Column('client_secret_hash', sa.String(length=64)),
+    sa.Column('jwks', sa.JSON()),
     sa.Column('allowed_algs', sa.JSON(), nullable=False),
     sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True)),
+    sa.Column('last_used_at', sa.DateTime(timezone=True)),
+    sa.Column('created_by_id', sa.Integer()),
     *timestamps(),
     foreign_key('oauth_clients', 'created_by_id', 'users'),
     foreign_key('oauth_clients', 'organisation_id', 'organisations'),

@@ -33,11 +33,11 @@ def upgrade():
     create_table_with_id('mentor_interests',
     sa.Column('uuid', sa.Uuid(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('branch_id', sa.Integer()),
     sa.Column('status', sa.Enum('new', 'contacted', 'in_training', 'active', 'first_duo_ended', 'continuing', 'stopped', 'declined', 'withdrawn', name='intereststatus', native_enum=False, length=20), nullable=False),
     sa.Column('first_name', sa.String(length=60), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('phone', sa.String(length=40)),
     sa.Column('age_band', sa.String(length=10), nullable=False),
     sa.Column('experience_fields', sa.JSON(), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consent_version', sa.String(length=20), nullable=False),
-    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(timezone=True)),
     *timestamps(),
     foreign_key('mentor_interests', 'branch_id', 'branches', ondelete='SET NULL'),
     foreign_key('mentor_interests', 'programme_id', 'programmes'),
@@ -56,17 +56,17 @@ def upgrade():
     create_table_with_id('mentor_interest_changes',
     sa.Column('interest_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_user_id', sa.Integer()),
     sa.Column('change', sa.String(length=20), nullable=False),
-    sa.Column('before', sa.String(length=200), nullable=True),
-    sa.Column('after', sa.String(length=200), nullable=True),
+    sa.Column('before', sa.String(length=200)),
+    sa.Column('after', sa.String(length=200)),
     foreign_key('mentor_interest_changes', 'actor_user_id', 'users'),
     foreign_key('mentor_interest_changes', 'interest_id', 'mentor_interests', ondelete='CASCADE'),
     )
     create_indexes('mentor_interest_changes', 'interest_id')
 
     with op.batch_alter_table('programmes', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mentor_needs', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('mentor_needs', sa.JSON()))
 
 
 def downgrade():
