@@ -66,3 +66,23 @@ def create_indexes(table: str, *columns: str) -> None:
     """A plain index on each column, in this order: `ix_<table>_<column>`."""
     for column in columns:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
+
+
+def quarter_check(table: str) -> sa.CheckConstraint:
+    """`quarter` is 1, 2, 3 or 4: `ck_<table>_quarter`."""
+    return sa.CheckConstraint("quarter BETWEEN 1 AND 4", name=op.f(f"ck_{table}_quarter"))
+
+
+def create_counts_table(
+    table: str, *constraints: sa.Constraint, **keys: sa.types.TypeEngine
+) -> sa.Table:
+    """A table of counts, a row per key: `id`, the key columns in this order (each of its
+    type, not null), `count` (an integer, not null), then `constraints`, then the key
+    columns unique together (`unique`)."""
+    return create_table_with_id(
+        table,
+        *(sa.Column(name, type_, nullable=False) for name, type_ in keys.items()),
+        sa.Column("count", sa.Integer(), nullable=False),
+        *constraints,
+        unique(table, *keys),
+    )

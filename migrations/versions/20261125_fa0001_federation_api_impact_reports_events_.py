@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, quarter_check, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -92,7 +92,7 @@ def upgrade():
     sa.Column('submitted_by_user_id', sa.Integer()),
     sa.Column('submitted_by_client_id', sa.String(length=64)),
     *timestamps(),
-    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_impact_reports_quarter')),
+    quarter_check('impact_reports'),
     foreign_key('impact_reports', 'branch_id', 'branches'),
     foreign_key('impact_reports', 'organisation_id', 'organisations'),
     foreign_key('impact_reports', 'submitted_by_user_id', 'users'),

@@ -9,7 +9,7 @@ removing a branch leaves past figures as they were.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, quarter_check, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -18,17 +18,11 @@ down_revision = 'pb0001'
 
 
 def upgrade():
-    create_table_with_id('mentor_interest_counts',
-    sa.Column('programme_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('quarter', sa.Integer(), nullable=False),
-    sa.Column('age_band', sa.String(length=10), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_mentor_interest_counts_quarter')),
+    create_counts_table('mentor_interest_counts',
+    quarter_check('mentor_interest_counts'),
     foreign_key('mentor_interest_counts', 'programme_id', 'programmes'),
-    unique('mentor_interest_counts', 'programme_id', 'branch_id', 'year', 'quarter', 'age_band', 'status')
+    programme_id=sa.Integer(), branch_id=sa.Integer(), year=sa.Integer(), quarter=sa.Integer(),
+    age_band=sa.String(length=10), status=sa.String(length=20),
     )
     create_table_with_id('mentor_interests',
     sa.Column('uuid', sa.Uuid(), nullable=False),
