@@ -68,6 +68,23 @@ def create_indexes(table: str, *columns: str) -> None:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
 
 
+def create_named_index(table: str, name: str, *columns: str) -> None:
+    """A plain index on the columns together, in this order: `ix_<table>_<name>`."""
+    op.create_index(op.f(f"ix_{table}_{name}"), table, list(columns), unique=False)
+
+
+def place_columns() -> tuple[sa.Column, ...]:
+    """Where a branch or a programme is: `postcode`, `city`, `country` (ISO 3166-1 alpha-2),
+    not null, then the coordinates of the postcode's centre, `latitude` and `longitude`."""
+    return (
+        sa.Column("postcode", sa.String(length=10), nullable=False),
+        sa.Column("city", sa.String(length=120), nullable=False),
+        sa.Column("country", sa.String(length=2), nullable=False),
+        sa.Column("latitude", sa.Float()),
+        sa.Column("longitude", sa.Float()),
+    )
+
+
 def quarter_check(table: str) -> sa.CheckConstraint:
     """`quarter` is 1, 2, 3 or 4: `ck_<table>_quarter`."""
     return sa.CheckConstraint("quarter BETWEEN 1 AND 4", name=op.f(f"ck_{table}_quarter"))

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:01:32.420736
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, place_columns, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -39,8 +39,7 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500)),
     )
-    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_search_outbox_available', ['available_at'], unique=False)
+    create_named_index('search_outbox', 'available', 'available_at')
 
     create_table_with_id('users',
     sa.Column('email', sa.String(length=200), nullable=False),
@@ -74,11 +73,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('address', sa.String(length=300)),
-    sa.Column('postcode', sa.String(length=10), nullable=False),
-    sa.Column('city', sa.String(length=120), nullable=False),
-    sa.Column('country', sa.String(length=2), nullable=False),
-    sa.Column('latitude', sa.Float()),
-    sa.Column('longitude', sa.Float()),
+    *place_columns(),
     sa.Column('opened_on', sa.Date()),
     sa.Column('is_new', sa.Boolean(), nullable=False),
     *timestamps(),
@@ -181,11 +176,7 @@ def upgrade():
     create_table_with_id('programme_locations',
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer()),
-    sa.Column('postcode', sa.String(length=10), nullable=False),
-    sa.Column('city', sa.String(length=120), nullable=False),
-    sa.Column('country', sa.String(length=2), nullable=False),
-    sa.Column('latitude', sa.Float()),
-    sa.Column('longitude', sa.Float()),
+    *place_columns(),
     foreign_key('programme_locations', 'branch_id', 'branches'),
     foreign_key('programme_locations', 'programme_id', 'programmes'),
     )

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, quarter_check, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, quarter_check, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -36,8 +36,7 @@ def upgrade():
     foreign_key('federation_events', 'organisation_id', 'organisations'),
     unique('federation_events', 'uuid')
     )
-    with op.batch_alter_table('federation_events', schema=None) as batch_op:
-        batch_op.create_index('ix_federation_events_org_id', ['organisation_id', 'id'], unique=False)
+    create_named_index('federation_events', 'org_id', 'organisation_id', 'id')
 
     create_table_with_id('federation_webhooks',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -67,9 +66,8 @@ def upgrade():
     foreign_key('federation_webhook_deliveries', 'event_id', 'federation_events', ondelete='CASCADE'),
     foreign_key('federation_webhook_deliveries', 'webhook_id', 'federation_webhooks', ondelete='CASCADE'),
     )
-    with op.batch_alter_table('federation_webhook_deliveries', schema=None) as batch_op:
-        batch_op.create_index('ix_federation_webhook_deliveries_due', ['state', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_federation_webhook_deliveries_webhook_id'), ['webhook_id'], unique=False)
+    create_named_index('federation_webhook_deliveries', 'due', 'state', 'next_attempt_at')
+    create_indexes('federation_webhook_deliveries', 'webhook_id')
 
     create_table_with_id('impact_reports',
     sa.Column('organisation_id', sa.Integer(), nullable=False),

@@ -9,7 +9,7 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, timestamps, unique
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
@@ -51,12 +51,11 @@ def upgrade():
     unique('referrals', 'code'),
     unique('referrals', 'uuid')
     )
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.create_index('ix_referrals_duplicates', ['sender_id', 'sender_pseudonym', 'programme_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referrals_ended_at'), ['ended_at'], unique=False)
-        batch_op.create_index('ix_referrals_inbox', ['receiver_id', 'status'], unique=False)
-        batch_op.create_index('ix_referrals_outbox', ['sender_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referrals_programme_id'), ['programme_id'], unique=False)
+    create_named_index('referrals', 'duplicates', 'sender_id', 'sender_pseudonym', 'programme_id')
+    create_indexes('referrals', 'ended_at')
+    create_named_index('referrals', 'inbox', 'receiver_id', 'status')
+    create_named_index('referrals', 'outbox', 'sender_id', 'status')
+    create_indexes('referrals', 'programme_id')
 
     create_table_with_id('referral_transitions',
     sa.Column('referral_id', sa.Integer(), nullable=False),
