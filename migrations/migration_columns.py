@@ -103,3 +103,9 @@ def create_counts_table(
         *constraints,
         unique(table, *keys),
     )
+
+
+def foreign_keys(table: str, **referred: str) -> tuple[sa.ForeignKeyConstraint, ...]:
+    """`foreign_key(table, column, to)` for each `column=to`, in this order (none with an
+    `ON DELETE`: such a key is written with `foreign_key`)."""
+    return tuple(foreign_key(table, column, to) for column, to in referred.items())

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:01:32.420736
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, place_columns, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_keys, place_columns, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -63,8 +63,7 @@ def upgrade():
     sa.Column('target_type', sa.String(length=40)),
     sa.Column('target_id', sa.String(length=64)),
     sa.Column('details', sa.JSON(), nullable=False),
-    foreign_key('audit_log', 'actor_user_id', 'users'),
-    foreign_key('audit_log', 'organisation_id', 'organisations'),
+    *foreign_keys('audit_log', actor_user_id='users', organisation_id='organisations'),
     )
     create_indexes('audit_log', 'action', 'actor_user_id', 'at', 'organisation_id')
 
@@ -77,7 +76,7 @@ def upgrade():
     sa.Column('opened_on', sa.Date()),
     sa.Column('is_new', sa.Boolean(), nullable=False),
     *timestamps(),
-    foreign_key('branches', 'organisation_id', 'organisations'),
+    *foreign_keys('branches', organisation_id='organisations'),
     unique('branches', 'uuid')
     )
     create_indexes('branches', 'organisation_id')
@@ -94,8 +93,7 @@ def upgrade():
     sa.Column('accepted_at', sa.DateTime(timezone=True)),
     sa.Column('revoked_at', sa.DateTime(timezone=True)),
     *timestamps(),
-    foreign_key('invitations', 'invited_by_id', 'users'),
-    foreign_key('invitations', 'organisation_id', 'organisations'),
+    *foreign_keys('invitations', invited_by_id='users', organisation_id='organisations'),
     unique('invitations', 'token_hash')
     )
     create_table_with_id('membership_applications',
@@ -113,8 +111,7 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer()),
     sa.Column('organisation_id', sa.Integer()),
     *timestamps(),
-    foreign_key('membership_applications', 'decided_by_id', 'users'),
-    foreign_key('membership_applications', 'organisation_id', 'organisations'),
+    *foreign_keys('membership_applications', decided_by_id='users', organisation_id='organisations'),
     )
     create_indexes('membership_applications', 'enterprise_number')
 
@@ -122,8 +119,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('org_admin', 'editor', 'referral_officer', 'policy_author', name='role', native_enum=False, length=30), nullable=False),
-    foreign_key('organisation_roles', 'organisation_id', 'organisations'),
-    foreign_key('organisation_roles', 'user_id', 'users'),
+    *foreign_keys('organisation_roles', organisation_id='organisations', user_id='users'),
     unique('organisation_roles', 'user_id', 'organisation_id', 'role')
     )
     create_indexes('organisation_roles', 'organisation_id', 'user_id')
@@ -134,7 +130,7 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True)),
     *timestamps(),
-    foreign_key('password_reset_tokens', 'user_id', 'users'),
+    *foreign_keys('password_reset_tokens', user_id='users'),
     unique('password_reset_tokens', 'token_hash')
     )
     create_indexes('password_reset_tokens', 'user_id')
@@ -167,7 +163,7 @@ def upgrade():
     sa.Column('unpublished_reason', sa.Text()),
     sa.Column('unpublished_by_coalition', sa.Boolean(), nullable=False),
     *timestamps(),
-    foreign_key('programmes', 'organisation_id', 'organisations'),
+    *foreign_keys('programmes', organisation_id='organisations'),
     unique('programmes', 'organisation_id', 'external_id'),
     unique('programmes', 'uuid')
     )
@@ -177,8 +173,7 @@ def upgrade():
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer()),
     *place_columns(),
-    foreign_key('programme_locations', 'branch_id', 'branches'),
-    foreign_key('programme_locations', 'programme_id', 'programmes'),
+    *foreign_keys('programme_locations', branch_id='branches', programme_id='programmes'),
     )
     create_indexes('programme_locations', 'programme_id')
 

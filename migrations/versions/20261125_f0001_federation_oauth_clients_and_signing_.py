@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:10:52.368708
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_keys, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -56,8 +56,7 @@ def upgrade():
     sa.Column('last_used_at', sa.DateTime(timezone=True)),
     sa.Column('created_by_id', sa.Integer()),
     *timestamps(),
-    foreign_key('oauth_clients', 'created_by_id', 'users'),
-    foreign_key('oauth_clients', 'organisation_id', 'organisations'),
+    *foreign_keys('oauth_clients', created_by_id='users', organisation_id='organisations'),
     unique('oauth_clients', 'client_id')
     )
     create_indexes('oauth_clients', 'organisation_id')

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, quarter_check, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('type', sa.String(length=60), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    foreign_key('federation_events', 'organisation_id', 'organisations'),
+    *foreign_keys('federation_events', organisation_id='organisations'),
     unique('federation_events', 'uuid')
     )
     create_named_index('federation_events', 'org_id', 'organisation_id', 'id')
@@ -47,8 +47,7 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by_user_id', sa.Integer()),
-    foreign_key('federation_webhooks', 'created_by_user_id', 'users'),
-    foreign_key('federation_webhooks', 'organisation_id', 'organisations'),
+    *foreign_keys('federation_webhooks', created_by_user_id='users', organisation_id='organisations'),
     )
     create_indexes('federation_webhooks', 'organisation_id')
 
@@ -91,9 +90,8 @@ def upgrade():
     sa.Column('submitted_by_client_id', sa.String(length=64)),
     *timestamps(),
     quarter_check('impact_reports'),
-    foreign_key('impact_reports', 'branch_id', 'branches'),
-    foreign_key('impact_reports', 'organisation_id', 'organisations'),
-    foreign_key('impact_reports', 'submitted_by_user_id', 'users'),
+    *foreign_keys('impact_reports',
+        branch_id='branches', organisation_id='organisations', submitted_by_user_id='users'),
     unique('impact_reports', 'organisation_id', 'branch_id', 'year', 'quarter')
     )
     create_indexes('impact_reports', 'branch_id', 'organisation_id')

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, foreign_keys, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -36,7 +36,7 @@ def upgrade():
     sa.Column('figure', sa.String(length=40), nullable=False),
     sa.Column('old_value', sa.Integer(), nullable=False),
     sa.Column('new_value', sa.Integer(), nullable=False),
-    foreign_key('impact_report_changes', 'changed_by_user_id', 'users'),
+    *foreign_keys('impact_report_changes', changed_by_user_id='users'),
     foreign_key('impact_report_changes', 'report_id', 'impact_reports', ondelete='CASCADE'),
     )
     create_indexes('impact_report_changes', 'report_id')

@@ -9,7 +9,7 @@ removing a branch leaves past figures as they were.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, quarter_check, timestamps, unique
+from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -20,7 +20,7 @@ down_revision = 'pb0001'
 def upgrade():
     create_counts_table('mentor_interest_counts',
     quarter_check('mentor_interest_counts'),
-    foreign_key('mentor_interest_counts', 'programme_id', 'programmes'),
+    *foreign_keys('mentor_interest_counts', programme_id='programmes'),
     programme_id=sa.Integer(), branch_id=sa.Integer(), year=sa.Integer(), quarter=sa.Integer(),
     age_band=sa.String(length=10), status=sa.String(length=20),
     )
@@ -42,7 +42,7 @@ def upgrade():
     sa.Column('reminded_at', sa.DateTime(timezone=True)),
     *timestamps(),
     foreign_key('mentor_interests', 'branch_id', 'branches', ondelete='SET NULL'),
-    foreign_key('mentor_interests', 'programme_id', 'programmes'),
+    *foreign_keys('mentor_interests', programme_id='programmes'),
     unique('mentor_interests', 'uuid')
     )
     create_indexes('mentor_interests', 'programme_id', 'status')
@@ -54,7 +54,7 @@ def upgrade():
     sa.Column('change', sa.String(length=20), nullable=False),
     sa.Column('before', sa.String(length=200)),
     sa.Column('after', sa.String(length=200)),
-    foreign_key('mentor_interest_changes', 'actor_user_id', 'users'),
+    *foreign_keys('mentor_interest_changes', actor_user_id='users'),
     foreign_key('mentor_interest_changes', 'interest_id', 'mentor_interests', ondelete='CASCADE'),
     )
     create_indexes('mentor_interest_changes', 'interest_id')

@@ -6,7 +6,7 @@ New tables only (no column added to an existing one, so no server default is nee
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_keys, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -30,8 +30,7 @@ def upgrade():
     sa.Column('withdrawn_at', sa.DateTime(timezone=True)),
     sa.Column('withdrawal_reason', sa.Text()),
     *timestamps(),
-    foreign_key('policy_briefs', 'created_by_id', 'users'),
-    foreign_key('policy_briefs', 'lead_organisation_id', 'organisations'),
+    *foreign_keys('policy_briefs', created_by_id='users', lead_organisation_id='organisations'),
     unique('policy_briefs', 'slug')
     )
     create_indexes('policy_briefs', 'lead_organisation_id', 'translation_group')
@@ -44,10 +43,9 @@ def upgrade():
     sa.Column('invited_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('answered_by_id', sa.Integer()),
     sa.Column('answered_at', sa.DateTime(timezone=True)),
-    foreign_key('policy_brief_coauthors', 'answered_by_id', 'users'),
-    foreign_key('policy_brief_coauthors', 'brief_id', 'policy_briefs'),
-    foreign_key('policy_brief_coauthors', 'invited_by_id', 'users'),
-    foreign_key('policy_brief_coauthors', 'organisation_id', 'organisations'),
+    *foreign_keys('policy_brief_coauthors',
+        answered_by_id='users', brief_id='policy_briefs', invited_by_id='users',
+        organisation_id='organisations'),
     unique('policy_brief_coauthors', 'brief_id', 'organisation_id')
     )
     create_indexes('policy_brief_coauthors', 'brief_id', 'organisation_id')
@@ -59,8 +57,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('removed_at', sa.DateTime(timezone=True)),
     sa.Column('removed_by_id', sa.Integer()),
-    foreign_key('policy_brief_sections', 'brief_id', 'policy_briefs'),
-    foreign_key('policy_brief_sections', 'removed_by_id', 'users'),
+    *foreign_keys('policy_brief_sections', brief_id='policy_briefs', removed_by_id='users'),
     )
     create_indexes('policy_brief_sections', 'brief_id')
 
@@ -71,9 +68,8 @@ def upgrade():
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('signed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('voided_at', sa.DateTime(timezone=True)),
-    foreign_key('policy_brief_signatures', 'brief_id', 'policy_briefs'),
-    foreign_key('policy_brief_signatures', 'organisation_id', 'organisations'),
-    foreign_key('policy_brief_signatures', 'user_id', 'users'),
+    *foreign_keys('policy_brief_signatures',
+        brief_id='policy_briefs', organisation_id='organisations', user_id='users'),
     )
     create_indexes('policy_brief_signatures', 'brief_id', 'organisation_id')
 
@@ -90,11 +86,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', sa.DateTime(timezone=True)),
     sa.Column('resolved_by_id', sa.Integer()),
-    foreign_key('policy_brief_comments', 'author_id', 'users'),
-    foreign_key('policy_brief_comments', 'organisation_id', 'organisations'),
-    foreign_key('policy_brief_comments', 'parent_id', 'policy_brief_comments'),
-    foreign_key('policy_brief_comments', 'resolved_by_id', 'users'),
-    foreign_key('policy_brief_comments', 'section_id', 'policy_brief_sections'),
+    *foreign_keys('policy_brief_comments',
+        author_id='users', organisation_id='organisations', parent_id='policy_brief_comments',
+        resolved_by_id='users', section_id='policy_brief_sections'),
     )
     create_indexes('policy_brief_comments', 'section_id')
 
@@ -109,9 +103,8 @@ def upgrade():
     sa.Column('base', sa.Integer()),
     sa.Column('merged', sa.Boolean(), nullable=False),
     sa.Column('restored_from', sa.Integer()),
-    foreign_key('policy_brief_revisions', 'author_id', 'users'),
-    foreign_key('policy_brief_revisions', 'organisation_id', 'organisations'),
-    foreign_key('policy_brief_revisions', 'section_id', 'policy_brief_sections'),
+    *foreign_keys('policy_brief_revisions',
+        author_id='users', organisation_id='organisations', section_id='policy_brief_sections'),
     unique('policy_brief_revisions', 'section_id', 'number')
     )
     create_indexes('policy_brief_revisions', 'section_id')

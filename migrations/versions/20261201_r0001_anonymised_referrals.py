@@ -9,7 +9,7 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, timestamps, unique
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
@@ -45,9 +45,7 @@ def upgrade():
     sa.Column('purged_at', sa.DateTime(timezone=True)),
     *timestamps(),
     foreign_key('referrals', 'branch_id', 'branches', ondelete='SET NULL'),
-    foreign_key('referrals', 'programme_id', 'programmes'),
-    foreign_key('referrals', 'receiver_id', 'organisations'),
-    foreign_key('referrals', 'sender_id', 'organisations'),
+    *foreign_keys('referrals', programme_id='programmes', receiver_id='organisations', sender_id='organisations'),
     unique('referrals', 'code'),
     unique('referrals', 'uuid')
     )
