@@ -37,6 +37,12 @@ def create_table_with_id(table: str, *items: sa.SchemaItem) -> sa.Table:
     return op.create_table(table, *id_primary_key(table), *items)
 
 
+def uuid_column() -> sa.Column:
+    """`uuid`, not null: a row's public, stable id, so that no sequential id leaves the
+    platform (each table that has one makes it unique: `unique(table, "uuid")`)."""
+    return sa.Column("uuid", sa.Uuid(), nullable=False)
+
+
 def timestamps() -> tuple[sa.Column, sa.Column]:
     """`created_at` and `updated_at`, with time zone, not null."""
     return (

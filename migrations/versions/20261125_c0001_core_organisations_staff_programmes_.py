@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:01:32.420736
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_keys, place_columns, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_keys, place_columns, timestamps, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -14,7 +14,7 @@ down_revision = None
 
 def upgrade():
     create_table_with_id('organisations',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('slug', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('names', sa.JSON(), nullable=False),
@@ -68,7 +68,7 @@ def upgrade():
     create_indexes('audit_log', 'action', 'actor_user_id', 'at', 'organisation_id')
 
     create_table_with_id('branches',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('address', sa.String(length=300)),
@@ -136,7 +136,7 @@ def upgrade():
     create_indexes('password_reset_tokens', 'user_id')
 
     create_table_with_id('programmes',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('external_id', sa.String(length=100)),
     sa.Column('titles', sa.JSON(), nullable=False),

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
     create_indexes('federation_idempotency_keys', 'expires_at')
 
     create_table_with_id('federation_events',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=60), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),

@@ -9,7 +9,7 @@ removing a branch leaves past figures as they were.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique
+from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -25,7 +25,7 @@ def upgrade():
     age_band=sa.String(length=10), status=sa.String(length=20),
     )
     create_table_with_id('mentor_interests',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer()),
     sa.Column('status', sa.Enum('new', 'contacted', 'in_training', 'active', 'first_duo_ended', 'continuing', 'stopped', 'declined', 'withdrawn', name='intereststatus', native_enum=False, length=20), nullable=False),

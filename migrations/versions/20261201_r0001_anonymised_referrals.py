@@ -9,7 +9,7 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, timestamps, unique, uuid_column
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
@@ -18,7 +18,7 @@ down_revision = 'mn0001'
 
 def upgrade():
     create_table_with_id('referrals',
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    uuid_column(),
     sa.Column('code', sa.String(length=11), nullable=False),
     sa.Column('sender_id', sa.Integer(), nullable=False),
     sa.Column('receiver_id', sa.Integer(), nullable=False),
