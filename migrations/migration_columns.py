@@ -43,6 +43,12 @@ def uuid_column() -> sa.Column:
     return sa.Column("uuid", sa.Uuid(), nullable=False)
 
 
+def token_hash_column() -> sa.Column:
+    """`token_hash`, not null: the SHA-256 (in hex) of a token sent by mail, which is never
+    stored itself (each table that has one makes it unique: `unique(table, "token_hash")`)."""
+    return sa.Column("token_hash", sa.String(length=64), nullable=False)
+
+
 def timestamps() -> tuple[sa.Column, sa.Column]:
     """`created_at` and `updated_at`, with time zone, not null."""
     return (

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:01:32.420736
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_keys, place_columns, timestamps, unique, uuid_column
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_keys, place_columns, timestamps, token_hash_column, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -82,7 +82,7 @@ def upgrade():
     create_indexes('branches', 'organisation_id')
 
     create_table_with_id('invitations',
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    token_hash_column(),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('organisation_id', sa.Integer()),
@@ -126,7 +126,7 @@ def upgrade():
 
     create_table_with_id('password_reset_tokens',
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    token_hash_column(),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True)),
     *timestamps(),
