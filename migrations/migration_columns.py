@@ -1,6 +1,8 @@
-"""The idioms the revisions in `versions/` share, built once: a table's integer `id` and its
-primary key, its `created_at`/`updated_at`, and foreign keys, unique constraints and
-indexes named as the models' naming convention names them (`coalition/database.py`).
+"""The idioms the revisions in `versions/` share, built once: a table created with its
+integer `id` and the primary key on it (and a table of counts), the columns several tables
+hold (`uuid`, `token_hash`, `created_at`/`updated_at`, a place), and foreign keys, unique
+and check constraints and indexes named as the models' naming convention names them
+(`coalition/database.py`).
 
 FROZEN. A revision that imports a builder has run, on every database that has it, with
 what the builder produced on that day: a builder that produced something else would give
@@ -37,6 +39,21 @@ def create_table_with_id(table: str, *items: sa.SchemaItem) -> sa.Table:
     return op.create_table(table, *id_primary_key(table), *items)
 
 
+def create_counts_table(
+    table: str, *constraints: sa.Constraint, **keys: sa.types.TypeEngine
+) -> sa.Table:
+    """A table of counts, a row per key: `id`, the key columns in this order (each of its
+    type, not null), `count` (an integer, not null), then `constraints`, then the key
+    columns unique together (`unique`)."""
+    return create_table_with_id(
+        table,
+        *(sa.Column(name, type_, nullable=False) for name, type_ in keys.items()),
+        sa.Column("count", sa.Integer(), nullable=False),
+        *constraints,
+        unique(table, *keys),
+    )
+
+
 def uuid_column() -> sa.Column:
     """`uuid`, not null: a row's public, stable id, so that no sequential id leaves the
     platform (each table that has one makes it unique: `unique(table, "uuid")`)."""
@@ -57,34 +74,6 @@ def timestamps() -> tuple[sa.Column, sa.Column]:
     )
 
 
-def foreign_key(
-    table: str, column: str, referred: str, ondelete: str | None = None
-) -> sa.ForeignKeyConstraint:
-    """`table.column` refers to `referred.id`: `fk_<table>_<column>_<referred>`."""
-    return sa.ForeignKeyConstraint(
-        [column],
-        [f"{referred}.id"],
-        name=op.f(f"fk_{table}_{column}_{referred}"),
-        ondelete=ondelete,
-    )
-
-
-def unique(table: str, *columns: str) -> sa.UniqueConstraint:
-    """The columns are unique together: `uq_<table>_<first column>`."""
-    return sa.UniqueConstraint(*columns, name=op.f(f"uq_{table}_{columns[0]}"))
-
-
-def create_indexes(table: str, *columns: str) -> None:
-    """A plain index on each column, in this order: `ix_<table>_<column>`."""
-    for column in columns:
-        op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
-
-
-def create_named_index(table: str, name: str, *columns: str) -> None:
-    """A plain index on the columns together, in this order: `ix_<table>_<name>`."""
-    op.create_index(op.f(f"ix_{table}_{name}"), table, list(columns), unique=False)
-
-
 def place_columns() -> tuple[sa.Column, ...]:
     """Where a branch or a programme is: `postcode`, `city`, `country` (ISO 3166-1 alpha-2),
     not null, then the coordinates of the postcode's centre, `latitude` and `longitude`."""
@@ -97,23 +86,15 @@ def place_columns() -> tuple[sa.Column, ...]:
     )
 
 
-def quarter_check(table: str) -> sa.CheckConstraint:
-    """`quarter` is 1, 2, 3 or 4: `ck_<table>_quarter`."""
-    return sa.CheckConstraint("quarter BETWEEN 1 AND 4", name=op.f(f"ck_{table}_quarter"))
-
-
-def create_counts_table(
-    table: str, *constraints: sa.Constraint, **keys: sa.types.TypeEngine
-) -> sa.Table:
-    """A table of counts, a row per key: `id`, the key columns in this order (each of its
-    type, not null), `count` (an integer, not null), then `constraints`, then the key
-    columns unique together (`unique`)."""
-    return create_table_with_id(
-        table,
-        *(sa.Column(name, type_, nullable=False) for name, type_ in keys.items()),
-        sa.Column("count", sa.Integer(), nullable=False),
-        *constraints,
-        unique(table, *keys),
+def foreign_key(
+    table: str, column: str, referred: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """`table.column` refers to `referred.id`: `fk_<table>_<column>_<referred>`."""
+    return sa.ForeignKeyConstraint(
+        [column],
+        [f"{referred}.id"],
+        name=op.f(f"fk_{table}_{column}_{referred}"),
+        ondelete=ondelete,
     )
 
 
@@ -121,3 +102,24 @@ def foreign_keys(table: str, **referred: str) -> tuple[sa.ForeignKeyConstraint, 
     """`foreign_key(table, column, to)` for each `column=to`, in this order (none with an
     `ON DELETE`: such a key is written with `foreign_key`)."""
     return tuple(foreign_key(table, column, to) for column, to in referred.items())
+
+
+def unique(table: str, *columns: str) -> sa.UniqueConstraint:
+    """The columns are unique together: `uq_<table>_<first column>`."""
+    return sa.UniqueConstraint(*columns, name=op.f(f"uq_{table}_{columns[0]}"))
+
+
+def quarter_check(table: str) -> sa.CheckConstraint:
+    """`quarter` is 1, 2, 3 or 4: `ck_<table>_quarter`."""
+    return sa.CheckConstraint("quarter BETWEEN 1 AND 4", name=op.f(f"ck_{table}_quarter"))
+
+
+def create_indexes(table: str, *columns: str) -> None:
+    """A plain index on each column, in this order: `ix_<table>_<column>`."""
+    for column in columns:
+        op.create_index(op.f(f"ix_{table}_{column}"), table, [column], unique=False)
+
+
+def create_named_index(table: str, name: str, *columns: str) -> None:
+    """A plain index on the columns together, in this order: `ix_<table>_<name>`."""
+    op.create_index(op.f(f"ix_{table}_{name}"), table, list(columns), unique=False)
