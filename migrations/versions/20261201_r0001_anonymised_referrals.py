@@ -16,6 +16,11 @@ revision = 'r0001'
 down_revision = 'mn0001'
 
 
+def referral_status():
+    """A referral's states (FHIR Task's), as `referrals.status` and each move hold them."""
+    return sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20)
+
+
 def upgrade():
     create_table_with_id('referrals',
     uuid_column(),
@@ -24,7 +29,7 @@ def upgrade():
     sa.Column('receiver_id', sa.Integer(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer()),
-    sa.Column('status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status', referral_status(), nullable=False),
     sa.Column('reason', sa.String(length=30)),
     sa.Column('outcome', sa.String(length=30)),
     sa.Column('ended_at', sa.DateTime(timezone=True)),
@@ -57,8 +62,8 @@ def upgrade():
 
     create_table_with_id('referral_transitions',
     sa.Column('referral_id', sa.Integer(), nullable=False),
-    sa.Column('from_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20)),
-    sa.Column('to_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),
+    sa.Column('from_status', referral_status()),
+    sa.Column('to_status', referral_status(), nullable=False),
     sa.Column('reason', sa.String(length=30)),
     sa.Column('outcome', sa.String(length=30)),
     sa.Column('side', sa.Enum('sender', 'receiver', 'platform', name='referral_side', native_enum=False, length=10), nullable=False),
