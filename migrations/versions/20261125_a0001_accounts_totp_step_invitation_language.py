@@ -17,7 +17,7 @@ def upgrade():
         batch_op.add_column(sa.Column('language', sa.String(length=2), server_default='fr', nullable=False))
 
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger()))
 
 
 def downgrade():

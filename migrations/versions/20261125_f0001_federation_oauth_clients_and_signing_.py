@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:10:52.368708
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_keys, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -14,8 +14,7 @@ branch_labels = ('federation',)
 
 
 def upgrade():
-    op.create_table('oauth_assertion_jtis',
-    *id_primary_key('oauth_assertion_jtis'),
+    create_table_with_id('oauth_assertion_jtis',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('jti_hash', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -23,8 +22,7 @@ def upgrade():
     )
     create_indexes('oauth_assertion_jtis', 'expires_at')
 
-    op.create_table('oauth_revoked_tokens',
-    *id_primary_key('oauth_revoked_tokens'),
+    create_table_with_id('oauth_revoked_tokens',
     sa.Column('jti_hash', sa.String(length=64), nullable=False),
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -33,35 +31,32 @@ def upgrade():
     )
     create_indexes('oauth_revoked_tokens', 'expires_at')
 
-    op.create_table('oauth_signing_keys',
-    *id_primary_key('oauth_signing_keys'),
+    create_table_with_id('oauth_signing_keys',
     sa.Column('kid', sa.String(length=64), nullable=False),
     sa.Column('alg', sa.String(length=10), nullable=False),
     sa.Column('private_key_pem', sa.String(length=4000), nullable=False),
     sa.Column('public_jwk', sa.JSON(), nullable=False),
     sa.Column('state', sa.Enum('active', 'retiring', 'retired', name='keystate', native_enum=False, length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('retiring_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('retiring_at', sa.DateTime(timezone=True)),
     unique('oauth_signing_keys', 'kid')
     )
     create_indexes('oauth_signing_keys', 'state')
 
-    op.create_table('oauth_clients',
-    *id_primary_key('oauth_clients'),
+    create_table_with_id('oauth_clients',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('token_endpoint_auth_method', sa.Enum('private_key_jwt', 'client_secret_basic', name='authmethod', native_enum=False, length=30), nullable=False),
-    sa.Column('client_secret_hash', sa.String(length=64), nullable=True),
-    sa.Column('jwks', sa.JSON(), nullable=True),
+    sa.Column('client_secret_hash', sa.String(length=64)),
+    sa.Column('jwks', sa.JSON()),
     sa.Column('allowed_algs', sa.JSON(), nullable=False),
     sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True)),
+    sa.Column('last_used_at', sa.DateTime(timezone=True)),
+    sa.Column('created_by_id', sa.Integer()),
     *timestamps(),
-    foreign_key('oauth_clients', 'created_by_id', 'users'),
-    foreign_key('oauth_clients', 'organisation_id', 'organisations'),
+    *foreign_keys('oauth_clients', created_by_id='users', organisation_id='organisations'),
     unique('oauth_clients', 'client_id')
     )
     create_indexes('oauth_clients', 'organisation_id')

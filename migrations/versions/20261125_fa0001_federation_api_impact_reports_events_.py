@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:19.131717
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -14,13 +14,12 @@ branch_labels = ('federation_api',)
 
 
 def upgrade():
-    op.create_table('federation_idempotency_keys',
-    *id_primary_key('federation_idempotency_keys'),
+    create_table_with_id('federation_idempotency_keys',
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('status_code', sa.Integer(), nullable=True),
-    sa.Column('response_body', sa.LargeBinary(), nullable=True),
+    sa.Column('status_code', sa.Integer()),
+    sa.Column('response_body', sa.LargeBinary()),
     sa.Column('response_headers', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
@@ -28,55 +27,48 @@ def upgrade():
     )
     create_indexes('federation_idempotency_keys', 'expires_at')
 
-    op.create_table('federation_events',
-    *id_primary_key('federation_events'),
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    create_table_with_id('federation_events',
+    uuid_column(),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('type', sa.String(length=60), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    foreign_key('federation_events', 'organisation_id', 'organisations'),
+    *foreign_keys('federation_events', organisation_id='organisations'),
     unique('federation_events', 'uuid')
     )
-    with op.batch_alter_table('federation_events', schema=None) as batch_op:
-        batch_op.create_index('ix_federation_events_org_id', ['organisation_id', 'id'], unique=False)
+    create_named_index('federation_events', 'org_id', 'organisation_id', 'id')
 
-    op.create_table('federation_webhooks',
-    *id_primary_key('federation_webhooks'),
+    create_table_with_id('federation_webhooks',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
     sa.Column('secret_encrypted', sa.Text(), nullable=False),
-    sa.Column('previous_secret_encrypted', sa.Text(), nullable=True),
-    sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('previous_secret_encrypted', sa.Text()),
+    sa.Column('previous_secret_expires_at', sa.DateTime(timezone=True)),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('created_by_user_id', sa.Integer(), nullable=True),
-    foreign_key('federation_webhooks', 'created_by_user_id', 'users'),
-    foreign_key('federation_webhooks', 'organisation_id', 'organisations'),
+    sa.Column('created_by_user_id', sa.Integer()),
+    *foreign_keys('federation_webhooks', created_by_user_id='users', organisation_id='organisations'),
     )
     create_indexes('federation_webhooks', 'organisation_id')
 
-    op.create_table('federation_webhook_deliveries',
-    *id_primary_key('federation_webhook_deliveries'),
+    create_table_with_id('federation_webhook_deliveries',
     sa.Column('webhook_id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('pending', 'succeeded', 'failed', name='deliverystate', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_attempt_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_status_code', sa.Integer(), nullable=True),
-    sa.Column('last_error', sa.String(length=300), nullable=True),
-    sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_attempt_at', sa.DateTime(timezone=True)),
+    sa.Column('last_status_code', sa.Integer()),
+    sa.Column('last_error', sa.String(length=300)),
+    sa.Column('delivered_at', sa.DateTime(timezone=True)),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     foreign_key('federation_webhook_deliveries', 'event_id', 'federation_events', ondelete='CASCADE'),
     foreign_key('federation_webhook_deliveries', 'webhook_id', 'federation_webhooks', ondelete='CASCADE'),
     )
-    with op.batch_alter_table('federation_webhook_deliveries', schema=None) as batch_op:
-        batch_op.create_index('ix_federation_webhook_deliveries_due', ['state', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_federation_webhook_deliveries_webhook_id'), ['webhook_id'], unique=False)
+    create_named_index('federation_webhook_deliveries', 'due', 'state', 'next_attempt_at')
+    create_indexes('federation_webhook_deliveries', 'webhook_id')
 
-    op.create_table('impact_reports',
-    *id_primary_key('impact_reports'),
+    create_table_with_id('impact_reports',
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('branch_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -94,13 +86,12 @@ def upgrade():
     sa.Column('outcome_dropped_out', sa.Integer(), nullable=False),
     sa.Column('outcome_not_reached', sa.Integer(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('submitted_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('submitted_by_client_id', sa.String(length=64), nullable=True),
+    sa.Column('submitted_by_user_id', sa.Integer()),
+    sa.Column('submitted_by_client_id', sa.String(length=64)),
     *timestamps(),
-    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_impact_reports_quarter')),
-    foreign_key('impact_reports', 'branch_id', 'branches'),
-    foreign_key('impact_reports', 'organisation_id', 'organisations'),
-    foreign_key('impact_reports', 'submitted_by_user_id', 'users'),
+    quarter_check('impact_reports'),
+    *foreign_keys('impact_reports',
+        branch_id='branches', organisation_id='organisations', submitted_by_user_id='users'),
     unique('impact_reports', 'organisation_id', 'branch_id', 'year', 'quarter')
     )
     create_indexes('impact_reports', 'branch_id', 'organisation_id')

@@ -4,7 +4,7 @@ Create Date: 2026-11-25 18:15:32.785666
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import id_primary_key, unique
+from migration_columns import create_counts_table
 
 
 # revision identifiers, used by Alembic.
@@ -14,14 +14,7 @@ branch_labels = ('searchpages',)
 
 
 def upgrade():
-    op.create_table('search_zero_results',
-    *id_primary_key('search_zero_results'),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('lang', sa.String(length=2), nullable=False),
-    sa.Column('query', sa.String(length=100), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    unique('search_zero_results', 'day', 'lang', 'query')
-    )
+    create_counts_table('search_zero_results', day=sa.Date(), lang=sa.String(length=2), query=sa.String(length=100))
 
 
 def downgrade():

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_table_with_id, foreign_key, foreign_keys, timestamps, unique
 
 
 # revision identifiers, used by Alembic.
@@ -28,22 +28,20 @@ SEED = [
 
 
 def upgrade():
-    op.create_table('impact_report_changes',
-    *id_primary_key('impact_report_changes'),
+    create_table_with_id('impact_report_changes',
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('changed_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('changed_by_client_id', sa.String(length=64), nullable=True),
+    sa.Column('changed_by_user_id', sa.Integer()),
+    sa.Column('changed_by_client_id', sa.String(length=64)),
     sa.Column('figure', sa.String(length=40), nullable=False),
     sa.Column('old_value', sa.Integer(), nullable=False),
     sa.Column('new_value', sa.Integer(), nullable=False),
-    foreign_key('impact_report_changes', 'changed_by_user_id', 'users'),
+    *foreign_keys('impact_report_changes', changed_by_user_id='users'),
     foreign_key('impact_report_changes', 'report_id', 'impact_reports', ondelete='CASCADE'),
     )
     create_indexes('impact_report_changes', 'report_id')
 
-    targets = op.create_table('impact_targets',
-    *id_primary_key('impact_targets'),
+    targets = create_table_with_id('impact_targets',
     sa.Column('code', sa.String(length=40), nullable=False),
     sa.Column('baseline', sa.Float(), nullable=False),
     sa.Column('target', sa.Float(), nullable=False),

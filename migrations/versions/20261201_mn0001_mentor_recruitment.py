@@ -9,7 +9,7 @@ removing a branch leaves past figures as they were.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_counts_table, create_indexes, create_table_with_id, foreign_key, foreign_keys, quarter_check, timestamps, unique, uuid_column
 
 
 # revision identifiers, used by Alembic.
@@ -18,28 +18,20 @@ down_revision = 'pb0001'
 
 
 def upgrade():
-    op.create_table('mentor_interest_counts',
-    *id_primary_key('mentor_interest_counts'),
-    sa.Column('programme_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('quarter', sa.Integer(), nullable=False),
-    sa.Column('age_band', sa.String(length=10), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    sa.CheckConstraint('quarter BETWEEN 1 AND 4', name=op.f('ck_mentor_interest_counts_quarter')),
-    foreign_key('mentor_interest_counts', 'programme_id', 'programmes'),
-    unique('mentor_interest_counts', 'programme_id', 'branch_id', 'year', 'quarter', 'age_band', 'status')
+    create_counts_table('mentor_interest_counts',
+    quarter_check('mentor_interest_counts'),
+    *foreign_keys('mentor_interest_counts', programme_id='programmes'),
+    programme_id=sa.Integer(), branch_id=sa.Integer(), year=sa.Integer(), quarter=sa.Integer(),
+    age_band=sa.String(length=10), status=sa.String(length=20),
     )
-    op.create_table('mentor_interests',
-    *id_primary_key('mentor_interests'),
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    create_table_with_id('mentor_interests',
+    uuid_column(),
     sa.Column('programme_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=True),
+    sa.Column('branch_id', sa.Integer()),
     sa.Column('status', sa.Enum('new', 'contacted', 'in_training', 'active', 'first_duo_ended', 'continuing', 'stopped', 'declined', 'withdrawn', name='intereststatus', native_enum=False, length=20), nullable=False),
     sa.Column('first_name', sa.String(length=60), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
-    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('phone', sa.String(length=40)),
     sa.Column('age_band', sa.String(length=10), nullable=False),
     sa.Column('experience_fields', sa.JSON(), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
@@ -47,29 +39,28 @@ def upgrade():
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('consented_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consent_version', sa.String(length=20), nullable=False),
-    sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(timezone=True)),
     *timestamps(),
     foreign_key('mentor_interests', 'branch_id', 'branches', ondelete='SET NULL'),
-    foreign_key('mentor_interests', 'programme_id', 'programmes'),
+    *foreign_keys('mentor_interests', programme_id='programmes'),
     unique('mentor_interests', 'uuid')
     )
     create_indexes('mentor_interests', 'programme_id', 'status')
 
-    op.create_table('mentor_interest_changes',
-    *id_primary_key('mentor_interest_changes'),
+    create_table_with_id('mentor_interest_changes',
     sa.Column('interest_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_user_id', sa.Integer()),
     sa.Column('change', sa.String(length=20), nullable=False),
-    sa.Column('before', sa.String(length=200), nullable=True),
-    sa.Column('after', sa.String(length=200), nullable=True),
-    foreign_key('mentor_interest_changes', 'actor_user_id', 'users'),
+    sa.Column('before', sa.String(length=200)),
+    sa.Column('after', sa.String(length=200)),
+    *foreign_keys('mentor_interest_changes', actor_user_id='users'),
     foreign_key('mentor_interest_changes', 'interest_id', 'mentor_interests', ondelete='CASCADE'),
     )
     create_indexes('mentor_interest_changes', 'interest_id')
 
     with op.batch_alter_table('programmes', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mentor_needs', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('mentor_needs', sa.JSON()))
 
 
 def downgrade():

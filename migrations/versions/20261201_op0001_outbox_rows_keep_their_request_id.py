@@ -16,7 +16,7 @@ down_revision = "c0002"
 
 def upgrade():
     with op.batch_alter_table("search_outbox") as batch:
-        batch.add_column(sa.Column("request_id", sa.String(length=128), nullable=True))
+        batch.add_column(sa.Column("request_id", sa.String(length=128)))
 
 
 def downgrade():

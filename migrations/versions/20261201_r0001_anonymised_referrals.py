@@ -9,66 +9,66 @@ removed branch leaves its referrals without one (SET NULL).
 """
 import sqlalchemy as sa
 from alembic import op
-from migration_columns import create_indexes, foreign_key, id_primary_key, timestamps, unique
+from migration_columns import create_indexes, create_named_index, create_table_with_id, foreign_key, foreign_keys, timestamps, unique, uuid_column
 
 # revision identifiers, used by Alembic.
 revision = 'r0001'
 down_revision = 'mn0001'
 
 
+def referral_status():
+    """A referral's states (FHIR Task's), as `referrals.status` and each move hold them."""
+    return sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20)
+
+
 def upgrade():
-    op.create_table('referrals',
-    *id_primary_key('referrals'),
-    sa.Column('uuid', sa.Uuid(), nullable=False),
+    create_table_with_id('referrals',
+    uuid_column(),
     sa.Column('code', sa.String(length=11), nullable=False),
     sa.Column('sender_id', sa.Integer(), nullable=False),
     sa.Column('receiver_id', sa.Integer(), nullable=False),
     sa.Column('programme_id', sa.Integer(), nullable=False),
-    sa.Column('branch_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),
-    sa.Column('reason', sa.String(length=30), nullable=True),
-    sa.Column('outcome', sa.String(length=30), nullable=True),
-    sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('branch_id', sa.Integer()),
+    sa.Column('status', referral_status(), nullable=False),
+    sa.Column('reason', sa.String(length=30)),
+    sa.Column('outcome', sa.String(length=30)),
+    sa.Column('ended_at', sa.DateTime(timezone=True)),
     sa.Column('age_band', sa.String(length=10), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
-    sa.Column('area', sa.String(length=60), nullable=True),
-    sa.Column('distance_km', sa.Integer(), nullable=True),
-    sa.Column('languages', sa.JSON(), nullable=True),
-    sa.Column('goals', sa.JSON(), nullable=True),
-    sa.Column('availability', sa.JSON(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('sender_pseudonym', sa.String(length=64), nullable=True),
-    sa.Column('receiver_pseudonym', sa.String(length=64), nullable=True),
-    sa.Column('pseudonym_key_id', sa.String(length=20), nullable=True),
+    sa.Column('area', sa.String(length=60)),
+    sa.Column('distance_km', sa.Integer()),
+    sa.Column('languages', sa.JSON()),
+    sa.Column('goals', sa.JSON()),
+    sa.Column('availability', sa.JSON()),
+    sa.Column('note', sa.Text()),
+    sa.Column('sender_pseudonym', sa.String(length=64)),
+    sa.Column('receiver_pseudonym', sa.String(length=64)),
+    sa.Column('pseudonym_key_id', sa.String(length=20)),
     sa.Column('consent_given_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('consent_given_by', sa.String(length=20), nullable=False),
     sa.Column('consent_text_version', sa.String(length=20), nullable=False),
-    sa.Column('purged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('purged_at', sa.DateTime(timezone=True)),
     *timestamps(),
     foreign_key('referrals', 'branch_id', 'branches', ondelete='SET NULL'),
-    foreign_key('referrals', 'programme_id', 'programmes'),
-    foreign_key('referrals', 'receiver_id', 'organisations'),
-    foreign_key('referrals', 'sender_id', 'organisations'),
+    *foreign_keys('referrals', programme_id='programmes', receiver_id='organisations', sender_id='organisations'),
     unique('referrals', 'code'),
     unique('referrals', 'uuid')
     )
-    with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.create_index('ix_referrals_duplicates', ['sender_id', 'sender_pseudonym', 'programme_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referrals_ended_at'), ['ended_at'], unique=False)
-        batch_op.create_index('ix_referrals_inbox', ['receiver_id', 'status'], unique=False)
-        batch_op.create_index('ix_referrals_outbox', ['sender_id', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_referrals_programme_id'), ['programme_id'], unique=False)
+    create_named_index('referrals', 'duplicates', 'sender_id', 'sender_pseudonym', 'programme_id')
+    create_indexes('referrals', 'ended_at')
+    create_named_index('referrals', 'inbox', 'receiver_id', 'status')
+    create_named_index('referrals', 'outbox', 'sender_id', 'status')
+    create_indexes('referrals', 'programme_id')
 
-    op.create_table('referral_transitions',
-    *id_primary_key('referral_transitions'),
+    create_table_with_id('referral_transitions',
     sa.Column('referral_id', sa.Integer(), nullable=False),
-    sa.Column('from_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=True),
-    sa.Column('to_status', sa.Enum('requested', 'accepted', 'rejected', 'cancelled', 'in-progress', 'on-hold', 'completed', 'failed', name='referral_status', native_enum=False, length=20), nullable=False),
-    sa.Column('reason', sa.String(length=30), nullable=True),
-    sa.Column('outcome', sa.String(length=30), nullable=True),
+    sa.Column('from_status', referral_status()),
+    sa.Column('to_status', referral_status(), nullable=False),
+    sa.Column('reason', sa.String(length=30)),
+    sa.Column('outcome', sa.String(length=30)),
     sa.Column('side', sa.Enum('sender', 'receiver', 'platform', name='referral_side', native_enum=False, length=10), nullable=False),
-    sa.Column('actor_user_id', sa.Integer(), nullable=True),
-    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('actor_user_id', sa.Integer()),
+    sa.Column('client_id', sa.String(length=64)),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     foreign_key('referral_transitions', 'actor_user_id', 'users', ondelete='SET NULL'),
     foreign_key('referral_transitions', 'referral_id', 'referrals', ondelete='CASCADE'),

@@ -7,7 +7,7 @@ stored one by one.
 """
 from alembic import op
 import sqlalchemy as sa
-from migration_columns import id_primary_key, unique
+from migration_columns import create_counts_table
 
 
 # revision identifiers, used by Alembic.
@@ -16,14 +16,7 @@ down_revision = 'im0001'
 
 
 def upgrade():
-    op.create_table('search_demand_counts',
-    *id_primary_key('search_demand_counts'),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('country', sa.String(length=2), nullable=False),
-    sa.Column('area', sa.String(length=60), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    unique('search_demand_counts', 'day', 'country', 'area')
-    )
+    create_counts_table('search_demand_counts', day=sa.Date(), country=sa.String(length=2), area=sa.String(length=60))
 
 
 def downgrade():
