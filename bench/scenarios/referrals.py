@@ -68,7 +68,7 @@ def referral_body(target: dict[str, str], subject_ref: str) -> dict[str, Any]:
 
 def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with referrals:write; a Lua script that sends a new referral each time."""
-    from bench.wrk import lua_string, lua_table
+    from bench.wrk import spliced_body_lua
 
     target = referral_target(ctx.env)
     headers = api_headers(ctx, "bench referral_post", "referrals:write")
@@ -78,11 +78,7 @@ def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     ctx.http(
         "POST", "/federation/v1/referrals", data=head + "bench-setup" + tail, headers=headers
     ).raise_for_status()
-    lua = f"""
-local head = {lua_string(head)}
-local tail = {lua_string(tail)}
-local headers = {lua_table(headers)}
-local threads = 0
+    threads = """local threads = 0
 setup = function(thread)
   thread:set("id", threads)
   threads = threads + 1
@@ -92,13 +88,11 @@ init = function(args)
   run = os.time() .. "-" .. math.floor(os.clock() * 1000000)
   sent = 0
 end
-request = function()
-  sent = sent + 1
-  local ref = "bench-" .. run .. "-" .. id .. "-" .. sent
-  return wrk.format("POST", nil, headers, head .. ref .. tail)
-end
 """
-    return {"lua": lua}
+    step = """  sent = sent + 1
+  local ref = "bench-" .. run .. "-" .. id .. "-" .. sent
+"""
+    return {"lua": spliced_body_lua("POST", headers, head, tail, "ref", state=threads, step=step)}
 
 
 register(
