@@ -46,7 +46,7 @@ from bench.soak_parts import (  # noqa: E402
     make_clients,
     wait_for,
 )
-from bench.soak_report import report  # noqa: E402
+from bench.soak_report import SoakRun, report  # noqa: E402
 from examples.member_client import EXAMPLE_PROGRAMME  # noqa: E402
 
 OUTPUT = PROJECT_ROOT / "bench" / "results" / "soak.json"
@@ -279,22 +279,23 @@ class OutboxSampler:
 def main() -> int:
     seconds = env_float("SOAK_SECONDS", 60)
     capacity_seconds = env_float("SOAK_CAPACITY_SECONDS", 8)
-    fraction = env_float("SOAK_LOAD_FRACTION", 0.8)
     processes, threads = env_int("SOAK_PROCESSES", 2), env_int("SOAK_THREADS", 12)
     output = Path(os.environ.get("SOAK_OUTPUT") or OUTPUT)
     instance = Path(tempfile.mkdtemp(prefix="soak-instance-"))
     layout = Layout(instance)
-    load_before = os.getloadavg()
+    run = SoakRun(
+        seconds=seconds, fraction=env_float("SOAK_LOAD_FRACTION", 0.8), load_before=os.getloadavg()
+    )
     try:
         layout.start()
-        referral = detect_referrals(layout.web[0].url)
-        mix = dict(MIX)
-        if referral["found"]:  # a seeded programme of another member, its organisation
-            referral["target"] = referral_target(layout.env)
+        run.referral = detect_referrals(layout.web[0].url)
+        run.mix = dict(MIX)
+        if run.referral["found"]:  # a seeded programme of another member, its organisation
+            run.referral["target"] = referral_target(layout.env)
         else:
-            mix.pop("referral")
-        say(f"referrals: {referral['reason']}")
-        clients = make_clients(layout, count=env_int("SOAK_CLIENTS", 4), referral=referral)
+            run.mix.pop("referral")
+        say(f"referrals: {run.referral['reason']}")
+        clients = make_clients(layout, count=env_int("SOAK_CLIENTS", 4), referral=run.referral)
         plan = {
             "run": uuid.uuid4().hex[:6],
             "seed": 15,
@@ -303,49 +304,37 @@ def main() -> int:
             "clients": clients["members"],
             "referral_client": clients.get("referral"),
             "programme": EXAMPLE_PROGRAMME,
-            "mix": mix,
+            "mix": run.mix,
         }
         say(f"capacity ({capacity_seconds:.0f} s unpaced) …")
         warm, _ = run_load(plan, processes, threads, 2, None, instance)
         measured, _ = run_load(plan, processes, threads, capacity_seconds, None, instance)
-        capacity = len(measured) / capacity_seconds
-        rate = fraction * capacity
+        run.capacity_records = warm + measured
+        run.capacity = len(measured) / capacity_seconds
+        run.rate = run.fraction * run.capacity
         clients = make_clients(
-            layout, count=len(plan["clients"]), referral=referral, refresh=clients
+            layout, count=len(plan["clients"]), referral=run.referral, refresh=clients
         )
         plan["clients"], plan["referral_client"] = clients["members"], clients.get("referral")
         schedule = checks.fault_schedule(seconds)
         faults = Faults(layout, schedule)
         sampler = OutboxSampler(layout.database, faults)
         threading.Thread(target=sampler.run, daemon=True).start()
-        say(f"{seconds:.0f} s at {rate:.0f}/s ({fraction:.0%} of {capacity:.0f}/s) …")
+        say(f"{seconds:.0f} s at {run.rate:.0f}/s ({run.fraction:.0%} of {run.capacity:.0f}/s) …")
         start_delay = 3.0
         fault_thread = threading.Thread(target=lambda: faults.run(time.time() + start_delay))
         fault_thread.start()
-        records, started = run_load(plan, processes, threads, seconds, rate, instance, start_delay)
+        run.records, run.started = run_load(
+            plan, processes, threads, seconds, run.rate, instance, start_delay
+        )
         with (instance / "records.jsonl").open("w") as file:  # kept with SOAK_KEEP=1
-            for record in records:
+            for record in run.records:
                 file.write(json.dumps(dataclasses.asdict(record)) + "\n")
         fault_thread.join()
         wait_for(lambda: layout.database.outbox_length() == 0, 120, "the outbox did not drain")
-        drained_after_load = time.time()
+        run.drained_after_load = time.time()
         sampler.stop.set()
-        result = report(
-            layout,
-            faults,
-            sampler,
-            records,
-            warm + measured,
-            started,
-            seconds,
-            capacity,
-            rate,
-            fraction,
-            mix,
-            referral,
-            load_before,
-            drained_after_load,
-        )
+        result = report(layout, faults, sampler, run)
     finally:
         layout.stop()
         if os.environ.get("SOAK_KEEP"):

@@ -3,6 +3,7 @@ index, and bench/results/soak.json's document."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,42 +30,54 @@ def verify(layout, records: list[checks.Record]) -> dict[str, Any]:
     }
 
 
-def report(
-    layout,
-    faults,
-    sampler,
-    records,
-    capacity_records,
-    started,
-    seconds,
-    capacity,
-    rate,
-    fraction,
-    mix,
-    referral,
-    load_before,
-    drained_after_load,
-) -> dict[str, Any]:
+@dataclass
+class SoakRun:
+    """What the soak set and measured, filled in as it runs (bench/soak.py), for its report."""
+
+    #: how long the paced load runs, in seconds, and at which fraction of the capacity
+    seconds: float
+    fraction: float
+    #: os.getloadavg() before anything started
+    load_before: tuple[float, float, float]
+    #: the request mix (`MIX`, without "referral" when none can be sent)
+    mix: dict[str, float] = field(default_factory=dict)
+    #: what `detect_referrals` found (its "reason" is reported)
+    referral: dict[str, Any] = field(default_factory=dict)
+    #: the records of the unpaced warm-up and capacity measurement
+    capacity_records: list[checks.Record] = field(default_factory=list)
+    #: requests a second the mix reached unpaced, and the paced load's rate
+    capacity: float = 0.0
+    rate: float = 0.0
+    #: the records of the paced load, and time.time() when it started
+    records: list[checks.Record] = field(default_factory=list)
+    started: float = 0.0
+    #: time.time() when the outbox was empty after the load
+    drained_after_load: float = 0.0
+
+
+def report(layout, faults, sampler, run: SoakRun) -> dict[str, Any]:
+    """bench/results/soak.json's document: the settings, the figures and the verdict."""
+    records, started, seconds = run.records, run.started, run.seconds
     windows = faults.windows()
     errors = checks.attribute_failures(records, windows)
-    integrity = verify(layout, capacity_records + records)
+    integrity = verify(layout, run.capacity_records + records)
     returned = faults.engine_returned
     samples = [(s["t"], s["backlog"]) for s in sampler.samples if s["backlog"] is not None]
     drain = checks.drain_seconds(samples, returned) if returned else None
     rel = lambda t: round(t - started, 2)  # noqa: E731
     return {
-        "machine": machine_info(layout, load_before),
+        "machine": machine_info(layout, run.load_before),
         "settings": {
             "seconds": seconds,
-            "mix": mix,
-            "referrals": referral["reason"],
+            "mix": run.mix,
+            "referrals": run.referral["reason"],
             "web": [s.settings for s in layout.web],
             "flask_workers": 2,
             "load_threads": env_int("SOAK_PROCESSES", 2) * env_int("SOAK_THREADS", 12),
         },
-        "capacity_rps": round(capacity, 1),
-        "target_rps": round(rate, 1),
-        "load_fraction": fraction,
+        "capacity_rps": round(run.capacity, 1),
+        "target_rps": round(run.rate, 1),
+        "load_fraction": run.fraction,
         "achieved_rps": round(len(records) / seconds, 1),
         "requests": checks.summarise(records, seconds),
         "faults": {
@@ -96,7 +109,7 @@ def report(
                     for s in sampler.samples
                     if s["t"] >= started + seconds and s["rows"] == 0
                 ),
-                round(drained_after_load - (started + seconds), 2),
+                round(run.drained_after_load - (started + seconds), 2),
             ),
         },
         "verdict": {

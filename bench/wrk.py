@@ -51,6 +51,33 @@ def request_lua(method: str, body: str | None, headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def spliced_body_lua(
+    method: str,
+    headers: dict[str, str],
+    head: str,
+    tail: str,
+    value: str,
+    *,
+    state: str = "",
+    step: str = "",
+    path: str = "nil",
+) -> str:
+    """A wrk script whose every request has the body `head`, then the Lua expression
+    `value`, then `tail`: a body that changes each time. `state` is Lua run when a thread's
+    script loads (the variables `value` needs), `step` runs before each request; `path` is
+    a Lua expression (nil: the URL's path)."""
+    return (
+        f"local head = {lua_string(head)}\n"
+        f"local tail = {lua_string(tail)}\n"
+        f"local headers = {lua_table(headers)}\n"
+        f"{state}"
+        "request = function()\n"
+        f"{step}"
+        f"  return wrk.format({lua_string(method)}, {path}, headers, head .. {value} .. tail)\n"
+        "end\n"
+    )
+
+
 def paths_lua(paths: list[str]) -> str:
     """A wrk script that GETs `paths` in turn, round and round."""
     items = ",".join(json.dumps(p) for p in paths)

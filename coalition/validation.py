@@ -120,12 +120,29 @@ def validate_phone(value: str) -> None:
         raise ValidationError(_("Enter a phone number, e.g. +32 2 123 45 67."))
 
 
-def code_list(vocabulary: dict[str, Any], *, required: bool, description: str) -> fields.List:
-    """A list of taxonomy codes, without repeats."""
+def _item_list(
+    item: fields.Field, *, required: bool, description: str, fewest: int | None
+) -> fields.List:
+    """A list of `item`s, from `fewest` to `MAX_ITEMS` of them; left out, it is required
+    or empty."""
     extra: dict[str, Any] = {"required": True} if required else {"load_default": list}
     return fields.List(
-        fields.String(validate=Choice(list(vocabulary))),
-        validate=ItemCount(min=1 if required else 0, max=MAX_ITEMS),
+        item,
+        validate=ItemCount(min=fewest, max=MAX_ITEMS),
         metadata={"description": description},
         **extra,
     )
+
+
+def code_list(vocabulary: dict[str, Any], *, required: bool, description: str) -> fields.List:
+    """A list of taxonomy codes, without repeats."""
+    item = fields.String(validate=Choice(list(vocabulary)))
+    return _item_list(item, required=required, description=description, fewest=1 if required else 0)
+
+
+def language_list(*, required: bool, description: str) -> fields.List:
+    """A list of language codes (`validate_language_code`); the documents list the codes."""
+    item = fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES})
+    # no lower bound when it may be empty: the OpenAPI document never said `minItems: 0` here
+    fewest = 1 if required else None
+    return _item_list(item, required=required, description=description, fewest=fewest)

@@ -69,6 +69,19 @@ def register_job(
     _jobs[name] = Job(name, run, interval, on_wake)
 
 
+def committing(service: Callable[[], int], doc: str) -> Callable[[], int]:
+    """A job that runs the verb `service` (verbs flush, never commit), commits what it did
+    and returns its count; `doc` is the job's docstring (its command's help)."""
+
+    def job() -> int:
+        count = service()
+        db.session.commit()
+        return count
+
+    job.__doc__ = doc
+    return job
+
+
 def job_command(group: click.Group, name: str, job: Callable[[], int], done: str) -> None:
     """Add `flask <group> <name>`: run `job` once, as the worker does, and print `done` with
     its count (`"deleted {} interest(s)"`); the job's docstring is the command's help."""

@@ -7,7 +7,6 @@ Every filter is a plain GET form field or link, so the page works without JavaSc
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import request
@@ -16,9 +15,13 @@ from flask_babel import gettext as _
 from coalition import taxonomy
 from coalition.i18n import current_language
 from search.query import DEFAULT_RADIUS_KM, MAX_MENTOR_HOURS, SearchParamError
-from search.search_page import RADII, SearchPage, field_errors_for, relaxed_filter_label
-from search.services import parse_search_params, programmes_of_hits, search_programmes
-from search.zero_results import count_if_none_found
+from search.search_page import (
+    RADII,
+    SearchPage,
+    field_errors_for,
+    relaxed_filter_label,
+    search_into,
+)
 
 #: query parameters the mentor page passes on (pagination, filter links)
 MENTOR_PAGE_PARAMS = (
@@ -89,19 +92,8 @@ def mentor_page(endpoint: str) -> dict[str, Any]:
         "label_in": lambda vocabulary, code: taxonomy.label_in(vocabulary, code, lang),
         "taxonomy": taxonomy,
     }
-    try:
-        params = parse_search_params(request.args, lang)
-    except SearchParamError as error:
-        context["errors"] = mentor_field_errors(error)
-        context["status"] = 400
-        return context
-    params = replace(params, seeking_mentors=True)
-    results = search_programmes(params)
-    context["results"] = results
-    if results.unavailable:
-        context["status"] = 503
-        return context
-    context["items"] = programmes_of_hits(results)
-    context["relaxed_label"] = relaxed_label(results.relaxed_filter)
-    count_if_none_found(params.q, lang, results.total)
+    searched = search_into(context, mentor_field_errors, seeking_mentors=True)
+    if searched is not None:
+        _params, results = searched
+        context["relaxed_label"] = relaxed_label(results.relaxed_filter)
     return context

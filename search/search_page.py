@@ -8,6 +8,7 @@ link that works without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from search.query import (
     FACETS,
     SORTS,
     SearchParamError,
+    SearchParams,
     SearchResults,
     facet_label,
 )
@@ -199,6 +201,36 @@ def relaxed_filter_label(name: str | None) -> str | None:
     return labels.get(name, name)
 
 
+def search_into(
+    context: dict[str, Any],
+    field_errors: Callable[[SearchParamError], dict[str, str]],
+    **changes: Any,
+) -> tuple[SearchParams, SearchResults] | None:
+    """Search with the page's query (and `changes` to it), putting the parameters, results,
+    their programmes and the status in the page's `context` (which holds its `lang`).
+
+    None when there is nothing to show: a wrong parameter (400, its message beside the
+    field from `field_errors`) or the engine down (503).
+    """
+    lang = context["lang"]
+    try:
+        params = parse_search_params(request.args, lang)
+    except SearchParamError as error:
+        context["errors"] = field_errors(error)
+        context["status"] = 400
+        return None
+    params = replace(params, **changes)
+    results = search_programmes(params)
+    context["results"] = results
+    context["params"] = params
+    if results.unavailable:
+        context["status"] = 503
+        return None
+    context["items"] = programmes_of_hits(results)
+    count_if_none_found(params.q, lang, results.total)
+    return params, results
+
+
 def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, Any]:
     """Parse the query, search, and gather what a search template shows.
 
@@ -226,25 +258,14 @@ def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, 
         "facet_label": facet_label,
         "widget": endpoint == "search.widget",
     }
-    try:
-        params = parse_search_params(request.args, lang)
-    except SearchParamError as error:
-        context["errors"] = field_errors_for(error)
-        context["status"] = 400
+    changes = {"organisation": org.slug} if org is not None else {}
+    searched = search_into(context, field_errors_for, **changes)
+    if searched is None:
         return context
-    if org is not None:
-        params = replace(params, organisation=org.slug)
-    results = search_programmes(params)
-    context["results"] = results
-    context["params"] = params
-    if results.unavailable:
-        context["status"] = 503
-        return context
-    context["items"] = programmes_of_hits(results)
+    params, results = searched
     titles = [text_and_language(p.titles, lang)[0] for _hit, p in context["items"]]
     context["results_map"] = results_map(context["items"], params, titles)
     context["facets"] = facet_groups(results, page, lang)
     context["facet_by_name"] = {group["name"]: group for group in context["facets"]}
     context["relaxed_label"] = relaxed_filter_label(results.relaxed_filter)
-    count_if_none_found(params.q, lang, results.total)
     return context

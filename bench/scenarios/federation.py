@@ -181,7 +181,7 @@ PUT_PROGRAMMES = 200
 
 def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with programmes:write; a Lua script that upserts one of the bench programmes."""
-    from bench.wrk import lua_string, lua_table
+    from bench.wrk import spliced_body_lua
 
     headers = api_headers(ctx, "bench programme_put", "programmes:write")
     body = json.dumps(PROGRAMME_BODY)
@@ -193,17 +193,19 @@ def programme_put_setup(ctx: BenchContext) -> dict[str, Any]:
     # Every request changes the programme (its number of places), as a sync that sends
     # only what changed would: each PUT writes, indexes and notifies.
     head, tail = body.split('"places": 12', 1)
-    lua = f"""
-local head = {lua_string(head + '"places": ')}
-local tail = {lua_string(tail)}
-local headers = {lua_table(headers)}
-local places = 0
-request = function()
-  local path = "/federation/v1/programmes/bench-" .. math.random(1, {PUT_PROGRAMMES})
+    step = f"""  local path = "/federation/v1/programmes/bench-" .. math.random(1, {PUT_PROGRAMMES})
   places = (places + 1) % 1000
-  return wrk.format("PUT", path, headers, head .. places .. tail)
-end
 """
+    lua = spliced_body_lua(
+        "PUT",
+        headers,
+        head + '"places": ',
+        tail,
+        "places",
+        state="local places = 0\n",
+        step=step,
+        path="path",
+    )
     return {"lua": lua}
 
 

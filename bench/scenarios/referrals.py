@@ -11,6 +11,7 @@ as for the other federation rows (see `bench/scenarios/federation.py`).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.scenarios import Scenario, register
@@ -18,6 +19,8 @@ from bench.scenarios.federation import api_headers
 
 if TYPE_CHECKING:
     from bench.context import BenchContext
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 REFERRAL_TARGET = """
 import json
@@ -33,6 +36,10 @@ programme = db.session.scalar(
 print(json.dumps({"programme": str(programme.uuid), "slug": programme.organisation.slug}))
 """
 
+#: the example body of the machine API's OpenAPI document (data, read without importing it)
+EXAMPLE = json.loads(
+    (PROJECT_ROOT / "federation" / "api" / "referral_example.json").read_text(encoding="utf-8")
+)
 NOTE = "Looking for a first job in logistics; prefers evening meetings, twice a month."
 
 
@@ -45,30 +52,20 @@ def referral_target(env: dict[str, str]) -> dict[str, str]:
 
 
 def referral_body(target: dict[str, str], subject_ref: str) -> dict[str, Any]:
-    """A referral the platform accepts: consent for the programme's organisation, an age
-    band, a Brussels postcode and a note the personal-data scanner lets through."""
-    return {
+    """A referral the platform accepts: the OpenAPI document's example (an age band, a
+    Brussels postcode) for the programme, the consent for its organisation and a note the
+    personal-data scanner lets through."""
+    return EXAMPLE | {
         "programme": target["programme"],
         "subject_ref": subject_ref,
-        "age_band": "21-25",
-        "postcode": "1080",
-        "country": "BE",
-        "languages": ["fr", "ar"],
-        "goals": ["employment"],
-        "availability": ["weekday_evenings"],
         "note": NOTE,
-        "consent": {
-            "given_at": "2026-11-20T10:00:00Z",
-            "given_by": "young_person",
-            "recipient": target["slug"],
-            "text_version": "v1",
-        },
+        "consent": EXAMPLE["consent"] | {"recipient": target["slug"]},
     }
 
 
 def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     """A token with referrals:write; a Lua script that sends a new referral each time."""
-    from bench.wrk import lua_string, lua_table
+    from bench.wrk import spliced_body_lua
 
     target = referral_target(ctx.env)
     headers = api_headers(ctx, "bench referral_post", "referrals:write")
@@ -78,11 +75,7 @@ def referral_post_setup(ctx: BenchContext) -> dict[str, Any]:
     ctx.http(
         "POST", "/federation/v1/referrals", data=head + "bench-setup" + tail, headers=headers
     ).raise_for_status()
-    lua = f"""
-local head = {lua_string(head)}
-local tail = {lua_string(tail)}
-local headers = {lua_table(headers)}
-local threads = 0
+    threads = """local threads = 0
 setup = function(thread)
   thread:set("id", threads)
   threads = threads + 1
@@ -92,13 +85,11 @@ init = function(args)
   run = os.time() .. "-" .. math.floor(os.clock() * 1000000)
   sent = 0
 end
-request = function()
-  sent = sent + 1
-  local ref = "bench-" .. run .. "-" .. id .. "-" .. sent
-  return wrk.format("POST", nil, headers, head .. ref .. tail)
-end
 """
-    return {"lua": lua}
+    step = """  sent = sent + 1
+  local ref = "bench-" .. run .. "-" .. id .. "-" .. sent
+"""
+    return {"lua": spliced_body_lua("POST", headers, head, tail, "ref", state=threads, step=step)}
 
 
 register(

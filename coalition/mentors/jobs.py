@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from coalition.extensions import db
 from coalition.mentors.reminders import remind_editors
 from coalition.mentors.services import purge_expired
+from coalition.worker import committing
 
-
-def purge_job() -> int:
-    """Delete the interests whose last change is older than the retention."""
-    deleted = purge_expired()
-    db.session.commit()
-    return deleted
-
-
-def reminder_job() -> int:
-    """Remind the editors of interests left new too long (once per interest)."""
-    reminded = remind_editors()
-    db.session.commit()
-    return reminded
+purge_job = committing(
+    purge_expired, "Delete the interests whose last change is older than the retention."
+)
+reminder_job = committing(
+    remind_editors, "Remind the editors of interests left new too long (once per interest)."
+)

@@ -14,13 +14,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 
 from coalition.taxonomy import EXPERIENCE_FIELDS, MENTOR_AGE_BANDS, MENTOR_AVAILABILITY
 from coalition.validation import (
-    MAX_ITEMS,
     Choice,
-    ItemCount,
     clean_text,
     code_list,
+    language_list,
     validate_email_address,
-    validate_language_code,
     validate_phone,
 )
 
@@ -56,10 +54,8 @@ class InterestSchema(Schema):
     experience_fields = code_list(
         EXPERIENCE_FIELDS, required=True, description="Fields of the volunteer's experience."
     )
-    languages = fields.List(
-        fields.String(validate=validate_language_code),
-        required=True,
-        validate=ItemCount(min=1, max=MAX_ITEMS),
+    languages = language_list(
+        required=True, description="ISO 639-1 codes of the languages the volunteer speaks."
     )
     availability = code_list(MENTOR_AVAILABILITY, required=True, description="When available.")
     message = fields.String(load_default="", validate=_at_most(LIMITS["message"]))

@@ -38,15 +38,14 @@ from coalition.taxonomy import (
     TRAINING_FORMATS,
 )
 from coalition.validation import (
-    LANGUAGE_CODES,
     MAX_ITEMS,
     Between,
     Choice,
     ItemCount,
     clean_text,
     code_list,
+    language_list,
     validate_email_address,
-    validate_language_code,
     validate_phone,
     validate_url,
 )
@@ -237,11 +236,8 @@ class MentorNeedsSchema(Schema):
     experience_fields = code_list(
         EXPERIENCE_FIELDS, required=False, description="Fields of work experience (empty: any)."
     )
-    languages = fields.List(
-        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
-        load_default=list,
-        validate=ItemCount(max=MAX_ITEMS),
-        metadata={"description": "ISO 639-1 codes of the languages a mentor should speak."},
+    languages = language_list(
+        required=False, description="ISO 639-1 codes of the languages a mentor should speak."
     )
     age_min = _whole(18, 99, "Preferred minimum age, e.g. 50 for intergenerational duos.")
     hours_per_week = _decimal(0.5, 40)
@@ -291,11 +287,8 @@ class ProgrammeSchema(Schema):
     age_min = _whole(0, 99)
     age_max = _whole(0, 99)
     formats = code_list(FORMATS, required=True, description="Format codes.")
-    languages = fields.List(
-        fields.String(validate=validate_language_code, metadata={"enum": LANGUAGE_CODES}),
-        required=True,
-        validate=ItemCount(min=1, max=MAX_ITEMS),
-        metadata={"description": "ISO 639-1 codes of the languages spoken with the young person."},
+    languages = language_list(
+        required=True, description="ISO 639-1 codes of the languages spoken with the young person."
     )
     duration_weeks = _whole(1, 520)
     hours_per_week = _decimal(0, 80)

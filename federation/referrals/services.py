@@ -129,22 +129,20 @@ def _target_and_repeat(
     return (None, False) if row is None else (row[0], bool(row[1]))
 
 
-def _transition(
+def _record_move(
     referral: Referral,
     previous: Status | None,
-    to: Status,
     side: Side,
-    *,
-    reason: str | None = None,
-    outcome: str | None = None,
-    actor: User | None = None,
-    client_id: str | None = None,
+    actor: User | None,
+    client_id: str | None,
 ) -> ReferralTransition:
+    """Add the move from `previous` to the referral's status now, with its reason and
+    outcome, to the referral's timeline."""
     step = ReferralTransition(
         from_status=previous,
-        to_status=to,
-        reason=reason,
-        outcome=outcome,
+        to_status=referral.status,
+        reason=referral.reason,
+        outcome=referral.outcome,
         side=side,
         actor_user_id=actor.id if actor else None,
         client_id=client_id,
@@ -222,7 +220,7 @@ def send_referral(
         consent_text_version=consent["text_version"],
     )
     set_committed_value(referral, "transitions", [])  # new: no move to read back
-    _transition(referral, None, Status.requested, Side.sender, actor=actor, client_id=client_id)
+    _record_move(referral, None, Side.sender, actor, client_id)
     _emit(referral, "referral.created")
     record("referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id)
     log.info("referral %s sent to organisation %s", referral.id, receiver.id)
@@ -280,19 +278,10 @@ def move_referral(
     referral = locked(referral)
     check_move(referral.status, to, side, reason, outcome)
     previous = referral.status
-    _transition(
-        referral,
-        previous,
-        to,
-        side,
-        reason=reason,
-        outcome=outcome,
-        actor=actor,
-        client_id=client_id,
-    )
     referral.status = to
     referral.reason = reason
     referral.outcome = outcome
+    _record_move(referral, previous, side, actor, client_id)
     if to in ENDED:
         referral.ended_at = utcnow()
     if reason == "consent_withdrawn":
