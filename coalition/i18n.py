@@ -83,15 +83,15 @@ def catalogue():
     page calls it once a text (thirty and more times), so the catalogue found first is kept
     beside the locale it is for, and found again while that locale holds.
     """
-    state = g.get("_flask_babel") if g else None
-    locale = getattr(state, "babel_locale", None)
+    try:
+        state = g._flask_babel  # Flask-Babel's state of this context, once it has looked
+    except (AttributeError, RuntimeError):  # not yet; or no app context at all
+        return get_translations()
     kept = getattr(state, "catalogue", None)
-    if locale is not None and kept is not None and kept[0] is locale:
+    if kept is not None and kept[0] is getattr(state, "babel_locale", None):
         return kept[1]
     translations = get_translations()
-    state = g.get("_flask_babel") if g else None
-    if state is not None and getattr(state, "babel_locale", None) is not None:
-        state.catalogue = (state.babel_locale, translations)
+    state.catalogue = (getattr(state, "babel_locale", None), translations)
     return translations
 
 

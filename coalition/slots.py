@@ -58,7 +58,8 @@ def render_slot(page: Context, name: str, **context) -> Markup:
     for fill in fillers:
         if isinstance(fill, str):
             template = page.environment.get_template(fill)
-            outputs.append(template.render({**page.get_all(), **context}))
+            # shared: the page's variables are the filler's (they hold the globals already)
+            outputs.append(template.make_module({**page.get_all(), **context}, shared=True))
         else:
             outputs.append(fill(**context))
     # the fillers are the parts' own code rendering their own templates
