@@ -150,11 +150,26 @@ class AccessToken:
         return _is_revoked(self.jti)
 
 
+#: tokens whose signature and claims were verified, by issuer, audience and text: a member
+#: system sends one token with every call of its five minutes. Each use checks the expiry
+#: again, and that the key that signed it still verifies (a retired key ends its tokens);
+#: revocation and the client's state are read from the database on every call.
+_verified: dict[tuple[str, str, str], tuple[dict, str]] = {}
+#: at most this many tokens are remembered (then all are forgotten at once)
+VERIFIED_TOKENS = 2048
+
+
 def decode_access_token(token_string: str, *, check_expiry: bool = True) -> AccessToken | None:
     """Verify an access token's signature, `typ`, `iss`, `aud` and expiry; None if invalid.
 
     Revocation and the client's state are checked by the callers, which need the database.
     """
+    cache_key = (issuer(), api_audience(), token_string)
+    if check_expiry and (kept := _verified.get(cache_key)) is not None:
+        claims, kid = kept
+        if claims["exp"] > time.time() and verification_key(kid) is not None:
+            return AccessToken(dict(claims))
+        _verified.pop(cache_key, None)
     try:
         header = jws.extract_compact(to_bytes(token_string)).headers()
     except (JoseError, ValueError):
@@ -180,6 +195,10 @@ def decode_access_token(token_string: str, *, check_expiry: bool = True) -> Acce
         registry.validate(token.claims)
     except (JoseError, ValueError, TypeError):
         return None
+    if check_expiry:
+        if len(_verified) >= VERIFIED_TOKENS:
+            _verified.clear()
+        _verified[cache_key] = (dict(token.claims), str(header["kid"]))
     return AccessToken(dict(token.claims))
 
 

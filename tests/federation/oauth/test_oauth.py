@@ -622,6 +622,37 @@ def test_key_rotation_keeps_old_tokens_valid_until_they_expire(
     _problem(response, 401)
 
 
+def test_a_token_accepted_before_is_refused_once_it_expires(make_app, db, make_org, oauth_client):
+    """A verified token is remembered between calls, never past its expiry."""
+    short_lived = make_app(OAUTH_ACCESS_TOKEN_LIFETIME=2)
+    short_lived.register_blueprint(probe)
+    registered = oauth_client(make_org(), "programmes:write")
+    with short_lived.test_client() as http:
+        body = http.post("/oauth/token", data=registered.token_form()).json
+        headers = {"Authorization": f"Bearer {body['access_token']}"}
+        assert http.get("/federation/v1/_probe", headers=headers).status_code == 200
+        assert http.get("/federation/v1/_probe", headers=headers).status_code == 200
+        time.sleep(max(0.0, _claims(body["access_token"])["exp"] - time.time()) + 0.1)
+        _problem(http.get("/federation/v1/_probe", headers=headers), 401)
+
+
+def test_a_remembered_token_is_checked_against_each_app_issuer(
+    make_app, db, make_org, oauth_client
+):
+    """The same token text sent to a platform with another issuer is not taken as verified."""
+    registered = oauth_client(make_org(), "programmes:write")
+    first = make_app()
+    first.register_blueprint(probe)
+    other = make_app(PUBLIC_URL="https://other.example")
+    other.register_blueprint(probe)
+    with first.test_client() as http:
+        token = http.post("/oauth/token", data=registered.token_form()).json["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        assert http.get("/federation/v1/_probe", headers=headers).status_code == 200
+    with other.test_client() as http:
+        _problem(http.get("/federation/v1/_probe", headers=headers), 401)
+
+
 def test_private_signing_keys_are_stored_encrypted(db):
     from federation.oauth.signing_keys import active_signing_key
 
