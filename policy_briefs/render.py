@@ -18,16 +18,19 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import nh3
 from babel.numbers import format_decimal, format_percent
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 
 from coalition.impact.figures import Figure, named_figures
 from policy_briefs.models import Brief
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 #: `{{ figure: name }}`; whatever stands between the colon and the braces is the name
 FIGURE = re.compile(r"\{\{\s*figure\s*:\s*([^{}]*?)\s*\}\}")
@@ -108,15 +111,17 @@ def _heading_ids(state) -> None:
             token.attrSet("id", wanted)
 
 
+@cache
 def _markdown() -> MarkdownIt:
+    """The parser, made by the first section rendered (a worker that serves no brief does not
+    load markdown-it)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("js-default").disable("image")
     md.inline.ruler.before("text", "figure", _figure_rule)
     md.add_render_rule("figure", _render_figure)
     md.core.ruler.after("inline", "pb_heading_ids", _heading_ids)
     return md
-
-
-MARKDOWN = _markdown()
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -168,7 +173,7 @@ def render_all(
     for text in texts:
         env = {"figures": figures, "lang": lang, "used": [], "unknown": [], "ids": ids}
         env["id_prefix"] = id_prefix
-        html = CLEANER.clean(MARKDOWN.render(text, env))
+        html = CLEANER.clean(_markdown().render(text, env))
         # nh3's output is sanitised HTML: the one place it becomes markup
         rendered.append(Rendered(Markup(html), env["used"], env["unknown"]))  # noqa: S704
     return rendered
@@ -188,7 +193,7 @@ def quoted_names(text: str) -> list[str]:
     """The figure names a text quotes (placeholders in code spans are text, not quotes)."""
     env = {"figures": {}, "lang": "en", "used": [], "unknown": [], "ids": set()}
     env["id_prefix"] = "pb-"
-    MARKDOWN.render(text, env)
+    _markdown().render(text, env)
     return list(dict.fromkeys(env["unknown"]))
 
 

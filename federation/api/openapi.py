@@ -6,10 +6,8 @@ document is built once per application and served at /federation/v1/openapi.json
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 
 from coalition.programmes.schemas import ProgrammeSchema
@@ -43,6 +41,9 @@ from federation.referrals.schemas import (
     ReferralSchema,
     TransitionSchema,
 )
+
+if TYPE_CHECKING:
+    from apispec import APISpec
 
 API_PREFIX = "/federation/v1"
 PROBLEM = "application/problem+json"
@@ -119,7 +120,11 @@ def _single_operation(spec: APISpec, route: str, *args: Any, **extra: Any) -> No
 
 
 def build_spec(public_url: str) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of the machine API."""
+    """The OpenAPI 3.1 document of the machine API (apispec is loaded by its first request:
+    a worker that never serves it does not hold it)."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Mentoring coalition — federation API",

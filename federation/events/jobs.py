@@ -12,7 +12,6 @@ import json
 import time
 from datetime import timedelta
 
-import requests
 from flask import current_app
 from sqlalchemy import select
 
@@ -51,6 +50,8 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
     delivery.last_attempt_at = utcnow()
     error: str | None = None
     status: int | None = None
+    import requests  # the worker's: a web process that never delivers does not load it
+
     try:
         check_url(webhook.url)  # again at send time: the name may point elsewhere now
         response = requests.post(

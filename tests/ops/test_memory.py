@@ -1,6 +1,6 @@
 """A web worker loads what serves requests, not the libraries of rare pages and commands:
 each weighs megabytes in every worker (WeasyPrint with its font and image libraries about
-26 MB, alembic for `flask db` about 9 MB)."""
+26 MB, alembic for `flask db` about 9 MB, requests with urllib3 about 5 MB)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: loaded by the page that needs them, on its first use
-RARELY_NEEDED = ("weasyprint", "fontTools", "PIL", "segno", "elasticsearch", "alembic")
+RARELY_NEEDED = (
+    *("weasyprint", "fontTools", "PIL", "segno", "elasticsearch", "alembic"),
+    # the webhook deliveries' HTTP client, the OpenAPI generator, the briefs' Markdown
+    *("requests", "apispec", "markdown_it"),
+)
 
 PROBE = f"""
 import sys
