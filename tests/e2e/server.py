@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from coalition.config import PROJECT_ROOT
+from tests._commands import run_in_project
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 STARTUP_TIMEOUT = 30.0
@@ -96,15 +97,7 @@ class LiveServer:
 
     def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
         """Run `command` in the project with this server's environment; its output."""
-        return subprocess.run(
-            command,
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_in_project(command, self.env)
 
     def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a `flask …` command against this server's database and instance."""
