@@ -16,7 +16,7 @@ from coalition import access
 from coalition.accounts.models import User
 from coalition.extensions import db
 from coalition.members.models import Organisation
-from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus, Section
+from policy_briefs.models import Brief, CoAuthor, CoAuthorStatus, Comment, Section
 
 
 def coauthor_ids(brief: Brief) -> list[int]:
@@ -44,6 +44,11 @@ def can_read(user: User | None, brief: Brief) -> bool:
 def can_edit(user: User | None, brief: Brief) -> bool:
     """Policy authors (and admins) of a co-authoring organisation edit the text."""
     return acting_organisation(user, brief, "write_briefs") is not None
+
+
+def can_resolve(user: User | None, brief: Brief, comment: Comment) -> bool:
+    """A thread is marked resolved by its author or by a policy author of the brief."""
+    return (user is not None and comment.author_id == user.id) or can_edit(user, brief)
 
 
 def leads(user: User | None, brief: Brief) -> bool:

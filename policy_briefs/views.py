@@ -33,6 +33,13 @@ from policy_briefs.states import EDITABLE
 bp = Blueprint("briefs", __name__)
 
 
+def _done(message: str, brief: Brief, anchor: str | None = None):
+    """Commit the change, say `message` and go to `brief`'s page (at `anchor`)."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("briefs.brief", brief_id=brief.id, _anchor=anchor))
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -65,9 +72,7 @@ def new():
         except services.BriefRefused as refused:
             show_errors(form, refused.errors)
         else:
-            db.session.commit()
-            flash(_("The brief is started. Write its first section."), "success")
-            return redirect(url_for("briefs.brief", brief_id=brief.id))
+            return _done(_("The brief is started. Write its first section."), brief)
     status = 422 if form.errors else 200
     return render_template("policy_briefs/new.html", form=form), status
 
@@ -142,11 +147,9 @@ def title(brief_id: int):
         try:
             services.rename_brief(brief, form.title.data, current_user())
         except services.BriefRefused as refused:
-            form.title.errors = list(refused.errors.values())
+            show_errors(form, refused.errors)
         else:
-            db.session.commit()
-            flash(_("The title is changed."), "success")
-            return redirect(url_for("briefs.brief", brief_id=brief.id))
+            return _done(_("The title is changed."), brief)
     return brief_page(brief, title_form=form, status=422)
 
 
@@ -164,14 +167,10 @@ def invite(brief_id: int):
         try:
             services.invite_organisation(brief, organisation, current_user())
         except services.BriefRefused as refused:
-            form.organisation.errors = list(refused.errors.values())
+            show_errors(form, refused.errors)
         else:
-            db.session.commit()
-            flash(
-                _("%(name)s is invited.", name=organisation.display_name(current_language())),
-                "success",
-            )
-            return redirect(url_for("briefs.brief", brief_id=brief.id, _anchor="coauthors"))
+            name = organisation.display_name(current_language())
+            return _done(_("%(name)s is invited.", name=name), brief, "coauthors")
     return brief_page(brief, invite_form=form, status=422)
 
 
@@ -214,9 +213,7 @@ def cancel_invitation(brief_id: int, coauthor_id: int):
     if coauthor.status != CoAuthorStatus.invited or not CancelInvitationForm().validate_on_submit():
         abort(400)
     services.cancel_invitation(coauthor, current_user())
-    db.session.commit()
-    flash(_("The invitation is cancelled."), "success")
-    return redirect(url_for("briefs.brief", brief_id=brief.id, _anchor="coauthors"))
+    return _done(_("The invitation is cancelled."), brief, "coauthors")
 
 
 @bp.post("/<int:brief_id>/translations")
@@ -234,7 +231,5 @@ def translate(brief_id: int):
         except services.BriefRefused as refused:
             show_errors(form, refused.errors)
         else:
-            db.session.commit()
-            flash(_("The translation is started from the current text."), "success")
-            return redirect(url_for("briefs.brief", brief_id=translation.id))
+            return _done(_("The translation is started from the current text."), translation)
     return brief_page(brief, translation_form=form, status=422)

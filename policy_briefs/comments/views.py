@@ -57,10 +57,10 @@ def index(brief_id: int, section_id: int):
     return comments_page(brief, section)
 
 
-def _write(brief: Brief, form, write, refused, message: str, section_id: int):
-    """Check the form, `write(user, organisation)` the text, commit and say so.
+def _write(brief: Brief, section: Section, form, write, message: str, /, **page):
+    """Check the form, `write(user, organisation)` to the section's comments, commit and say so.
 
-    :param refused: renders the page again when the text is refused, its errors beside the field
+    :param page: how the section's comments page shows a text refused, its errors beside the field
     """
     if not form.validate_on_submit():
         abort(400)
@@ -70,12 +70,12 @@ def _write(brief: Brief, form, write, refused, message: str, section_id: int):
     except services.InvalidComment as invalid:
         for name, error in invalid.errors.items():
             form[name].errors = [error]
-        return refused()
+        return comments_page(brief, section, status=422, **page)
     except NotEditable:
         abort(409)
     db.session.commit()
     flash(message, "success")
-    return _back(brief, section_id)
+    return _back(brief, section.id)
 
 
 @bp.post("/<int:brief_id>/sections/<int:section_id>/comments")
@@ -87,13 +87,13 @@ def create(brief_id: int, section_id: int):
     start = int(form.quote_start.data) if (form.quote_start.data or "").isdigit() else None
     return _write(
         brief,
+        section,
         form,
         lambda user, organisation: services.add_comment(
             section, form.body.data or "", user, organisation, form.quote.data or "", start
         ),
-        lambda: comments_page(brief, section, form, 422),
         _("Your comment was added."),
-        section.id,
+        form=form,
     )
 
 
@@ -105,13 +105,13 @@ def reply(brief_id: int, comment_id: int):
     form = ReplyForm()
     return _write(
         brief,
+        comment.section,
         form,
         lambda user, organisation: services.reply(
             comment, form.body.data or "", user, organisation
         ),
-        lambda: comments_page(brief, comment.section, status=422, failed_reply=(comment.id, form)),
         _("Your reply was added."),
-        comment.section_id,
+        failed_reply=(comment.id, form),
     )
 
 
@@ -120,12 +120,12 @@ def reply(brief_id: int, comment_id: int):
 def resolve(brief_id: int, comment_id: int):
     """Mark a thread resolved: its author or a policy author may."""
     brief, comment = _comment(brief_id, comment_id)
-    user = current_user()
-    if not (comment.author_id == user.id or permissions.can_edit(user, brief)):
+    if not permissions.can_resolve(current_user(), brief, comment):
         abort(403)
-    if not ResolveForm().validate_on_submit():
-        abort(400)
-    services.resolve(comment, user)
-    db.session.commit()
-    flash(_("The comment is resolved."), "success")
-    return _back(brief, comment.section_id)
+    return _write(
+        brief,
+        comment.section,
+        ResolveForm(),
+        lambda user, _organisation: services.resolve(comment, user),
+        _("The comment is resolved."),
+    )

@@ -50,18 +50,24 @@ def _final(brief: Brief):
     return _to_brief(brief)
 
 
+def _render_section(template: str, brief: Brief, section: Section, **context) -> str:
+    """The page `template` about one section, with whether the user may edit it (`can_edit`)."""
+    return render_template(
+        template,
+        brief=brief,
+        section=section,
+        can_edit=permissions.can_edit(current_user(), brief),
+        **context,
+    )
+
+
 def section_page(brief: Brief, section: Section, form: SectionForm | None = None, status=200):
     """One section: its editor (or its text), preview and errors beside the field."""
     if form is None:
         form = SectionForm(formdata=None, text=section.text, base_revision=section.head)
     preview = render(section.text, brief_figures(brief), brief.language, id_prefix="pb-p-")
-    return render_template(
-        "policy_briefs/section.html",
-        brief=brief,
-        section=section,
-        form=form,
-        preview=preview,
-        can_edit=permissions.can_edit(current_user(), brief),
+    return _render_section(
+        "policy_briefs/section.html", brief, section, form=form, preview=preview
     ), status
 
 
@@ -238,13 +244,8 @@ def history(brief_id: int, section_id: int):
     revisions = services.history(section)
     newest = revisions[0].number
     compare = CompareForm(formdata=None, old=max(1, newest - 1), new=newest)
-    return render_template(
-        "policy_briefs/history.html",
-        brief=brief,
-        section=section,
-        revisions=revisions,
-        compare=compare,
-        can_edit=permissions.can_edit(current_user(), brief),
+    return _render_section(
+        "policy_briefs/history.html", brief, section, revisions=revisions, compare=compare
     )
 
 

@@ -150,5 +150,12 @@ def search(corpus_app: Flask) -> Callable[..., SearchResults]:
     return searcher(corpus_app)
 
 
+@pytest.fixture
+def find(directory_app: Flask) -> Callable[..., SearchResults]:
+    """Search the directory of a test module's own, as `search` does the corpus: the module
+    names its indexed app `directory_app` (an `indexed_app_fixture`)."""
+    return searcher(directory_app)
+
+
 def ids(results: SearchResults) -> list[int]:
     return [hit.programme_id for hit in results.hits]

@@ -7,11 +7,9 @@ none now (`"seeking": false`); 8 asks for no particular field, language or time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from coalition.members.models import Organisation
@@ -101,10 +99,6 @@ def test_zero_hits_relax_a_filter_but_stay_among_those_seeking_mentors(search):
 
 
 def _params(app, **args):
-    from werkzeug.datastructures import MultiDict
-
-    from search.services import parse_search_params
-
     with app.test_request_context():
         return parse_search_params(MultiDict(args), "fr")
 
@@ -183,16 +177,7 @@ def mentor_documents() -> list[dict[str, Any]]:
     return docs
 
 
-mentor_app = indexed_app_fixture(mentor_documents, "mentors")
-
-
-@pytest.fixture
-def find(mentor_app: Flask) -> Callable[..., SearchResults]:
-    def run(**args: Any) -> SearchResults:
-        with mentor_app.test_request_context():
-            return search_programmes(parse_search_params(MultiDict(args), "fr"))
-
-    return run
+directory_app = indexed_app_fixture(mentor_documents, "mentors")
 
 
 def distances(results: SearchResults) -> list[float | None]:

@@ -8,16 +8,13 @@ The directory's texts name no place, so that only the programmes' places can mat
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from coalition.members.models import Organisation
 from search.documents import build_document
-from search.query import SearchResults
-from tests.contract.conftest import ids, indexed_app_fixture, searcher
+from tests.contract.conftest import ids, indexed_app_fixture
 from tests.contract.corpus import make_programme
 
 #: id → (title, summary, postcode, language of the texts)
@@ -53,12 +50,7 @@ def directory_documents() -> list[dict[str, Any]]:
     return docs
 
 
-places_app = indexed_app_fixture(directory_documents, "places")
-
-
-@pytest.fixture
-def find(places_app: Flask) -> Callable[..., SearchResults]:
-    return searcher(places_app)
+directory_app = indexed_app_fixture(directory_documents, "places")
 
 
 @pytest.mark.parametrize(

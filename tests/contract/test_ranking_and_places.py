@@ -8,7 +8,6 @@ module indexes a small directory of its own beside the contract corpus, once per
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,9 +16,8 @@ from werkzeug.datastructures import MultiDict
 
 from coalition.members.models import Organisation
 from search.documents import build_document
-from search.query import SearchResults
 from search.services import parse_search_params
-from tests.contract.conftest import ids, indexed_app_fixture, searcher
+from tests.contract.conftest import ids, indexed_app_fixture
 from tests.contract.corpus import make_programme
 
 
@@ -110,12 +108,7 @@ def directory_documents() -> list[dict[str, Any]]:
     return docs
 
 
-ranking_app = indexed_app_fixture(directory_documents, "ranking")
-
-
-@pytest.fixture
-def find(ranking_app: Flask) -> Callable[..., SearchResults]:
-    return searcher(ranking_app)
+directory_app = indexed_app_fixture(directory_documents, "ranking")
 
 
 def params_of(app: Flask, lang: str = "fr", **args: Any):
@@ -172,8 +165,8 @@ def test_an_unknown_long_word_finds_nothing_rather_than_everything(find):
 
 
 @pytest.mark.parametrize("q", ["*", '"', "\\", "~", "^", '** " ~ ^ \\'])
-def test_symbol_only_queries_are_the_empty_query(ranking_app, find, q):
-    assert params_of(ranking_app, q=q).q == ""
+def test_symbol_only_queries_are_the_empty_query(directory_app, find, q):
+    assert params_of(directory_app, q=q).q == ""
     results = find(q=q)
     assert results.total == len(DIRECTORY)
     assert all(not hit.highlight for hit in results.hits)
@@ -241,13 +234,13 @@ def test_a_typo_is_highlighted_fuzzily_when_nothing_matches_exactly(find):
         ("1000", "BE", "Bruxelles"),
     ],
 )
-def test_postcodes_without_a_country(ranking_app, near, country, city):
-    params = params_of(ranking_app, near=near)
+def test_postcodes_without_a_country(directory_app, near, country, city):
+    params = params_of(directory_app, near=near)
     assert (params.near_country, params.near_place.city) == (country, city)
 
 
-def test_a_country_given_still_wins(ranking_app):
-    params = params_of(ranking_app, near="7500", country="BE")
+def test_a_country_given_still_wins(directory_app):
+    params = params_of(directory_app, near="7500", country="BE")
     assert params.near_place.city == "Tournai"
 
 
@@ -257,10 +250,10 @@ def test_a_french_postcode_finds_programmes_across_the_border(find):
     assert ids(results) == [231]
 
 
-def test_distance_is_the_default_order_near_a_place(ranking_app, find):
-    assert params_of(ranking_app, near="1000").sort == "distance"
-    assert params_of(ranking_app, near="1000", sort="relevance").sort == "relevance"
-    assert params_of(ranking_app).sort == "relevance"
+def test_distance_is_the_default_order_near_a_place(directory_app, find):
+    assert params_of(directory_app, near="1000").sort == "distance"
+    assert params_of(directory_app, near="1000", sort="relevance").sort == "relevance"
+    assert params_of(directory_app).sort == "relevance"
     results = find(q="mentorat", near="1000", radius_km="200")
     distances = [hit.distance_km for hit in results.hits]
     assert distances == sorted(distances) and ids(results)[0] == 232

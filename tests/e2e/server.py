@@ -17,15 +17,27 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from coalition.config import PROJECT_ROOT
+from tests._commands import run_in_project
 
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 STARTUP_TIMEOUT = 30.0
+
+
+class Staff(NamedTuple):
+    """A staff member `LiveServer.add_staff` made."""
+
+    #: what makes their names unique on the server (its database outlives a test)
+    tag: str
+    email: str
+    #: their organisation's id
+    org_id: str
 
 
 def free_port() -> int:
@@ -96,15 +108,7 @@ class LiveServer:
 
     def _run(self, command: list[str]) -> subprocess.CompletedProcess[str]:
         """Run `command` in the project with this server's environment; its output."""
-        return subprocess.run(
-            command,
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return run_in_project(command, self.env)
 
     def flask(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run a `flask …` command against this server's database and instance."""
@@ -135,22 +139,24 @@ class LiveServer:
 
     def add_staff(
         self,
-        tag: str,
-        email: str,
+        mailbox: str,
+        first_name: str,
         password: str,
-        name: str,
         role: str,
         *,
         language: str = "fr",
         user_language: str | None = None,
         branch: tuple[str, str] | None = None,
-    ) -> str:
+    ) -> Staff:
         """A new admitted organisation "Duo <tag>" working in `language`, and a staff member
-        of it with `role` (a `coalition.access.Role` name) signing in with `email` and
-        `password`; the organisation's id.
+        of it, "<first_name> <tag>", with `role` (a `coalition.access.Role` name) signing in
+        with `<mailbox>-<tag>@example.org` and `password`; a new tag each time.
 
         :param branch: also a Belgian branch of the organisation: (city, postcode)
         """
+        tag = uuid.uuid4().hex[:6]
+        email = f"{mailbox}-{tag}@example.org"
+        name = f"{first_name} {tag}"
         add_branch = (
             f"db.session.add(Branch(organisation_id=org.id, name={branch[0]!r}, "
             f"postcode={branch[1]!r}, city={branch[0]!r}, country='BE'))"
@@ -158,7 +164,7 @@ class LiveServer:
             else ""
         )
         ui_language = f", language={user_language!r}" if user_language else ""
-        return self.python(f"""
+        org_id = self.python(f"""
 from coalition.branches.models import Branch
 from coalition.extensions import db
 from tests.e2e.world import member, staff
@@ -168,6 +174,7 @@ staff(org, {role!r}, {email!r}, {name!r}, {password!r}{ui_language})
 db.session.commit()
 print(org.id)
 """).strip()
+        return Staff(tag, email, org_id)
 
     def start(self) -> LiveServer:
         """Migrate the fresh database, then serve it and wait until `/healthz` answers."""

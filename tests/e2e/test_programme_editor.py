@@ -5,8 +5,6 @@ Every page is scanned by axe: 0 serious or critical violations.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from tests.e2e.browser import assert_accessible, sign_in, visit
@@ -17,13 +15,10 @@ PASSWORD = "editors write good programmes"
 
 
 def test_editor_fixes_an_error_then_publishes_and_previews(live_server, page):
-    tag = uuid.uuid4().hex[:6]
-    email = f"editor-{tag}@example.org"
-    org_id = live_server.add_staff(
-        tag,
-        email,
+    tag, email, org_id = live_server.add_staff(
+        "editor",
+        "Eddy",
         PASSWORD,
-        f"Eddy {tag}",
         "editor",
         language="nl",
         user_language="nl",

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from coalition.config import PROJECT_ROOT
+from tests._commands import run_in_project
 
 
 @pytest.fixture
@@ -21,14 +21,8 @@ def flask(tmp_path):
     }
 
     def run(*args: str, expect: int = 0, **env: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            cwd=PROJECT_ROOT,
-            env={**environment, **env},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        result = run_in_project(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args], {**environment, **env}
         )
         assert result.returncode == expect, result.stdout + result.stderr
         return result

@@ -15,20 +15,13 @@ import urllib.error
 import urllib.request
 
 from coalition.config import PROJECT_ROOT
+from tests._commands import run_in_project
 from tests.e2e.server import free_port
 
 
 def make(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"PUBLIC_URL", "MAKEFLAGS"}}
-    return subprocess.run(
-        ["make", *args],
-        cwd=PROJECT_ROOT,
-        env={**environment, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    return run_in_project(["make", *args], {**environment, **env}, timeout=60, check=True)
 
 
 def flask_run_line(output: str) -> str:

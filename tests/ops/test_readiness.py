@@ -13,22 +13,26 @@ from coalition.observability import add_readiness_check
 REDIS = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
+def assert_readiness(app, status_code: int, body: dict[str, str]) -> None:
+    """`GET /readyz` of `app` answers `status_code` with exactly `body`."""
+    response = app.test_client().get("/readyz")
+    assert response.status_code == status_code
+    assert response.json == body
+
+
 def test_redis_is_reported_when_configured(make_app):
-    response = make_app(REDIS_URL=REDIS).test_client().get("/readyz")
-    assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "redis": "ok", "search": "ok"}
+    assert_readiness(
+        make_app(REDIS_URL=REDIS),
+        200,
+        {"status": "ok", "database": "ok", "redis": "ok", "search": "ok"},
+    )
 
 
 def test_redis_down_degrades_but_keeps_the_server_in_the_balancer(make_app):
     app = make_app(REDIS_URL="redis://127.0.0.1:9/0", READINESS_TIMEOUT_SECONDS=1)
-    response = app.test_client().get("/readyz")
-    assert response.status_code == 200
-    assert response.json == {
-        "status": "degraded",
-        "database": "ok",
-        "redis": "unreachable",
-        "search": "ok",
-    }
+    assert_readiness(
+        app, 200, {"status": "degraded", "database": "ok", "redis": "unreachable", "search": "ok"}
+    )
 
 
 def test_without_redis_url_redis_is_not_reported(client):
@@ -48,15 +52,17 @@ def test_a_required_check_that_fails_makes_the_server_unready(make_app):
     app = make_app()
     add_readiness_check(app, "queue", lambda: False, required=True)
     add_readiness_check(app, "mail", lambda: True)
-    response = app.test_client().get("/readyz")
-    assert response.status_code == 503
-    assert response.json == {
-        "status": "unavailable",
-        "database": "ok",
-        "search": "ok",
-        "queue": "unreachable",
-        "mail": "ok",
-    }
+    assert_readiness(
+        app,
+        503,
+        {
+            "status": "unavailable",
+            "database": "ok",
+            "search": "ok",
+            "queue": "unreachable",
+            "mail": "ok",
+        },
+    )
 
 
 def test_a_check_that_raises_or_hangs_counts_as_down(make_app):

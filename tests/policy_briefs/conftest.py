@@ -16,6 +16,9 @@ from policy_briefs import services
 from policy_briefs.models import Brief
 from policy_briefs.signoff import services as signoff
 
+#: the text of the one section of the `section` fixture's brief
+TEXT = "Mentors aged fifty and over accompany young job seekers for six months."
+
 
 @pytest.fixture
 def english(db):
@@ -76,6 +79,27 @@ def make_brief(db, team):
         return brief
 
     return make
+
+
+@pytest.fixture
+def section(make_brief):
+    """The one section of a brief, its text `TEXT`."""
+    return make_brief([TEXT]).current_sections[0]
+
+
+@pytest.fixture
+def concurrent_edits(client, login, team, section):
+    """`edit(send, theirs, mine)`: the lead's author sends `theirs`, then the partner's author
+    `mine`, both over revision 1 of `section` with `send(client, section, base, text)`; the
+    two answers."""
+
+    def edit(send, theirs: str, mine: str):
+        login(team.author)
+        first = send(client, section, 1, theirs)
+        login(team.partner_author)
+        return first, send(client, section, 1, mine)
+
+    return edit
 
 
 def sign_all(brief: Brief, team: Team) -> None:

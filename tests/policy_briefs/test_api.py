@@ -7,13 +7,7 @@ import re
 import pytest
 
 from coalition.errors import PROBLEM_JSON
-
-TEXT = "Mentors aged fifty and over accompany young job seekers for six months."
-
-
-@pytest.fixture
-def section(make_brief):
-    return make_brief([TEXT]).current_sections[0]
+from tests.policy_briefs.conftest import TEXT
 
 
 def url(section) -> str:
@@ -36,11 +30,11 @@ def test_a_save_answers_the_new_revision(client, login, team, section):
     assert "<p>Mentors aged fifty" in body["html"]
 
 
-def test_a_save_from_an_old_revision_is_merged(client, login, team, section):
-    login(team.author)
-    assert put(client, section, 1, TEXT.replace("fifty", "50")).status_code == 200
-    login(team.partner_author)
-    response = put(client, section, 1, TEXT.replace("six months", "half a year"))
+def test_a_save_from_an_old_revision_is_merged(concurrent_edits):
+    first, response = concurrent_edits(
+        put, TEXT.replace("fifty", "50"), TEXT.replace("six months", "half a year")
+    )
+    assert first.status_code == 200
     assert response.status_code == 200
     assert response.json["merged"] is True
     assert response.json["text"] == (
@@ -48,12 +42,9 @@ def test_a_save_from_an_old_revision_is_merged(client, login, team, section):
     )
 
 
-def test_overlapping_edits_answer_409_with_the_three_texts(client, login, team, section):
-    login(team.author)
-    put(client, section, 1, TEXT.replace("six months", "a year"))
-    login(team.partner_author)
+def test_overlapping_edits_answer_409_with_the_three_texts(client, section, concurrent_edits):
     mine = TEXT.replace("six months", "nine months")
-    response = put(client, section, 1, mine)
+    _, response = concurrent_edits(put, TEXT.replace("six months", "a year"), mine)
     assert response.status_code == 409
     assert response.mimetype == PROBLEM_JSON
     assert response.json["conflict"] == {

@@ -9,13 +9,7 @@ from policy_briefs.drafting.services import Conflict, InvalidText, SectionRemove
 from policy_briefs.models import BriefStatus
 from policy_briefs.signoff import services as signoff
 from policy_briefs.states import NotEditable
-
-TEXT = "Mentors aged fifty and over accompany young job seekers for six months."
-
-
-@pytest.fixture
-def section(make_brief):
-    return make_brief([TEXT]).current_sections[0]
+from tests.policy_briefs.conftest import TEXT
 
 
 def save(section, base, text, user, org):

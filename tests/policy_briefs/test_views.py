@@ -15,9 +15,8 @@ from pypdf import PdfReader
 from policy_briefs.comments.services import add_comment
 from policy_briefs.models import BriefStatus
 from policy_briefs.signoff import services as signoff
-from tests.policy_briefs.conftest import sign_all
+from tests.policy_briefs.conftest import TEXT, sign_all
 
-TEXT = "Mentors aged fifty and over accompany young job seekers for six months."
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -26,11 +25,6 @@ def save(client, section, base, text):
         f"/en/staff/briefs/{section.brief_id}/sections/{section.id}",
         data={"base_revision": str(base), "text": text},
     )
-
-
-@pytest.fixture
-def section(make_brief):
-    return make_brief([TEXT]).current_sections[0]
 
 
 def test_the_editor_shows_each_section_with_its_revision(client, login, team, section):
@@ -44,23 +38,21 @@ def test_the_editor_shows_each_section_with_its_revision(client, login, team, se
     assert TEXT in page.text
 
 
-def test_a_form_save_from_an_old_revision_is_merged(client, login, team, section):
-    login(team.author)
-    save(client, section, 1, TEXT.replace("fifty", "50"))
-    login(team.partner_author)
-    response = save(client, section, 1, TEXT.replace("six months", "half a year"))
+def test_a_form_save_from_an_old_revision_is_merged(client, concurrent_edits):
+    _, response = concurrent_edits(
+        save, TEXT.replace("fifty", "50"), TEXT.replace("six months", "half a year")
+    )
     assert response.status_code == 302
     page = client.get(response.location)
     assert "your changes were merged with those saved meanwhile" in page.text
     assert "Mentors aged 50 and over accompany young job seekers for half a year." in page.text
 
 
-def test_a_form_conflict_keeps_the_author_s_text_for_them_to_resolve(client, login, team, section):
-    login(team.author)
-    save(client, section, 1, TEXT.replace("six months", "a year"))
-    login(team.partner_author)
+def test_a_form_conflict_keeps_the_author_s_text_for_them_to_resolve(
+    client, section, concurrent_edits
+):
     mine = TEXT.replace("six months", "nine months")
-    page = save(client, section, 1, mine)
+    _, page = concurrent_edits(save, TEXT.replace("six months", "a year"), mine)
     assert page.status_code == 409
     assert "Resolve the conflict" in page.text
     assert f"\n{mine}</textarea>" in page.text  # their own text, kept in the form

@@ -69,15 +69,9 @@ def test_a_refused_move_changes_nothing(db, programme):
 
 
 def test_the_whole_journey_to_continuing(db, programme):
+    journey = ["new", "contacted", "in_training", "active", "first_duo_ended", "continuing"]
     interest = express_interest(programme, interest_body(), "fr")
-    for status in ("contacted", "in_training", "active", "first_duo_ended", "continuing"):
+    for status in journey[1:]:
         move_interest(interest, status, None)
     assert interest.status == S.continuing
-    assert [c.after for c in interest.changes] == [
-        "new",
-        "contacted",
-        "in_training",
-        "active",
-        "first_duo_ended",
-        "continuing",
-    ]
+    assert [c.after for c in interest.changes] == journey

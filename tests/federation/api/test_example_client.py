@@ -19,6 +19,7 @@ from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.migrations import upgrade_schema
 from federation.oauth.services import register_client
+from tests._commands import run_in_project
 from tests.conftest import config_for_tests
 from tests.e2e.server import free_port
 
@@ -85,13 +86,7 @@ def register_member(app, name: str, slug: str, languages: list[str], public_jwk:
 
 
 def run_example(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(EXAMPLE), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT_ROOT,
-    )
+    return run_in_project([sys.executable, str(EXAMPLE), *args])
 
 
 def test_example_client_fetches_a_token_and_upserts_a_programme(served, tmp_path):
