@@ -26,6 +26,7 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = multiproc_dir
 
 from prometheus_client import multiprocess  # noqa: E402 - after the folder is chosen
 
+from coalition.malloc import limit_malloc_arenas  # noqa: E402
 from coalition.observability.gunicorn_logger import PlatformLogger  # noqa: E402
 from coalition.observability.logs import gunicorn_logconfig  # noqa: E402
 
@@ -104,6 +105,12 @@ def on_starting(server):
             "PUBLIC_URL is https but TRUSTED_PROXIES is 0: behind a TLS proxy, set "
             "TRUSTED_PROXIES=1 so that the platform sees https and the callers' addresses"
         )
+
+
+def post_fork(server, worker):
+    """Cap the worker's malloc arenas before its threads start (MALLOC_ARENA_MAX, default
+    2; 0 leaves glibc's default of eight per core): `coalition.malloc` says why."""
+    limit_malloc_arenas(settings["malloc_arena_max"])
 
 
 def child_exit(server, worker):

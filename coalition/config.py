@@ -218,6 +218,7 @@ def server_settings(env: dict[str, str] | None = None) -> dict[str, Any]:
         "keepalive": _int(env.get("GUNICORN_KEEPALIVE"), 5),
         "forwarded_allow_ips": env.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         "loglevel": env.get("GUNICORN_LOG_LEVEL", "info"),
+        "malloc_arena_max": _int(env.get("MALLOC_ARENA_MAX"), 2),
         **{
             key: platform[key]
             for key in ("PROMETHEUS_MULTIPROC_DIR", "LOG_FORMAT", "PUBLIC_URL", "TRUSTED_PROXIES")
