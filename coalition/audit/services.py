@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert
 
 from coalition.audit.models import AuditLogEntry
 from coalition.database import utcnow
@@ -31,33 +34,47 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
-def record(
+def audit_values(
     action: str,
     *,
     actor: User | None = None,
     organisation: Organisation | int | None = None,
     target: Any = None,
     client_id: str | None = None,
+    at: datetime | None = None,
     **details: Any,
-) -> AuditLogEntry:
-    """Add an audit entry for `action` (a dotted verb such as "user.invite") to the session.
-
-    It is written with the rest of the transaction's work, at the next flush: one statement
-    for all the entries of a request.
+) -> dict[str, Any]:
+    """The columns of an audit entry for `action` (a dotted verb such as "user.invite").
 
     :param target: a model instance (its class name and id are kept) or None.
+    :param at: when it happened (now unless given), not when the transaction is written.
     :param details: small non-secret facts; keys that look secret are dropped.
     """
-    org_id = getattr(organisation, "id", organisation)  # an Organisation, an id or None
-    entry = AuditLogEntry(
-        at=utcnow(),  # when it happened, not when the transaction is written
-        action=action,
-        actor_user_id=actor.id if actor is not None else None,
-        actor_client_id=client_id,
-        organisation_id=org_id,
-        target_type=type(target).__name__ if target is not None else None,
-        target_id=str(getattr(target, "id", "")) or None if target is not None else None,
-        details=_clean(details),
-    )
+    return {
+        "at": at or utcnow(),
+        "action": action,
+        "actor_user_id": actor.id if actor is not None else None,
+        "actor_client_id": client_id,
+        # an Organisation, an id or None
+        "organisation_id": getattr(organisation, "id", organisation),
+        "target_type": type(target).__name__ if target is not None else None,
+        "target_id": str(getattr(target, "id", "")) or None if target is not None else None,
+        "details": _clean(details),
+    }
+
+
+def record(action: str, **facts: Any) -> AuditLogEntry:
+    """Add an audit entry for `action` to the session (`audit_values` says what `facts` may
+    be). It is written with the rest of the transaction's work, at the next flush: one
+    statement for all the entries of a request."""
+    entry = AuditLogEntry(**audit_values(action, **facts))
     db.session.add(entry)
     return entry
+
+
+def write_now(*entries: dict[str, Any]) -> None:
+    """Write audit entries (`audit_values`) at once, in one statement beside the session's
+    unit of work, in its transaction: for a caller whose transaction writes already (a
+    machine-API call), where the flush of one more object costs more than the statement."""
+    if entries:
+        db.session.execute(insert(AuditLogEntry), list(entries))

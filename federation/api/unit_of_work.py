@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from coalition.audit.services import record
+from coalition.audit.services import audit_values, write_now
 from coalition.database import SAFE_METHODS, utcnow, writing
 from coalition.errors import problem
 from coalition.extensions import db
@@ -106,10 +106,7 @@ def _record_with_unwritten(entry: dict[str, Any]) -> None:
     with _unwritten_lock:
         queue = _unwritten()
         waiting, queue[:] = list(queue), []
-    for earlier in [*waiting, entry]:
-        facts = dict(earlier)
-        answered_at = facts.pop("at")
-        record("api.call", **facts).at = answered_at
+    write_now(*(audit_values("api.call", **facts) for facts in [*waiting, entry]))
     db.session.info["unwritten_audit"] = waiting
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,32 @@ def record_events(organisation_ids: list[int], type_: str, data: dict[str, Any])
         events.append(event)
     queue_deliveries(*events)
     return events
+
+
+def write_events_now(organisation_ids: list[int], type_: str, data: dict[str, Any]) -> None:
+    """`record_events`, written at once in the session's transaction rather than at its
+    next flush (for a caller whose transaction writes already): one statement for the
+    events, one more for their deliveries when the organisations have webhooks."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+    rows = [{"organisation_id": org, "type": type_, "data": data} for org in organisation_ids]
+    with db.session.no_autoflush:
+        webhooks = db.session.execute(_ACTIVE_WEBHOOKS, {"organisations": organisation_ids}).all()
+    if not webhooks:
+        db.session.execute(insert(Event), rows)
+        return
+    written = db.session.execute(
+        insert(Event).returning(Event.id, Event.organisation_id, sort_by_parameter_order=True),
+        rows,
+    ).all()
+    deliveries = [
+        {"webhook_id": webhook_id, "event_id": event_id}
+        for event_id, organisation_id in written
+        for webhook_id, owner in webhooks
+        if owner == organisation_id
+    ]
+    if deliveries:
+        db.session.execute(insert(WebhookDelivery), deliveries)
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,19 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Insert, bindparam, delete, exists, select, update
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy import Insert, bindparam, delete, exists, insert, select, update
+from sqlalchemy.orm import joinedload, load_only, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.accounts.models import User
-from coalition.audit.services import record
+from coalition.audit.services import audit_values, record, write_now
 from coalition.database import upsert, utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
 from coalition.postcodes import distance_km, lookup
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
-from federation.events.services import record_events
+from federation.events.services import record_events, write_events_now
 from federation.referrals import privacy
 from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.states import (
@@ -129,38 +129,56 @@ def _target_and_repeat(
     return (None, False) if row is None else (row[0], bool(row[1]))
 
 
-def _record_move(
+def _move_values(
     referral: Referral,
     previous: Status | None,
     side: Side,
     actor: User | None,
     client_id: str | None,
-) -> ReferralTransition:
-    """Add the move from `previous` to the referral's status now, with its reason and
-    outcome, to the referral's timeline."""
-    step = ReferralTransition(
-        from_status=previous,
-        to_status=referral.status,
-        reason=referral.reason,
-        outcome=referral.outcome,
-        side=side,
-        actor_user_id=actor.id if actor else None,
-        client_id=client_id,
-        at=utcnow(),
-    )
-    referral.transitions.append(step)
-    return step
+) -> dict[str, Any]:
+    """The move from `previous` to the referral's status now, with its reason and outcome."""
+    return {
+        "referral_id": referral.id,
+        "from_status": previous,
+        "to_status": referral.status,
+        "reason": referral.reason,
+        "outcome": referral.outcome,
+        "side": side,
+        "actor_user_id": actor.id if actor else None,
+        "client_id": client_id,
+        "at": utcnow(),
+    }
 
 
-def _emit(referral: Referral, type_: str, **extra: Any) -> None:
-    """The event on both sides' feeds (ids and codes of the platform only)."""
+def _record_move(referral: Referral, *move: Any) -> None:
+    """Add the move (`_move_values`) to the referral's timeline, written at the next flush."""
+    referral.transitions.append(ReferralTransition(**_move_values(referral, *move)))
+
+
+def _write_first_move(referral: Referral, actor: User | None, client_id: str | None) -> None:
+    """Write a new referral's first move at once (its transaction writes already), and give
+    the referral its timeline of that one move without a flush or a query."""
+    values = _move_values(referral, None, Side.sender, actor, client_id)
+    values["id"] = db.session.scalars(
+        insert(ReferralTransition).returning(ReferralTransition.id), [values]
+    ).one()
+    step = ReferralTransition(**values)
+    make_transient_to_detached(step)  # the row exists: the session takes it as loaded
+    db.session.add(step)
+    set_committed_value(referral, "transitions", [step])
+
+
+def _emit(referral: Referral, type_: str, *, now: bool = False, **extra: Any) -> None:
+    """The event on both sides' feeds (ids and codes of the platform only); written at once
+    when `now` (see `write_events_now`), else with the transaction's other work."""
     data = {
         "referral_id": str(referral.uuid),
         "programme_id": str(referral.programme.uuid),
         "status": str(referral.status),
         **extra,
     }
-    record_events([referral.sender_id, referral.receiver_id], type_, data)
+    write = write_events_now if now else record_events
+    write([referral.sender_id, referral.receiver_id], type_, data)
 
 
 def send_referral(
@@ -219,10 +237,15 @@ def send_referral(
         consent_given_by=consent["given_by"],
         consent_text_version=consent["text_version"],
     )
-    set_committed_value(referral, "transitions", [])  # new: no move to read back
-    _record_move(referral, None, Side.sender, actor, client_id)
-    _emit(referral, "referral.created")
-    record("referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id)
+    # The referral's row is written: so are its first move, its events and its audit entry,
+    # each one statement, with nothing left for the flush at commit.
+    _write_first_move(referral, actor, client_id)
+    _emit(referral, "referral.created", now=True)
+    write_now(
+        audit_values(
+            "referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id
+        )
+    )
     log.info("referral %s sent to organisation %s", referral.id, receiver.id)
     return referral
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from federation.events.models import Event
-from federation.referrals.models import Referral
+from federation.events.models import Event, WebhookDelivery
+from federation.events.services import create_webhook
+from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.privacy import CODE
 from tests.federation.api_helpers import API
 from tests.federation.referrals.conftest import REFERRALS, make_programme, referral_body
@@ -42,6 +43,48 @@ def test_a_referral_is_created_and_each_side_sees_its_own_view(client, db, pair,
     events = db.session.scalars(db.select(Event).where(Event.type == "referral.created")).all()
     assert {e.organisation_id for e in events} == {pair.sender.id, pair.receiver.id}
     assert all(e.data["referral_id"] == body["id"] for e in events)
+
+
+def test_the_answer_shows_the_first_move_and_it_is_stored_once(client, db, pair, send):
+    created = send()
+    assert [(t["from"], t["to"], t["by"]) for t in created.json["transitions"]] == [
+        (None, "requested", "sender")
+    ]
+    db.session.expire_all()
+    steps = db.session.scalars(db.select(ReferralTransition)).all()
+    assert [(s.from_status, s.to_status) for s in steps] == [(None, "requested")]
+    accepted = client.post(
+        f"{REFERRALS}/{created.json['id']}/transitions",
+        json={"status": "accepted"},
+        headers=pair.receiver_headers,
+    )
+    assert [t["to"] for t in accepted.json["transitions"]] == ["requested", "accepted"]
+    assert db.session.scalar(db.select(db.func.count(ReferralTransition.id))) == 2
+
+
+def test_each_side_webhook_gets_the_referral_events(app, client, db, pair, send, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE", True)  # loopback, as in development
+    with app.test_request_context("/en/"):
+        mine, _ = create_webhook(pair.sender, "http://127.0.0.1:9/sender-hooks")
+        theirs, _ = create_webhook(pair.receiver, "http://127.0.0.1:9/receiver-hooks")
+    db.session.commit()
+    created = send()
+    client.post(
+        f"{REFERRALS}/{created.json['id']}/transitions",
+        json={"status": "accepted"},
+        headers=pair.receiver_headers,
+    )
+    queued = db.session.execute(
+        db.select(WebhookDelivery.webhook_id, Event.organisation_id, Event.type).join(Event)
+    ).all()
+    assert sorted(queued) == sorted(
+        [
+            (mine.id, pair.sender.id, "referral.created"),
+            (theirs.id, pair.receiver.id, "referral.created"),
+            (mine.id, pair.sender.id, "referral.status_changed"),
+            (theirs.id, pair.receiver.id, "referral.status_changed"),
+        ]
+    )
 
 
 def test_two_receivers_cannot_link_the_same_young_person(client, db, make_org, pair, send, bearer):
