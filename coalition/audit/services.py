@@ -77,4 +77,4 @@ def write_now(*entries: dict[str, Any]) -> None:
     unit of work, in its transaction: for a caller whose transaction writes already (a
     machine-API call), where the flush of one more object costs more than the statement."""
     if entries:
-        db.session.execute(insert(AuditLogEntry), list(entries))
+        db.session.execute(insert(AuditLogEntry.__table__), list(entries))  # Core: no ORM bulk
