@@ -6,7 +6,7 @@ Each domain is a sub-package with the same file names (models, services, forms, 
 cli): accounts, members, branches, programmes, mentors, audit, impact, staff, office, site,
 demo. The infrastructure is flat beside them (config, database, extensions, errors, i18n,
 mail, security, access, auth, paging, slots, sitemap, signals, outbox, worker, postcodes,
-taxonomy, validation).
+taxonomy, validation, malloc).
 `coalition.app.create_app` assembles the platform and calls `register` below.
 """
 
