@@ -53,7 +53,8 @@ def record_events(organisation_ids: list[int], type_: str, data: dict[str, Any])
 def write_events_now(organisation_ids: list[int], type_: str, data: dict[str, Any]) -> None:
     """`record_events`, written at once in the session's transaction rather than at its
     next flush (for a caller whose transaction writes already): one statement for the
-    events, one more for their deliveries when the organisations have webhooks."""
+    events; when the organisations have webhooks, one an event (its deliveries need its
+    id) and one for the deliveries."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     rows = [{"organisation_id": org, "type": type_, "data": data} for org in organisation_ids]
