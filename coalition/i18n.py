@@ -125,7 +125,7 @@ def init_i18n(app: Flask) -> None:
                 endpoint, "lang_code"
             )
         if expects:
-            values["lang_code"] = g.get("lang_code") or current_language()
+            values["lang_code"] = current_language()
 
     @app.context_processor
     def language_context():

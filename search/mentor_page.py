@@ -92,8 +92,7 @@ def mentor_page(endpoint: str) -> dict[str, Any]:
         "label_in": lambda vocabulary, code: taxonomy.label_in(vocabulary, code, lang),
         "taxonomy": taxonomy,
     }
-    searched = search_into(context, mentor_field_errors, seeking_mentors=True)
-    if searched is not None:
-        _params, results = searched
+    results = search_into(context, mentor_field_errors, seeking_mentors=True)
+    if results is not None:
         context["relaxed_label"] = relaxed_label(results.relaxed_filter)
     return context

@@ -27,7 +27,6 @@ from search.query import (
     FACETS,
     SORTS,
     SearchParamError,
-    SearchParams,
     SearchResults,
     facet_label,
 )
@@ -205,9 +204,10 @@ def search_into(
     context: dict[str, Any],
     field_errors: Callable[[SearchParamError], dict[str, str]],
     **changes: Any,
-) -> tuple[SearchParams, SearchResults] | None:
+) -> SearchResults | None:
     """Search with the page's query (and `changes` to it), putting the parameters, results,
-    their programmes and the status in the page's `context` (which holds its `lang`).
+    their programmes and the status in the page's `context` (which holds its `lang`); the
+    results, to show.
 
     None when there is nothing to show: a wrong parameter (400, its message beside the
     field from `field_errors`) or the engine down (503).
@@ -228,7 +228,7 @@ def search_into(
         return None
     context["items"] = programmes_of_hits(results)
     count_if_none_found(params.q, lang, results.total)
-    return params, results
+    return results
 
 
 def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, Any]:
@@ -259,10 +259,10 @@ def search_page(endpoint: str, *, org: Organisation | None = None) -> dict[str, 
         "widget": endpoint == "search.widget",
     }
     changes = {"organisation": org.slug} if org is not None else {}
-    searched = search_into(context, field_errors_for, **changes)
-    if searched is None:
+    results = search_into(context, field_errors_for, **changes)
+    if results is None:
         return context
-    params, results = searched
+    params = context["params"]
     titles = [text_and_language(p.titles, lang)[0] for _hit, p in context["items"]]
     context["results_map"] = results_map(context["items"], params, titles)
     context["facets"] = facet_groups(results, page, lang)

@@ -53,28 +53,30 @@ def record_events(organisation_ids: list[int], type_: str, data: dict[str, Any])
 def write_events_now(organisation_ids: list[int], type_: str, data: dict[str, Any]) -> None:
     """`record_events`, written at once in the session's transaction rather than at its
     next flush (for a caller whose transaction writes already): one statement for the
-    events; when the organisations have webhooks, one an event (its deliveries need its
-    id) and one for the deliveries."""
+    events, and one for their deliveries when the organisations have webhooks."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     rows = [{"organisation_id": org, "type": type_, "data": data} for org in organisation_ids]
-    with db.session.no_autoflush:
-        webhooks = db.session.execute(_ACTIVE_WEBHOOKS, {"organisations": organisation_ids}).all()
+    webhooks = _active_webhooks(organisation_ids)
     events = Event.__table__  # Core statements: the ORM's bulk insert costs more than them
     if not webhooks:
         db.session.execute(insert(events), rows)
         return
-    written = [
-        db.session.execute(insert(events).returning(events.c.id), row).scalar_one() for row in rows
-    ]
-    deliveries = [
-        {"webhook_id": webhook_id, "event_id": event_id}
-        for event_id, row in zip(written, rows, strict=True)
-        for webhook_id, owner in webhooks
-        if owner == row["organisation_id"]
-    ]
-    if deliveries:
-        db.session.execute(insert(WebhookDelivery.__table__), deliveries)
+    written = db.session.execute(
+        insert(events).returning(
+            events.c.id, events.c.organisation_id, sort_by_parameter_order=True
+        ),
+        rows,
+    ).all()
+    db.session.execute(
+        insert(WebhookDelivery.__table__),
+        [
+            {"webhook_id": webhook_id, "event_id": event_id}
+            for event_id, organisation_id in written
+            for webhook_id, owner in webhooks
+            if owner == organisation_id
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -221,15 +223,19 @@ _ACTIVE_WEBHOOKS = select(Webhook.id, Webhook.organisation_id).where(
 )
 
 
+def _active_webhooks(organisation_ids: list[int]) -> list[Any]:
+    """(webhook id, organisation id) of the organisations' active webhooks, in one query."""
+    with db.session.no_autoflush:  # the transaction's work is written once, at its end
+        return db.session.execute(_ACTIVE_WEBHOOKS, {"organisations": organisation_ids}).all()
+
+
 def queue_deliveries(*events: Event) -> int:
     """Queue each event for every active webhook of its organisation (one query); count the
     deliveries.
 
     The deliveries are written with the events, at the session's next flush.
     """
-    organisations = list({e.organisation_id for e in events})
-    with db.session.no_autoflush:  # the transaction's work is written once, at its end
-        webhooks = db.session.execute(_ACTIVE_WEBHOOKS, {"organisations": organisations}).all()
+    webhooks = _active_webhooks(list({e.organisation_id for e in events}))
     count = 0
     for event in events:
         for webhook_id, organisation_id in webhooks:
