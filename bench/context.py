@@ -63,7 +63,13 @@ class BenchContext:
         lua = scenario.lua
         if lua is None and (scenario.method != "GET" or scenario.body or scenario.headers):
             lua = wrk.request_lua(scenario.method, scenario.body, scenario.headers)
-        return self.wrk(self.app_url + scenario.path, lua or "", seconds)
+        cpu_before = self.app_server.worker_cpu_seconds()
+        measured = self.wrk(self.app_url + scenario.path, lua or "", seconds)
+        cpu = self.app_server.worker_cpu_seconds() - cpu_before
+        if measured.get("requests"):
+            # what one request costs the workers, whatever else shares the machine
+            measured["cpu_ms_per_request"] = round(cpu * 1000 / measured["requests"], 2)
+        return measured
 
     def baseline(self, seconds: int | None = None, *, close: bool = False) -> dict[str, Any]:
         """Load the bare-Flask baseline (GET /ping); with `close`, each request on a new

@@ -3,6 +3,7 @@ and the memory of its workers (read from /proc). `make bench` and `make soak` sh
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import signal
@@ -88,6 +89,16 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process so far, in seconds; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # fields 14 and 15 of proc(5) (utime, stime), counted here from field 3 on
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int, field: str = "VmRSS") -> float | None:
     """Resident memory of a process in MiB (from /proc), None if it is gone.
 
@@ -162,6 +173,12 @@ class Gunicorn:
         workers = child_pids(self.process.pid)
         values = [v for v in (rss_mb(pid, field) for pid in workers) if v is not None]
         return max(values) if values else None
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU time (user and system) the workers have used so far, in seconds."""
+        if not self.process:
+            return 0.0
+        return sum(cpu_seconds(pid) for pid in child_pids(self.process.pid))
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -56,6 +56,20 @@ def test_wrk_measures_the_baseline_with_percentiles(tmp_path):
     assert rss is not None and rss > 5
 
 
+def test_a_row_says_what_one_request_cost_the_workers(tmp_path):
+    server = Gunicorn(
+        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
+    )
+    server.start("/ping")
+    try:
+        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
+        measured = ctx.load(Scenario("ping", path="/ping"), seconds=1)
+    finally:
+        server.stop()
+    # a bare-Flask answer costs its worker well under a few milliseconds, and not nothing
+    assert 0 < measured["cpu_ms_per_request"] < 5
+
+
 def test_a_repeated_row_is_its_median_run_and_lists_every_run(tmp_path):
     measurements = iter([{"rps": 10.0, "p95_ms": 9.0}, {"rps": 30.0}, {"rps": 20.0}])
     scenario = Scenario("noisy", measure=lambda ctx: dict(next(measurements)))
