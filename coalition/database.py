@@ -16,7 +16,13 @@ from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    make_transient_to_detached,
+    mapped_column,
+)
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
@@ -60,6 +66,17 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
+
+
+def as_loaded(session: Session, model: type, row: Any) -> Any:
+    """An instance of `model` for a row a Core statement has just written (its columns, as
+    RETURNING gives them), in the session as if a query had loaded it: no flush writes it
+    again, and its relationships load as usual. The ORM's own INSERT costs a request more
+    than the statement and this."""
+    instance = model(**row)
+    make_transient_to_detached(instance)  # the row exists: its values are not changes
+    session.add(instance)
+    return instance
 
 
 def upsert(session: Session, entity: Any) -> postgresql.Insert | sqlite.Insert:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
 
 from coalition.audit.models import AuditLogEntry
 from coalition.database import utcnow
@@ -72,9 +73,28 @@ def record(action: str, **facts: Any) -> AuditLogEntry:
     return entry
 
 
-def write_now(*entries: dict[str, Any]) -> None:
-    """Write audit entries (`audit_values`) at once, in one statement beside the session's
-    unit of work, in its transaction: for a caller whose transaction writes already (a
-    machine-API call), where the flush of one more object costs more than the statement."""
+#: the session's audit entries to write at its commit (`write_at_commit`)
+_AT_COMMIT = "audit_at_commit"
+
+
+def write_at_commit(*entries: dict[str, Any]) -> None:
+    """Write audit entries (`audit_values`) as the session's transaction commits: all the
+    entries given so, in one statement beside the session's unit of work. For callers whose
+    transaction writes already (a machine-API call, a referral), where the flush of one more
+    object costs more than the statement; a rollback drops them with the rest."""
+    db.session.connection()  # in a transaction: its rollback must drop them
+    db.session.info.setdefault(_AT_COMMIT, []).extend(entries)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_entries_at_commit(session: Session) -> None:
+    entries = session.info.pop(_AT_COMMIT, None)
     if entries:
-        db.session.execute(insert(AuditLogEntry.__table__), list(entries))  # Core: no ORM bulk
+        # Core: no ORM bulk insert (and executemany: a multi-row VALUES costs twice as much)
+        session.execute(insert(AuditLogEntry.__table__), entries)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_entries(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_AT_COMMIT, None)

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from coalition.audit.services import audit_values, write_now
+from coalition.audit.services import audit_values, write_at_commit
 from coalition.database import SAFE_METHODS, utcnow, writing
 from coalition.errors import problem
 from coalition.extensions import db
@@ -106,7 +106,7 @@ def _record_with_unwritten(entry: dict[str, Any]) -> None:
     with _unwritten_lock:
         queue = _unwritten()
         waiting, queue[:] = list(queue), []
-    write_now(*(audit_values("api.call", **facts) for facts in [*waiting, entry]))
+    write_at_commit(*(audit_values("api.call", **facts) for facts in [*waiting, entry]))
     db.session.info["unwritten_audit"] = waiting
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import Insert, bindparam, delete, exists, insert, select, update
-from sqlalchemy.orm import joinedload, load_only, make_transient_to_detached, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.accounts.models import User
-from coalition.audit.services import audit_values, record, write_now
-from coalition.database import upsert, utcnow
+from coalition.audit.services import audit_values, record, write_at_commit
+from coalition.database import as_loaded, upsert, utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
@@ -161,10 +161,9 @@ def _write_first_move(referral: Referral, actor: User | None, client_id: str | N
     values = _move_values(referral, None, Side.sender, actor, client_id)
     table = ReferralTransition.__table__  # a Core statement: the ORM's bulk insert costs more
     values["id"] = db.session.execute(insert(table).returning(table.c.id), values).scalar_one()
-    step = ReferralTransition(**values)
-    make_transient_to_detached(step)  # the row exists: the session takes it as loaded
-    db.session.add(step)
-    set_committed_value(referral, "transitions", [step])
+    set_committed_value(
+        referral, "transitions", [as_loaded(db.session, ReferralTransition, values)]
+    )
 
 
 def _emit(referral: Referral, type_: str, *, now: bool = False, **extra: Any) -> None:
@@ -236,11 +235,11 @@ def send_referral(
         consent_given_by=consent["given_by"],
         consent_text_version=consent["text_version"],
     )
-    # The referral's row is written: so are its first move, its events and its audit entry,
-    # each one statement, with nothing left for the flush at commit.
+    # The referral's row is written: so are its first move and its events, one statement
+    # each, and its audit entry at commit with the call's own; nothing is left for the flush.
     _write_first_move(referral, actor, client_id)
     _emit(referral, "referral.created", now=True)
-    write_now(
+    write_at_commit(
         audit_values(
             "referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id
         )
@@ -251,10 +250,11 @@ def send_referral(
 
 @cache
 def _insert_unless_the_code_is_taken(dialect: str) -> Insert:
+    table = Referral.__table__  # a Core statement: the ORM's INSERT costs more
     return (
-        upsert(db.session, Referral)
+        upsert(db.session, table)
         .on_conflict_do_nothing(index_elements=["code"])
-        .returning(Referral)
+        .returning(*table.c)
     )
 
 
@@ -263,9 +263,9 @@ def _insert_with_a_fresh_code(**values: Any) -> Referral:
     23^8 per referral): one statement a draw, no savepoint."""
     statement = _insert_unless_the_code_is_taken(db.session.get_bind().dialect.name)
     for _attempt in range(5):
-        inserted = db.session.scalars(statement, [{"code": privacy.new_code(), **values}]).first()
-        if inserted is not None:
-            return inserted
+        row = db.session.execute(statement, {"code": privacy.new_code(), **values}).first()
+        if row is not None:
+            return as_loaded(db.session, Referral, row._mapping)
     raise RuntimeError("could not draw a free referral code")
 
 

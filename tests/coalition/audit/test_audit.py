@@ -39,6 +39,31 @@ def test_record_drops_secrets_whatever_the_caller_passes(app, db):
         assert secret not in str(entry.details)
 
 
+def _actions(db) -> list[str]:
+    return list(db.session.scalars(select(AuditLogEntry.action).order_by(AuditLogEntry.id)))
+
+
+def test_entries_written_at_commit_are_there_after_it_in_their_order(app, db):
+    audit.write_at_commit(audit.audit_values("referral.send", client_id="client-1"))
+    audit.write_at_commit(
+        audit.audit_values("api.call", client_id="client-1"),
+        audit.audit_values("api.call", client_id="client-2", token="abc"),
+    )
+    assert _actions(db) == []  # not before the commit
+    db.session.commit()
+    assert _actions(db) == ["referral.send", "api.call", "api.call"]
+    assert "abc" not in str([e.details for e in db.session.scalars(select(AuditLogEntry))])
+    db.session.commit()  # written once
+    assert len(_actions(db)) == 3
+
+
+def test_entries_written_at_commit_go_with_a_rollback(app, db):
+    audit.write_at_commit(audit.audit_values("referral.send", client_id="client-1"))
+    db.session.rollback()
+    db.session.commit()
+    assert _actions(db) == []
+
+
 def test_invitation_and_acceptance_are_audited_without_the_token(app, db, make_org, make_user):
     org = make_org()
     admin = make_user(org, roles=("org_admin",))
