@@ -116,3 +116,26 @@ def test_production_sets_a_secure_cookie(tmp_path):
     assert "Secure" in cookie.split("; ")
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app, client, db, make_user):
+    """The signing serializer is made once per set of keys (`CookieSessions`): a key
+    rotated in the configuration still takes effect at once, and a fallback keeps the old
+    sessions signed in."""
+    user = make_user()
+    with client.session_transaction() as session:
+        session["user_id"] = user.id
+        session["session_version"] = user.session_version
+
+    def signed_in() -> bool:
+        client.get("/en/")
+        with client.session_transaction() as session:
+            return session.get("user_id") == user.id
+
+    assert signed_in()
+    old = app.secret_key
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    app.secret_key = "another-secret-key-another-secret-key-another"
+    assert signed_in()  # the old key is a fallback
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not signed_in()  # the old key is gone: the cookie no longer verifies
