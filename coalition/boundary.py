@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, Request, abort, g, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -111,18 +111,20 @@ def _refuse_parameter(name: str, detail: str) -> None:
     abort(Flask.response_class(body, status=status, mimetype="text/html"))
 
 
-def _check_path() -> None:
-    for name, value in (request.view_args or {}).items():
+def _check_path(current: Request) -> None:
+    for name, value in (current.view_args or {}).items():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:
             abort(404)  # no row has that id (and SQLite cannot even compare with it)
         if isinstance(value, str) and CONTROL_CHARS.search(value):
             _refuse_parameter(name, _("Control characters are not allowed."))
-    if CONTROL_CHARS.search(request.path):
+    if CONTROL_CHARS.search(current.path):
         _refuse_parameter("path", _("Control characters are not allowed."))
 
 
-def _check_query() -> None:
-    for name, values in request.args.lists():
+def _check_query(current: Request) -> None:
+    if not current.query_string:
+        return
+    for name, values in current.args.lists():
         if CONTROL_CHARS.search(name):
             _refuse_parameter(name, _("Control characters are not allowed."))
         if len(values) > MAX_REPEATS:
@@ -182,9 +184,10 @@ def _check_json() -> None:
 
 def check_request() -> None:
     """Refuse (or, in form fields, remove and note) what no view should ever see."""
-    _check_path()
-    _check_query()
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    current = request._get_current_object()  # one lookup for every check
+    _check_path(current)
+    _check_query(current)
+    if current.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.is_json:
         _check_json()

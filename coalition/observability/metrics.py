@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app
 from prometheus_client import (
@@ -213,10 +214,22 @@ def outbox_oldest_age() -> float:
     return max(0.0, (utcnow() - oldest).total_seconds()) if oldest else 0.0
 
 
+#: (endpoint, method, status) -> its two series: `labels()` takes a lock and checks its
+#: values on every call; the combinations are few (the routes, methods and codes)
+_request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
     """Count one answered request."""
-    http_requests.labels(endpoint, method, str(status)).inc()
-    http_request_duration.labels(endpoint).observe(seconds)
+    key = (endpoint, method, status)
+    series = _request_series.get(key)
+    if series is None:
+        series = _request_series[key] = (
+            http_requests.labels(endpoint, method, str(status)),
+            http_request_duration.labels(endpoint),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def observe_job(job: str, failed: bool, started: float) -> None:

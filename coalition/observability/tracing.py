@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 from flask import Flask, Response, g, request
 from sqlalchemy import event, inspect
@@ -34,32 +35,47 @@ HEADER = "X-Request-ID"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
+#: the caller's `X-Request-ID` as the WSGI environment holds it
+_ENVIRON_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
+
+
+class _Trace(NamedTuple):
+    """What a request's hooks share, kept on `g` as one value."""
+
+    started: float
+    request_id: str
+    log_token: Any
+
+
 def _begin_request() -> None:
-    g.request_started = time.perf_counter()
-    g.request_id = logs.accepted_request_id(request.headers.get(HEADER))
-    g.request_log_token = logs.enter_context(request_id=g.request_id)
+    request_id = logs.accepted_request_id(request.environ.get(_ENVIRON_KEY))
+    log_token = logs.enter_context(request_id=request_id)
+    g.request_trace = _Trace(time.perf_counter(), request_id, log_token)
 
 
 def _end_request(response: Response) -> Response:
-    started = g.pop("request_started", None)
-    if started is None:  # not begun here (a test's bare request context)
+    trace = g.get("request_trace")
+    if trace is None:  # not begun here (a test's bare request context)
         return response
-    seconds = time.perf_counter() - started
-    endpoint = request.endpoint or "unmatched"
-    method = request.method if request.method in METHODS else "other"
-    metrics.observe_request(endpoint, method, response.status_code, seconds)
-    response.headers[HEADER] = g.request_id
+    seconds = time.perf_counter() - trace.started
+    current = request._get_current_object()  # one lookup for the reads below
+    rule = current.url_rule
+    endpoint = rule.endpoint if rule is not None else "unmatched"
+    method = current.method if current.method in METHODS else "other"
+    status = response.status_code
+    metrics.observe_request(endpoint, method, status, seconds)
+    response.headers[HEADER] = trace.request_id
     log.info(
         "%s %s %s %.1f ms",
         method,
         endpoint,
-        response.status_code,
+        status,
         seconds * 1000,
         extra={
             "method": method,
             "endpoint": endpoint,
-            "route": request.url_rule.rule if request.url_rule else None,
-            "status": response.status_code,
+            "route": rule.rule if rule is not None else None,
+            "status": status,
             "duration_ms": round(seconds * 1000, 2),
         },
     )
@@ -67,9 +83,9 @@ def _end_request(response: Response) -> Response:
 
 
 def _forget_request(error: BaseException | None) -> None:
-    token = g.pop("request_log_token", None)
-    if token is not None:
-        logs.leave_context(token)
+    trace = g.pop("request_trace", None)
+    if trace is not None:
+        logs.leave_context(trace.log_token)
 
 
 def init_request_tracing(app: Flask) -> None:
