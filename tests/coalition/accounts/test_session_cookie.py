@@ -118,7 +118,9 @@ def test_production_sets_a_secure_cookie(tmp_path):
         db.engine.dispose()
 
 
-def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app, client, db, make_user):
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(
+    app, client, db, make_user, monkeypatch
+):
     """The signing serializer is made once per set of keys (`CookieSessions`): a key
     rotated in the configuration still takes effect at once, and a fallback keeps the old
     sessions signed in."""
@@ -133,9 +135,9 @@ def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one(app, client,
             return session.get("user_id") == user.id
 
     assert signed_in()
-    old = app.secret_key
-    app.config["SECRET_KEY_FALLBACKS"] = [old]
-    app.secret_key = "another-secret-key-another-secret-key-another"
+    # the app is shared by the tests: monkeypatch puts its keys back
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [app.secret_key])
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key-another-secret-key-another")
     assert signed_in()  # the old key is a fallback
-    app.config["SECRET_KEY_FALLBACKS"] = []
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
     assert not signed_in()  # the old key is gone: the cookie no longer verifies
