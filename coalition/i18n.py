@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_translations
+from jinja2 import Environment, pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
 from coalition.config import LANGUAGES
@@ -95,17 +99,60 @@ def catalogue():
     return translations
 
 
+def _formatted(eval_ctx: EvalContext, text: str, variables: dict[str, Any]) -> str:
+    # Jinja's "newstyle" gettext: every text is a format string whose variables are escaped
+    # where the template escapes; the catalogue's texts are ours, trusted as Jinja does
+    return (Markup(text) if eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    return _formatted(eval_ctx, catalogue().ugettext(string), variables)
+
+
+@pass_eval_context
+def _ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, catalogue().ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, context: str, string: str, /, **variables: Any) -> str:
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, catalogue().upgettext(context, string), variables)
+
+
+@pass_eval_context
+def _npgettext(
+    eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = catalogue().unpgettext(context, singular, plural, num)
+    return _formatted(eval_ctx, text, variables)
+
+
+def install_page_gettext(env: Environment) -> None:
+    """The templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext`, as Jinja's
+    newstyle i18n defines them, in the catalogue of `catalogue()`.
+
+    Jinja's own wrappers reach the catalogue through three template calls a text (`_` asks
+    for `gettext`, which calls the function it wraps); a page shows thirty texts and more,
+    so these are one call each.
+    """
+    env.newstyle_gettext = True  # {% trans %} blocks pass their variables to the call
+    env.globals.update(
+        _=_gettext, gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext
+    )
+
+
 def init_i18n(app: Flask) -> None:
     """Install the language converter, the prefix handling and Babel."""
     app.url_map.converters["lang"] = LanguageConverter
     babel.init_app(app, locale_selector=current_language)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalogue().ugettext(s),
-        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        pgettext=lambda c, s: catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    install_page_gettext(app.jinja_env)
 
     @app.url_value_preprocessor
     def pull_lang_code(endpoint, values):

@@ -35,6 +35,39 @@ def test_a_text_forced_into_another_language_inside_a_page(app):
     )
 
 
+@pytest.mark.parametrize(
+    ("template", "text"),
+    [
+        # a page: the text is translated and its variables escaped
+        (
+            "{{ _('%(name)s is a member again.', name='Duo & Co') }}",
+            "Duo &amp; Co est à nouveau membre.",
+        ),
+        (
+            "{% trans name='<b>' %}{{ name }} is a member again.{% endtrans %}",
+            "&lt;b&gt; est à nouveau membre.",
+        ),
+        ("{{ ngettext('%(num)d entry', '%(num)d entries', 1) }}", "1 entrée"),
+        ("{{ ngettext('%(num)d entry', '%(num)d entries', 3) }}", "3 entrées"),
+        # a text without variables is a format string too (Jinja's newstyle gettext)
+        ("{{ _('100%% sure') }}", "100% sure"),
+        # a plain-text mail: nothing is escaped
+        (
+            "{% autoescape false %}"
+            "{{ _('%(name)s is a member again.', name='Duo & Co') }}"
+            "{% endautoescape %}",
+            "Duo & Co est à nouveau membre.",
+        ),
+    ],
+)
+def test_the_templates_texts_are_translated_formatted_and_escaped_as_jinja_does(
+    app, template, text
+):
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        assert render_template_string(template) == text
+
+
 def test_the_slot_filler_sees_the_page_language(client):
     """The home page's search box is a part's template in the core's slot: it is rendered
     with the page's own variables, in the page's language."""
