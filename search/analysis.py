@@ -98,23 +98,36 @@ def analyze(text: str, lang: str) -> list[str]:
 
 
 def query_words(text: str) -> list[str]:
-    """The words of a query: elisions removed, stopwords dropped (unless only stopwords),
-    a letter held down squeezed ("emploiiii" → "emploi")."""
-    words = [squeeze_repeats(w) for w in _WORD.findall(strip_elisions(text))]
-    words = [w for w in words if len(w.encode()) < MAX_TERM_BYTES]
-    kept = [w for w in words if fold(w) not in STOPWORDS]
+    """The words of a query as typed: elisions removed, stopwords dropped (unless only
+    stopwords; a stopword typed with a letter held down too). Each matches its `variants`."""
+    words = [w for w in _WORD.findall(strip_elisions(text)) if len(w.encode()) < MAX_TERM_BYTES]
+    kept = [w for w in words if fold(squeeze_repeats(w)) not in STOPWORDS]
     return (kept or words)[:MAX_QUERY_WORDS]
+
+
+def spellings(word: str) -> tuple[str, ...]:
+    """The query word as typed and, if it differs, squeezed (`squeeze_repeats`): three same
+    characters in a row may be a key held down ("emploiiii") or the word's own spelling
+    ("1000", "ab000c", "Schifffahrt"), so either matches as the word itself."""
+    squeezed = squeeze_repeats(word)
+    return (word,) if squeezed == word else (word, squeezed)
 
 
 _SYNONYMS = {fold(word): group for group in SYNONYM_GROUPS for word in group}
 
 
-def variants(word: str) -> tuple[str, ...]:
-    """The word and its synonyms (the word itself first)."""
-    group = _SYNONYMS.get(fold(word))
-    if not group:
-        return (word,)
-    return (word, *(other for other in group if fold(other) != fold(word)))
+def variants(word: str) -> tuple[tuple[str, float], ...]:
+    """What a query word matches, each with its boost: its `spellings` (1.0), then their
+    synonyms (`SYNONYM_BOOST`)."""
+    forms = spellings(word)
+    folded = {fold(form) for form in forms}
+    synonyms = dict.fromkeys(
+        other
+        for form in forms
+        for other in _SYNONYMS.get(fold(form), ())
+        if fold(other) not in folded
+    )
+    return (*((form, 1.0) for form in forms), *((other, SYNONYM_BOOST) for other in synonyms))
 
 
 #: the score a programme matching every word of the query adds, so that it ranks above
@@ -136,7 +149,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 
 def squeeze_repeats(word: str) -> str:
     """A letter typed three times or more kept once ("emploiiii" → "emploi"): what a
-    held-down key adds is not counted as typos."""
+    held-down key adds is not counted as typos (typos are matched on this form)."""
     return _REPEATS.sub(r"\1", word)
 
 

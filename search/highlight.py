@@ -13,6 +13,8 @@ from search.analysis import (
     fold,
     fuzzy_distance,
     query_words,
+    spellings,
+    squeeze_repeats,
 )
 from search.documents import document_text
 
@@ -24,8 +26,11 @@ FIELDS = ("title", "summary", "description")
 def _query_terms(q: str, lang: str) -> tuple[tuple[str, int], ...]:
     terms = []
     for word in query_words(q):
-        for term in analyze_word(word, lang):
-            terms.append((term, fuzzy_distance(fold(word))))
+        typo = squeeze_repeats(word)
+        for form in spellings(word):
+            # as the engines match: a typo on the squeezed form only
+            distance = fuzzy_distance(fold(typo)) if form == typo else 0
+            terms.extend((term, distance) for term in analyze_word(form, lang))
     return tuple(terms)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from search.analysis import (
     ALL_WORDS_BOOST,
-    SYNONYM_BOOST,
     query_words,
     required_matches,
+    squeeze_repeats,
     variants,
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
@@ -36,14 +36,14 @@ def _word_query(word: str) -> dict[str, Any]:
                 "fields": _EXACT_FIELDS,
                 "type": "best_fields",
                 # the word as typed ranks above its synonyms
-                "boost": 1.0 if variant == word else SYNONYM_BOOST,
+                "boost": boost,
             }
         }
-        for variant in variants(word)
+        for variant, boost in variants(word)
     ]
     typo = {
         "multi_match": {
-            "query": word,
+            "query": squeeze_repeats(word),
             "fields": _FIELDS,
             "type": "best_fields",
             "fuzziness": "AUTO",

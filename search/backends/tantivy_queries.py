@@ -12,12 +12,12 @@ from tantivy import Occur, Query
 from coalition.postcodes import distance_km
 from search.analysis import (
     ALL_WORDS_BOOST,
-    SYNONYM_BOOST,
     analyze_word,
     fold,
     fuzzy_distance,
     query_words,
     required_matches,
+    squeeze_repeats,
     variants,
 )
 from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Near, Term
@@ -67,20 +67,18 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
     groups = []
     for word in query_words(q):
         alternatives, known = [], False
-        for variant in variants(word):
+        for variant, boost in variants(word):
             clauses, found = _term_clauses(searcher, variant)
             known = known or found
             if clauses:
-                query = Query.boolean_query(clauses)
                 # the word as typed ranks above its synonyms
-                alternatives.append(
-                    query if variant == word else Query.boost_query(query, SYNONYM_BOOST)
-                )
-        distance = fuzzy_distance(fold(word))
+                alternatives.append(Query.boost_query(Query.boolean_query(clauses), boost))
+        typo = squeeze_repeats(word)
+        distance = fuzzy_distance(fold(typo))
         if not known and distance:
             alternatives += [
                 Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False)
-                for term in analyze_word(word, "plain")
+                for term in analyze_word(typo, "plain")
             ]
         if not alternatives:  # a word no field holds, too short for typos: nothing matches
             groups.append(Query.empty_query())

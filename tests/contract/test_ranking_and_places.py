@@ -84,6 +84,8 @@ DIRECTORY: dict[int, tuple[dict[str, Any], dict[str, str], str | None]] = {
         None,
     ),
     242: (_spec({"fr": "Un emploi durable"}, {"fr": "Trouver un emploi."}), {}, None),
+    # three same characters in a row that are no held-down key
+    243: (_spec({"fr": "Le défi des 1000 duos"}, {"fr": "Appel à projets ab000c."}), {}, None),
 }
 
 
@@ -186,11 +188,37 @@ def test_did_you_mean_offers_the_corrected_query(find, lang, q, corrected):
     assert find(lang, q=results.suggestion).total >= 1
 
 
-def test_a_held_down_key_is_found_directly(find):
-    """ "emploiiii": the repeated letter is squeezed."""
-    assert ids(find(q="emploiiii"))[0] == 242
-    assert ids(find(q="emploiiii")) == ids(find(q="emploi"))
-    assert ids(find(q="emploiiii durable")) == [242]
+@pytest.mark.parametrize("q", ["emploiiii", "emploiiiiiiii"])
+def test_a_held_down_key_is_found_directly(find, q):
+    """ "emploiiii": the repeated letter is squeezed, and the word found is marked."""
+    results = find(q=q)
+    assert ids(results)[0] == 242
+    assert ids(results) == ids(find(q="emploi"))
+    assert "<mark>emploi</mark>" in results.hits[0].highlight["title"]
+    assert ids(find(q=f"{q} durable")) == [242]
+
+
+@pytest.mark.parametrize(
+    ("q", "field", "marked"),
+    [
+        ("1000", "title", "1000"),
+        ("défi 1000", "title", "1000"),
+        ("ab000c", "summary", "ab000c"),
+        ("AB000C", "summary", "ab000c"),
+    ],
+)
+def test_three_same_characters_in_a_row_are_found_as_typed(find, q, field, marked):
+    """ "1000", "ab000c": no held-down key but the text's own spelling, found and marked (a
+    random tag like this one made a browser test's search for it find nothing)."""
+    results = find(q=q)
+    assert ids(results) == [243]
+    assert f"<mark>{marked}</mark>" in results.hits[0].highlight[field]
+
+
+def test_a_typo_with_a_held_down_key_is_matched_as_the_typo(find):
+    """ "empliooooo" is squeezed to "emplio", which is matched fuzzily."""
+    results = ids(find(q="empliooooo"))
+    assert 242 in results and results == ids(find(q="emplio"))
 
 
 def test_a_typo_two_edits_away_is_found_directly(find):
