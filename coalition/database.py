@@ -73,8 +73,10 @@ def as_loaded(session: Session, model: type, row: Any) -> Any:
     RETURNING gives them), in the session as if a query had loaded it: no flush writes it
     again, and its relationships load as usual. The ORM's own INSERT costs a request more
     than the statement and this."""
-    instance = model(**row)
-    make_transient_to_detached(instance)  # the row exists: its values are not changes
+    instance = model.__mapper__.class_manager.new_instance()
+    # the values go where a query's loader puts them: no attribute events, no history
+    instance.__dict__.update(row)
+    make_transient_to_detached(instance)  # the row exists: the session takes it as loaded
     session.add(instance)
     return instance
 
