@@ -24,6 +24,7 @@ import hmac
 import re
 import secrets
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 from cryptography.hazmat.primitives import hashes
@@ -267,7 +268,13 @@ def known_key_ids() -> list[str]:
 
 
 def _derived_key(key_id: str, relationship: str) -> bytes:
-    secret = _secrets()[key_id]
+    return _derive(_secrets()[key_id], relationship)
+
+
+@lru_cache(maxsize=4096)
+def _derive(secret: bytes, relationship: str) -> bytes:
+    """The relationship's key (kept: a referral derives three, and members refer to the
+    same few members; keyed by the secret itself, so a new secret derives anew)."""
     return HKDF(
         algorithm=hashes.SHA256(),
         length=32,
