@@ -26,7 +26,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.util import to_bytes
 from sqlalchemy import bindparam, exists, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.database import utcnow
@@ -219,13 +219,24 @@ def _is_revoked(jti: str) -> bool:
 
 
 #: the token's client with its organisation and branches, and whether the token was
-#: revoked; built once: a request only binds its values
+#: revoked; built once: a request only binds its values. The columns a call reads of
+#: them, not the client's keys or the member's texts (any other loads when read).
 _CALLER = (
     select(
         OAuthClient,
         exists().where(RevokedToken.jti_hash == bindparam("jti_hash")).label("revoked"),
     )
-    .options(joinedload(OAuthClient.organisation).joinedload(Organisation.branches))
+    .options(
+        load_only(
+            OAuthClient.client_id,
+            OAuthClient.organisation_id,
+            OAuthClient.scopes,
+            OAuthClient.revoked_at,
+        ),
+        joinedload(OAuthClient.organisation)
+        .load_only(Organisation.slug, Organisation.admitted_at)
+        .joinedload(Organisation.branches),
+    )
     .where(OAuthClient.client_id == bindparam("client_id"))
 )
 
