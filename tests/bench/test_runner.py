@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+
+import pytest
 
 from bench.context import BenchContext
 from bench.processes import Gunicorn
 from bench.run import BENCH_DIR, run_scenario, write_results
 from bench.scenarios import Scenario, all_scenarios
 from bench.wrk import lua_string, lua_table, request_lua
+
+
+@pytest.fixture
+def baseline_ctx(tmp_path) -> Iterator[BenchContext]:
+    """The bare-Flask baseline served by gunicorn, and a bench context whose platform and
+    baseline are both it."""
+    server = Gunicorn(
+        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
+    )
+    server.start("/ping")
+    try:
+        yield BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
+    finally:
+        server.stop()
 
 
 def test_every_part_registers_its_rows_under_distinct_names():
@@ -39,33 +56,17 @@ def test_a_partial_run_keeps_the_other_rows(tmp_path):
     }
 
 
-def test_wrk_measures_the_baseline_with_percentiles(tmp_path):
-    server = Gunicorn(
-        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
-    )
-    server.start("/ping")
-    try:
-        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
-        result = ctx.baseline(seconds=1)
-        rss = ctx.rss_mb()
-    finally:
-        server.stop()
+def test_wrk_measures_the_baseline_with_percentiles(baseline_ctx):
+    result = baseline_ctx.baseline(seconds=1)
+    rss = baseline_ctx.rss_mb()
     assert result["requests"] > 0 and result["rps"] > 0
     assert 0 < result["p50_ms"] <= result["p95_ms"]
     assert result["errors"] == {}
     assert rss is not None and rss > 5
 
 
-def test_a_row_says_what_one_request_cost_the_workers(tmp_path):
-    server = Gunicorn(
-        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
-    )
-    server.start("/ping")
-    try:
-        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
-        measured = ctx.load(Scenario("ping", path="/ping"), seconds=1)
-    finally:
-        server.stop()
+def test_a_row_says_what_one_request_cost_the_workers(baseline_ctx):
+    measured = baseline_ctx.load(Scenario("ping", path="/ping"), seconds=1)
     # a bare-Flask answer costs its worker well under a few milliseconds, and not nothing
     assert 0 < measured["cpu_ms_per_request"] < 5
 
@@ -81,19 +82,11 @@ def test_a_repeated_row_is_its_median_run_and_lists_every_run(tmp_path):
     assert row["runs"][0]["p95_ms"] == 9.0
 
 
-def test_a_row_that_closes_its_connections_is_compared_with_a_baseline_that_does(tmp_path):
+def test_a_row_that_closes_its_connections_is_compared_with_a_baseline_that_does(baseline_ctx):
     """`Connection: close` rows (the federation's): the ratio's baseline opens a connection
     per request too; the keep-alive baseline is kept beside it."""
-    server = Gunicorn(
-        "baseline", "baseline:app", dict(os.environ), tmp_path, 1, 2, pythonpath=str(BENCH_DIR)
-    )
-    server.start("/ping")
-    try:
-        ctx = BenchContext(server.url, server.url, "sqlite://", tmp_path, {}, 1, 2, server)
-        both = ctx.baselines(closes_connections=True)
-        alone = ctx.baselines()
-    finally:
-        server.stop()
+    both = baseline_ctx.baselines(closes_connections=True)
+    alone = baseline_ctx.baselines()
     assert set(both) == {"baseline_rps", "baseline_keepalive_rps"}
     assert both["baseline_rps"] > 0 and both["baseline_keepalive_rps"] > 0
     assert set(alone) == {"baseline_rps"}
