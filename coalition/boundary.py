@@ -189,9 +189,9 @@ def check_request() -> None:
     _check_query(current)
     if current.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.is_json:
+    if current.is_json:
         _check_json()
-    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    elif current.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         _check_form()
 
 
