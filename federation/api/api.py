@@ -56,6 +56,7 @@ from federation.api.schemas import (
 from federation.events.schemas import EventPageSchema, EventQuerySchema
 from federation.events.services import read_feed
 from federation.oauth.tokens import current_token, require_oauth
+from federation.referrals import housekeeping
 from federation.referrals import services as referrals
 from federation.referrals.schemas import (
     MAX_PSEUDONYM,
@@ -316,7 +317,7 @@ def delete_referral_subject(subject_ref: str):
     if not 0 < len(subject_ref) <= MAX_PSEUDONYM:
         abort(problem(400, "Invalid subject_ref", f"Use 1 to {MAX_PSEUDONYM} characters."))
     token = current_token()
-    referrals.erase_subject(token.organisation, subject_ref, client_id=token.client_id)
+    housekeeping.erase_subject(token.organisation, subject_ref, client_id=token.client_id)
     return Response(status=204)
 
 

@@ -4,7 +4,7 @@ purge of ended referrals' content (registered with the core's worker)."""
 from __future__ import annotations
 
 from coalition.worker import committing
-from federation.referrals.services import expire_requests, purge_ended
+from federation.referrals.housekeeping import expire_requests, purge_ended
 
 expire_job = committing(
     expire_requests, "Cancel the requests unanswered for REFERRAL_EXPIRY_DAYS (reason `expired`)."

@@ -8,12 +8,12 @@ code or a pseudonym.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Insert, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Insert, bindparam, exists, insert, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -30,7 +30,6 @@ from federation.referrals import privacy
 from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.states import (
     ENDED,
-    EXPIRED,
     Side,
     Status,
     check_move,
@@ -352,62 +351,8 @@ def list_referrals(
     return paginate(query.order_by(Referral.created_at.desc(), Referral.id.desc()), page, per_page)
 
 
-# --- the platform's housekeeping ---------------------------------------------------------
-
-
-def expire_requests(now: datetime | None = None) -> int:
-    """Cancel, with reason `expired`, every request unanswered for `REFERRAL_EXPIRY_DAYS`."""
-    cutoff = (now or utcnow()) - timedelta(days=current_app.config["REFERRAL_EXPIRY_DAYS"])
-    stale = db.session.scalars(
-        select(Referral).where(Referral.status == Status.requested, Referral.created_at <= cutoff)
-    ).all()
-    for referral in stale:
-        move_referral(referral, Status.cancelled, Side.platform, reason=EXPIRED)
-    return len(stale)
-
-
 def _purge(referral: Referral) -> None:
     for name in CONTENT:
         setattr(referral, name, None)
     referral.pseudonym_key_id = None
     referral.purged_at = utcnow()
-
-
-def purge_ended(now: datetime | None = None) -> int:
-    """Empty the content of referrals ended `REFERRAL_RETENTION_DAYS` ago (counts remain)."""
-    cutoff = (now or utcnow()) - timedelta(days=current_app.config["REFERRAL_RETENTION_DAYS"])
-    result = db.session.execute(
-        update(Referral)
-        .where(Referral.ended_at <= cutoff, Referral.purged_at.is_(None))
-        .values(**dict.fromkeys(CONTENT), pseudonym_key_id=None, purged_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount:
-        record("referral.purge", count=result.rowcount)
-        log.info("referrals: purged the content of %s ended referrals", result.rowcount)
-    return result.rowcount
-
-
-def erase_subject(sender: Organisation, subject_ref: str, *, client_id: str | None = None) -> int:
-    """Delete every referral the sender made about the person it calls `subject_ref`, on
-    both sides, with their history; count them."""
-    hashes = [privacy.sender_pseudonym(sender.id, subject_ref, k) for k in privacy.known_key_ids()]
-    ids = db.session.scalars(
-        select(Referral.id).where(
-            Referral.sender_id == sender.id, Referral.sender_pseudonym.in_(hashes)
-        )
-    ).all()
-    if ids:
-        db.session.execute(
-            delete(ReferralTransition).where(ReferralTransition.referral_id.in_(ids))
-        )
-        db.session.execute(
-            delete(Referral)
-            .where(Referral.id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
-    record("referral.erase_subject", organisation=sender, client_id=client_id, count=len(ids))
-    log.info(
-        "referrals: erased %s referrals of one subject for organisation %s", len(ids), sender.id
-    )
-    return len(ids)

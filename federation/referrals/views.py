@@ -27,7 +27,7 @@ from coalition.paging import requested_page
 from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
-from federation.referrals import figures, services
+from federation.referrals import figures, housekeeping, services
 from federation.referrals.schemas import (
     AGE_BANDS,
     AVAILABILITY,
@@ -317,7 +317,7 @@ def erase_subject(org_id: int):
         return render_template(
             "federation/referrals/erase.html", organisation=organisation, errors=errors
         ), 422
-    count = services.erase_subject(organisation, subject_ref)
+    count = housekeeping.erase_subject(organisation, subject_ref)
     db.session.commit()
     flash(
         _("%(count)s referral(s) about this young person erased, on both sides.", count=count),
