@@ -275,14 +275,18 @@ def test_codes_have_no_ambiguous_characters():
 
 
 def test_no_phone_number_is_written_with_fewer_digits_than_the_scanner_looks_for():
-    """The scanner skips texts with fewer than MIN_PHONE_DIGITS digits: no valid number of
-    any region (with its country code) or of the scanned regions (nationally) is shorter."""
+    """The scanner reads no phone number where it finds no MIN_PHONE_DIGITS digits joined by
+    separators: no valid number of any region or non-geographic code (with its country code)
+    or of the scanned regions (nationally) is shorter."""
     from phonenumbers import PhoneMetadata
 
+    metadata = [*map(PhoneMetadata.metadata_for_region, phonenumbers.SUPPORTED_REGIONS)]
+    metadata += map(
+        PhoneMetadata.metadata_for_nongeo_region, phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS
+    )
+    assert all(meta.general_desc.possible_length for meta in metadata)
     shortest_international = min(
-        len(str(meta.country_code)) + min(meta.general_desc.possible_length)
-        for meta in map(PhoneMetadata.metadata_for_region, phonenumbers.SUPPORTED_REGIONS)
-        if meta.general_desc.possible_length
+        len(str(meta.country_code)) + min(meta.general_desc.possible_length) for meta in metadata
     )
     shortest_national = min(
         min(PhoneMetadata.metadata_for_region(region).general_desc.possible_length)
