@@ -102,6 +102,7 @@ PERSONAL_DATA = [
     ("bit.ly/3abcDEF", "url"),
     ("zie jan.peeters.nl", "url"),
     ("drive.google.com/file/d/abc", "url"),
+    ("dossier op https://intranet/jan-peeters", "url"),
     # dates of birth
     ("born 03/04/2004", "date_of_birth"),
     ("né le 12/05/2003", "date_of_birth"),
@@ -119,6 +120,10 @@ PERSONAL_DATA = [
     ("12/05/03", "date_of_birth"),
     ("anniversaire 14.02.2005", "date_of_birth"),
     ("°12/05/2003", "date_of_birth"),
+    # a birth said without a digit
+    ("née en mars, cherche un emploi", "date_of_birth"),
+    ("geboren in maart", "date_of_birth"),
+    ("born in May in Ghent", "date_of_birth"),
     # exact ages
     ("il a 22 ans", "age"),
     ("elle a 19 ans et cherche", "age"),
