@@ -49,6 +49,8 @@ KINDS = {
 
 _AT = r"(?:@|\s*[\[\(\{]\s*(?:at|arobase|apenstaartje)\s*[\]\)\}]\s*|\s+(?:at|arobase)\s+)"
 _DOT = r"(?:\.|\s*[\[\(\{]\s*(?:dot|point|punt)\s*[\]\)\}]\s*|\s+(?:dot|point|punt)\s+)"
+#: what every e-mail address EMAIL finds holds: an "@", or "at" spelt out
+AT_SIGN = re.compile(_AT, re.I)
 EMAIL = re.compile(
     rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)*\s*{_DOT}\s*[a-z]{{2,10}}\b", re.I
 )
@@ -110,6 +112,7 @@ OPAQUE_ID = re.compile(
     r"|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{16,}\b",
     re.I,
 )
+DIGIT = re.compile(r"\d")
 PHONE_REGIONS = ("BE", "FR", "NL")
 #: 8 to 15 digits with the separators people write, maybe after a + or 00
 PHONE_CANDIDATE = re.compile(r"(?:\+|\b00)?\(?\d(?:[\s./\-()]{0,3}\d){7,14}")
@@ -161,15 +164,32 @@ def _ibans(text: str) -> bool:
 
 
 #: the fewest digits a phone number is written with: five for a Dutch national number
-#: without its leading 0, six for an international one (+49 and four); a text with fewer
-#: digits holds none, and the matcher (most of the scanner's time) is not run
+#: without its leading 0, six for an international one (+49 and four)
 MIN_PHONE_DIGITS = 5
+#: what phone numbers are written with between their digits: phonenumbers' punctuation
+#: (`_VALID_PUNCTUATION` in 9.0: dashes, spaces, dots, slashes, brackets, tildes, the "x" of
+#: carrier codes, their full-width forms), of which its matcher reads four at most between two
+#: groups, and white space, of which the fallback reads three at most
+_PHONE_SEPARATORS = (
+    r"\s\-xX\u2010-\u2015\u2212\u30fc\uff0d-\uff0f\u00a0\u00ad\u200b\u2060\u3000()"
+    r"\uff08\uff09\uff3b\uff3d.\[\]/~\u2053\u223c\uff5e"
+)
+#: MIN_PHONE_DIGITS digits joined by separators only. Whatever the matcher or the fallback
+#: reads as a number is such a cluster (an extension's digits, after "ext", "#" or ",", are
+#: never the number's), so a text without one is not parsed three times for nothing: the
+#: scattered digits of a note ("R-12, 3 sessions, 2 hours"), or its dates once taken out.
+#: test_privacy_phones asks the library which characters it joins digit groups with.
+PHONE_DIGITS = re.compile(rf"\d(?:[{_PHONE_SEPARATORS}]{{0,4}}\d){{{MIN_PHONE_DIGITS - 1}}}")
 
 
 def _phones(text: str) -> bool:
-    if sum(character.isdigit() for character in text) < MIN_PHONE_DIGITS:
+    if not PHONE_DIGITS.search(text):
         return False
+    # taking the dates out leaves six spaces or more, which join no digits: it removes
+    # digit clusters but never makes one, so the check above could come first
     text = _not_phone_blanked(text)
+    if not PHONE_DIGITS.search(text):
+        return False
     for region in PHONE_REGIONS:
         for _match in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.VALID):
             return True
@@ -196,28 +216,50 @@ def _without_opaque_ids(text: str) -> str:
     return OPAQUE_ID.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def _may_hold_urls(text: str) -> bool:
+    # every web address URL finds holds a dot or "://"; most identifiers hold neither
+    return "." in text or "://" in text
+
+
+def _without_urls(text: str) -> str:
+    return URL.sub(" ", text) if _may_hold_urls(text) else text
+
+
+def _without_emails(text: str) -> tuple[str, bool]:
+    """`text` with its e-mail addresses blanked, and whether it had any."""
+    # EMAIL, the scanner's slowest regex, only matches around an "@" or a spelt-out "at"
+    if not AT_SIGN.search(text):
+        return text, False
+    without, count = EMAIL.subn(" ", text)
+    return without, count > 0
+
+
 def personal_data_kinds(text: str, today: date | None = None) -> list[str]:
     """The kinds of personal data found in `text` (keys of `KINDS`), in `KINDS`' order."""
     if not text or not text.strip():
         return []
     today = today or date.today()
     found = set()
-    if EMAIL.search(text):
+    without_emails, emails = _without_emails(text)
+    if emails:
         found.add("email")
-    without_emails = EMAIL.sub(" ", text)
-    if URL.search(without_emails):
+    if _may_hold_urls(without_emails) and URL.search(without_emails):
         found.add("url")
-    numbers = _without_opaque_ids(text)
-    if _national_numbers(numbers):
-        found.add("national_number")
-    if _ibans(text):
-        found.add("iban")
-    if "national_number" not in found and "iban" not in found and _phones(URL.sub(" ", numbers)):
-        found.add("phone")
-    if _dates_of_birth(text, today):
+    # every other kind is written with digits, but for a birth said in words ("née en mars")
+    if DIGIT.search(text):
+        numbers = _without_opaque_ids(text)
+        if _national_numbers(numbers):
+            found.add("national_number")
+        if _ibans(text):
+            found.add("iban")
+        if not found & {"national_number", "iban"} and _phones(_without_urls(numbers)):
+            found.add("phone")
+        if _dates_of_birth(text, today):
+            found.add("date_of_birth")
+        if _ages(text):
+            found.add("age")
+    elif BIRTH.search(text):
         found.add("date_of_birth")
-    if _ages(text):
-        found.add("age")
     return [kind for kind in KINDS if kind in found]
 
 

@@ -102,6 +102,7 @@ PERSONAL_DATA = [
     ("bit.ly/3abcDEF", "url"),
     ("zie jan.peeters.nl", "url"),
     ("drive.google.com/file/d/abc", "url"),
+    ("dossier op https://intranet/jan-peeters", "url"),
     # dates of birth
     ("born 03/04/2004", "date_of_birth"),
     ("né le 12/05/2003", "date_of_birth"),
@@ -119,6 +120,10 @@ PERSONAL_DATA = [
     ("12/05/03", "date_of_birth"),
     ("anniversaire 14.02.2005", "date_of_birth"),
     ("°12/05/2003", "date_of_birth"),
+    # a birth said without a digit
+    ("née en mars, cherche un emploi", "date_of_birth"),
+    ("geboren in maart", "date_of_birth"),
+    ("born in May in Ghent", "date_of_birth"),
     # exact ages
     ("il a 22 ans", "age"),
     ("elle a 19 ans et cherche", "age"),
@@ -275,14 +280,18 @@ def test_codes_have_no_ambiguous_characters():
 
 
 def test_no_phone_number_is_written_with_fewer_digits_than_the_scanner_looks_for():
-    """The scanner skips texts with fewer than MIN_PHONE_DIGITS digits: no valid number of
-    any region (with its country code) or of the scanned regions (nationally) is shorter."""
+    """The scanner reads no phone number where it finds no MIN_PHONE_DIGITS digits joined by
+    separators: no valid number of any region or non-geographic code (with its country code)
+    or of the scanned regions (nationally) is shorter."""
     from phonenumbers import PhoneMetadata
 
+    metadata = [*map(PhoneMetadata.metadata_for_region, phonenumbers.SUPPORTED_REGIONS)]
+    metadata += map(
+        PhoneMetadata.metadata_for_nongeo_region, phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS
+    )
+    assert all(meta.general_desc.possible_length for meta in metadata)
     shortest_international = min(
-        len(str(meta.country_code)) + min(meta.general_desc.possible_length)
-        for meta in map(PhoneMetadata.metadata_for_region, phonenumbers.SUPPORTED_REGIONS)
-        if meta.general_desc.possible_length
+        len(str(meta.country_code)) + min(meta.general_desc.possible_length) for meta in metadata
     )
     shortest_national = min(
         min(PhoneMetadata.metadata_for_region(region).general_desc.possible_length)
