@@ -71,8 +71,9 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
             clauses, found = _term_clauses(searcher, variant)
             known = known or found
             if clauses:
-                # the word as typed ranks above its synonyms
-                alternatives.append(Query.boost_query(Query.boolean_query(clauses), boost))
+                query = Query.boolean_query(clauses)
+                # the word as typed ranks above its synonyms (a boost of 1 changes nothing)
+                alternatives.append(query if boost == 1.0 else Query.boost_query(query, boost))
         typo = squeeze_repeats(word)
         distance = fuzzy_distance(fold(typo))
         if not known and distance:
