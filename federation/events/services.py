@@ -3,10 +3,11 @@ an organisation's webhooks. Verbs that flush at most, never commit."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import CTE, ColumnElement, bindparam, cast, insert, literal, select, union_all
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,13 @@ from federation.events.feed import (
     list_events,
     resolve_position,
 )
-from federation.events.models import EVENT_TYPES, Event, Webhook, WebhookDelivery
+from federation.events.models import (
+    EVENT_TYPES,
+    DeliveryState,
+    Event,
+    Webhook,
+    WebhookDelivery,
+)
 from federation.events.signing import ROTATION_OVERLAP, encrypt, new_secret
 from federation.events.urls import check_url
 
@@ -77,6 +84,62 @@ def write_events_now(organisation_ids: list[int], type_: str, data: dict[str, An
             if owner == organisation_id
         ],
     )
+
+
+def events_written_with(organisation_ids: list[ColumnElement[int]]) -> tuple[CTE, CTE]:
+    """PostgreSQL: `write_events_now` inside the statement that writes the row the events
+    are about, as two data-modifying CTEs to add to it (`Select.add_cte`): an event for
+    each organisation whose id is a column of that row (none when it wrote no row), then
+    their webhooks' deliveries.
+
+    The statement binds `event_type`, `event_data`, `event_at` and `event_uuid_<n>` for the
+    n-th organisation (`event_values`). The casts are PostgreSQL's: a parameter in a SELECT
+    list has no type of its own.
+    """
+    events = Event.__table__
+
+    def typed(name: str, column: Any) -> ColumnElement[Any]:
+        return cast(bindparam(name, type_=column.type), column.type)
+
+    rows = [
+        select(
+            typed(f"event_uuid_{n}", events.c.uuid),
+            organisation_id,
+            typed("event_type", events.c.type),
+            typed("event_data", events.c.data),
+            typed("event_at", events.c.created_at),
+        )
+        for n, organisation_id in enumerate(organisation_ids)
+    ]
+    written = (
+        insert(events)
+        .from_select(["uuid", "organisation_id", "type", "data", "created_at"], union_all(*rows))
+        .returning(events.c.id, events.c.organisation_id)
+        .cte("events")
+    )
+    deliveries, webhooks = WebhookDelivery.__table__, Webhook.__table__
+    queued = insert(deliveries).from_select(
+        ["webhook_id", "event_id", "state", "attempts", "next_attempt_at", "created_at"],
+        select(
+            webhooks.c.id,
+            written.c.id,
+            literal(DeliveryState.pending, deliveries.c.state.type),
+            literal(0),
+            typed("event_at", deliveries.c.next_attempt_at),
+            typed("event_at", deliveries.c.created_at),
+        )
+        .join_from(written, webhooks, webhooks.c.organisation_id == written.c.organisation_id)
+        .where(webhooks.c.active.is_(True)),
+    )
+    return written, queued.cte("deliveries")
+
+
+def event_values(count: int, type_: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The values `events_written_with` binds, for `count` organisations."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+    values = {"event_type": type_, "event_data": data, "event_at": utcnow()}
+    return values | {f"event_uuid_{n}": uuid.uuid4() for n in range(count)}
 
 
 @dataclass(frozen=True)

@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Insert, bindparam, exists, insert, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.accounts.models import User
 from coalition.audit.services import audit_values, record, write_at_commit
-from coalition.database import as_loaded, upsert, utcnow
+from coalition.database import utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.paging import Page, paginate
 from coalition.postcodes import distance_km, lookup
 from coalition.programmes.models import Programme, ProgrammeLocation, ProgrammeStatus
-from federation.events.services import record_events, write_events_now
+from federation.events.services import record_events
 from federation.referrals import privacy
+from federation.referrals.creation import write_new_referral
 from federation.referrals.models import Referral, ReferralTransition
 from federation.referrals.states import (
     ENDED,
@@ -129,19 +129,20 @@ def _target_and_repeat(
 
 
 def _move_values(
-    referral: Referral,
+    to: Status,
     previous: Status | None,
     side: Side,
     actor: User | None,
     client_id: str | None,
+    reason: str | None = None,
+    outcome: str | None = None,
 ) -> dict[str, Any]:
-    """The move from `previous` to the referral's status now, with its reason and outcome."""
+    """A move from `previous` to `to`: every column of the transition but its ids."""
     return {
-        "referral_id": referral.id,
         "from_status": previous,
-        "to_status": referral.status,
-        "reason": referral.reason,
-        "outcome": referral.outcome,
+        "to_status": to,
+        "reason": reason,
+        "outcome": outcome,
         "side": side,
         "actor_user_id": actor.id if actor else None,
         "client_id": client_id,
@@ -149,33 +150,23 @@ def _move_values(
     }
 
 
-def _record_move(referral: Referral, *move: Any) -> None:
-    """Add the move (`_move_values`) to the referral's timeline, written at the next flush."""
-    referral.transitions.append(ReferralTransition(**_move_values(referral, *move)))
+def _record_move(referral: Referral, previous: Status | None, *move: Any) -> None:
+    """Add the move from `previous` to the referral's status now (with its reason and
+    outcome) to its timeline, written at the next flush."""
+    values = _move_values(referral.status, previous, *move, referral.reason, referral.outcome)
+    referral.transitions.append(ReferralTransition(**values))
 
 
-def _write_first_move(referral: Referral, actor: User | None, client_id: str | None) -> None:
-    """Write a new referral's first move at once (its transaction writes already), and give
-    the referral its timeline of that one move without a flush or a query."""
-    values = _move_values(referral, None, Side.sender, actor, client_id)
-    table = ReferralTransition.__table__  # a Core statement: the ORM's bulk insert costs more
-    values["id"] = db.session.execute(insert(table).returning(table.c.id), values).scalar_one()
-    set_committed_value(
-        referral, "transitions", [as_loaded(db.session, ReferralTransition, values)]
-    )
-
-
-def _emit(referral: Referral, type_: str, *, now: bool = False, **extra: Any) -> None:
-    """The event on both sides' feeds (ids and codes of the platform only); written at once
-    when `now` (see `write_events_now`), else with the transaction's other work."""
+def _emit(referral: Referral, type_: str, **extra: Any) -> None:
+    """The event on both sides' feeds (ids and codes of the platform only), written with
+    the transaction's other work."""
     data = {
         "referral_id": str(referral.uuid),
         "programme_id": str(referral.programme.uuid),
         "status": str(referral.status),
         **extra,
     }
-    write = write_events_now if now else record_events
-    write([referral.sender_id, referral.receiver_id], type_, data)
+    record_events([referral.sender_id, referral.receiver_id], type_, data)
 
 
 def send_referral(
@@ -211,33 +202,37 @@ def send_referral(
     place = lookup(data["postcode"], data["country"])  # the schema checked it exists
     location, km = _nearest_location(programme, place)
     key_id = privacy.current_key_id()
-    referral = _insert_with_a_fresh_code(
-        sender_id=sender.id,
-        receiver_id=receiver.id,
-        programme_id=programme.id,
-        branch_id=location.branch_id if location else None,
-        status=Status.requested,
-        age_band=data["age_band"],
-        country=data["country"],
-        area=area_of(place),
-        distance_km=km,
-        languages=data["languages"],
-        goals=data["goals"],
-        availability=data["availability"],
-        note=data["note"] or None,
-        sender_pseudonym=privacy.sender_pseudonym(sender.id, data["subject_ref"], key_id),
-        receiver_pseudonym=privacy.receiver_pseudonym(
+    values = {
+        "sender_id": sender.id,
+        "receiver_id": receiver.id,
+        "programme_id": programme.id,
+        "branch_id": location.branch_id if location else None,
+        "status": Status.requested,
+        "age_band": data["age_band"],
+        "country": data["country"],
+        "area": area_of(place),
+        "distance_km": km,
+        "languages": data["languages"],
+        "goals": data["goals"],
+        "availability": data["availability"],
+        "note": data["note"] or None,
+        "sender_pseudonym": privacy.sender_pseudonym(sender.id, data["subject_ref"], key_id),
+        "receiver_pseudonym": privacy.receiver_pseudonym(
             sender.id, receiver.id, data["subject_ref"], key_id
         ),
-        pseudonym_key_id=key_id,
-        consent_given_at=consent["given_at"],
-        consent_given_by=consent["given_by"],
-        consent_text_version=consent["text_version"],
-    )
-    # The referral's row is written: so are its first move and its events, one statement
-    # each, and its audit entry at commit with the call's own; nothing is left for the flush.
-    _write_first_move(referral, actor, client_id)
-    _emit(referral, "referral.created", now=True)
+        "pseudonym_key_id": key_id,
+        "consent_given_at": consent["given_at"],
+        "consent_given_by": consent["given_by"],
+        "consent_text_version": consent["text_version"],
+    }
+    first_move = _move_values(Status.requested, None, Side.sender, actor, client_id)
+    # the referral, its first move and its events are written now (its audit entry at
+    # commit with the call's own): nothing is left for the flush
+    event = {"programme_id": str(programme.uuid), "status": str(Status.requested)}
+    referral = write_new_referral(values, first_move, event)
+    # the answer names the programme and both sides: it has them without a query
+    for name, value in (("programme", programme), ("sender", sender), ("receiver", receiver)):
+        set_committed_value(referral, name, value)
     write_at_commit(
         audit_values(
             "referral.send", actor=actor, organisation=sender, target=referral, client_id=client_id
@@ -245,27 +240,6 @@ def send_referral(
     )
     log.info("referral %s sent to organisation %s", referral.id, receiver.id)
     return referral
-
-
-@cache
-def _insert_unless_the_code_is_taken(dialect: str) -> Insert:
-    table = Referral.__table__  # a Core statement: the ORM's INSERT costs more
-    return (
-        upsert(db.session, table)
-        .on_conflict_do_nothing(index_elements=["code"])
-        .returning(*table.c)
-    )
-
-
-def _insert_with_a_fresh_code(**values: Any) -> Referral:
-    """Insert the referral under a fresh code, drawn again while the code is taken (1 in
-    23^8 per referral): one statement a draw, no savepoint."""
-    statement = _insert_unless_the_code_is_taken(db.session.get_bind().dialect.name)
-    for _attempt in range(5):
-        row = db.session.execute(statement, {"code": privacy.new_code(), **values}).first()
-        if row is not None:
-            return as_loaded(db.session, Referral, row._mapping)
-    raise RuntimeError("could not draw a free referral code")
 
 
 def locked(referral: Referral) -> Referral:

@@ -258,3 +258,8 @@ def test_a_code_already_taken_is_drawn_again(monkeypatch, db, make_org, pair, se
     assert second.json["code"] == "R-2345-6789"
     codes = db.session.scalars(db.select(Referral.code).order_by(Referral.id)).all()
     assert codes == [taken, "R-2345-6789"]
+    # the draws that found the code taken wrote nothing else either
+    moves = db.session.scalars(db.select(ReferralTransition.referral_id)).all()
+    assert sorted(moves) == sorted(db.session.scalars(db.select(Referral.id)).all())
+    created = db.select(db.func.count(Event.id)).where(Event.type == "referral.created")
+    assert db.session.scalar(created) == 4  # both sides' feeds, for each of the two
