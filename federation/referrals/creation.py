@@ -46,10 +46,12 @@ def write_new_referral(
     data = {"referral_id": str(row["uuid"]), **event_data}
     write = _in_one_statement if db.session.get_bind().dialect.name == "postgresql" else _in_turn
     for _draw in range(CODE_DRAWS):
-        written = write(row | {"code": privacy.new_code()}, first_move, data)
+        row["code"] = privacy.new_code()
+        written = write(row, first_move, data)
         if written is not None:
-            referral_row, move_id = written
-            referral = as_loaded(db.session, Referral, referral_row)
+            referral_id, move_id = written
+            # what the database would give back is what was written: only the ids are new
+            referral = as_loaded(db.session, Referral, {"id": referral_id, **row})
             move = as_loaded(
                 db.session,
                 ReferralTransition,
@@ -62,24 +64,23 @@ def write_new_referral(
 
 def _in_one_statement(
     row: dict[str, Any], first_move: dict[str, Any], data: dict[str, Any]
-) -> tuple[dict[str, Any], int] | None:
+) -> tuple[int, int] | None:
     moved = {f"move_{name}": value for name, value in first_move.items()}
     values = row | moved | event_values(2, CREATED, data)
     written = db.session.execute(_one_statement(), values).first()
-    if written is None:  # the code was taken: nothing was written
-        return None
-    columns = dict(written._mapping)
-    return columns, columns.pop("first_move_id")
+    return None if written is None else tuple(written)  # none: the code was taken
 
 
 @cache
 def _one_statement() -> Select:
-    """The referral, its first move, its events and their deliveries; built once."""
+    """The referral, its first move, its events and their deliveries; their ids. Built
+    once. Short enough (under 4 KB) for psycopg to keep its conversion to PostgreSQL's
+    placeholders between calls."""
     referral = (
         postgresql.insert(_REFERRALS)
         .values({c.name: bindparam(c.name, type_=c.type) for c in _REFERRAL_COLUMNS})
         .on_conflict_do_nothing(index_elements=["code"])
-        .returning(*_REFERRALS.c)
+        .returning(_REFERRALS.c.id, _REFERRALS.c.sender_id, _REFERRALS.c.receiver_id)
         .cte("referral")
     )
     move = (
@@ -96,7 +97,7 @@ def _one_statement() -> Select:
     )
     events = events_written_with([referral.c.sender_id, referral.c.receiver_id])
     return (
-        select(referral, move.c.id.label("first_move_id"))
+        select(referral.c.id, move.c.id)
         .join_from(referral, move, move.c.referral_id == referral.c.id)
         .add_cte(*events)
     )
@@ -104,15 +105,14 @@ def _one_statement() -> Select:
 
 def _in_turn(
     row: dict[str, Any], first_move: dict[str, Any], data: dict[str, Any]
-) -> tuple[dict[str, Any], int] | None:
-    written = db.session.execute(_insert_unless_the_code_is_taken(), row).first()
-    if written is None:
+) -> tuple[int, int] | None:
+    referral_id = db.session.execute(_insert_unless_the_code_is_taken(), row).scalar()
+    if referral_id is None:
         return None
-    columns = dict(written._mapping)
-    move = {"referral_id": columns["id"], **first_move}
+    move = {"referral_id": referral_id, **first_move}
     move_id = db.session.execute(insert(_MOVES).returning(_MOVES.c.id), move).scalar_one()
-    write_events_now([columns["sender_id"], columns["receiver_id"]], CREATED, data)
-    return columns, move_id
+    write_events_now([row["sender_id"], row["receiver_id"]], CREATED, data)
+    return referral_id, move_id
 
 
 @cache
