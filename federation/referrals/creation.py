@@ -10,6 +10,7 @@ gets the referral and its timeline as loaded: no flush writes them again.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -41,8 +42,9 @@ def write_new_referral(
     its first move (`first_move`: a transition's columns but the ids) and its event
     (`event_data`, which names the referral by `referral_id`: its new uuid is filled in)."""
     now = utcnow()
-    row = {c.name: None for c in _REFERRAL_COLUMNS} | values
+    row = {c.name: None for c in _REFERRAL_COLUMNS} | _as_read(values)
     row |= {"uuid": uuid.uuid4(), "created_at": now, "updated_at": now}
+    first_move = _as_read(first_move)
     data = {"referral_id": str(row["uuid"]), **event_data}
     write = _in_one_statement if db.session.get_bind().dialect.name == "postgresql" else _in_turn
     for _draw in range(CODE_DRAWS):
@@ -60,6 +62,11 @@ def write_new_referral(
             set_committed_value(referral, "transitions", [move])
             return referral
     raise RuntimeError("could not draw a free referral code")
+
+
+def _as_read(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as a query would read them back: times in UTC (`UTCDateTime`)."""
+    return {k: v.astimezone(UTC) if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 def _in_one_statement(

@@ -45,6 +45,17 @@ def test_a_referral_is_created_and_each_side_sees_its_own_view(client, db, pair,
     assert all(e.data["referral_id"] == body["id"] for e in events)
 
 
+def test_the_answer_to_a_send_says_what_a_read_says(client, pair, send):
+    """The 201 is made from what was written, not read back: it must not differ from a
+    later read, even for a consent given in another time zone."""
+    consent = referral_body(pair.programme)["consent"] | {"given_at": "2026-11-20T12:00:00+02:00"}
+    created = send(consent=consent)
+    assert created.status_code == 201, created.json
+    read = client.get(f"{REFERRALS}/{created.json['id']}", headers=pair.sender_headers)
+    assert created.json == read.json
+    assert created.json["consent"]["given_at"] == "2026-11-20T10:00:00+00:00"
+
+
 def test_the_answer_shows_the_first_move_and_it_is_stored_once(client, db, pair, send):
     created = send()
     assert [(t["from"], t["to"], t["by"]) for t in created.json["transitions"]] == [
