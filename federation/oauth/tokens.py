@@ -220,7 +220,8 @@ def _is_revoked(jti: str) -> bool:
 
 #: the token's client with its organisation and branches, and whether the token was
 #: revoked; built once: a request only binds its values. The columns a call reads of
-#: them, not the client's keys or the member's texts (any other loads when read).
+#: them (a programme's answer names its organisation by uuid and name), not the client's
+#: keys or the member's texts (any other loads when read, one query each).
 _CALLER = (
     select(
         OAuthClient,
@@ -234,7 +235,9 @@ _CALLER = (
             OAuthClient.revoked_at,
         ),
         joinedload(OAuthClient.organisation)
-        .load_only(Organisation.slug, Organisation.admitted_at)
+        .load_only(
+            Organisation.uuid, Organisation.slug, Organisation.name, Organisation.admitted_at
+        )
         .joinedload(Organisation.branches),
     )
     .where(OAuthClient.client_id == bindparam("client_id"))
