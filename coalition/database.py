@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, bindparam, cast, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
@@ -79,6 +79,12 @@ def as_loaded(session: Session, model: type, row: Any) -> Any:
     make_transient_to_detached(instance)  # the row exists: the session takes it as loaded
     session.add(instance)
     return instance
+
+
+def parameter_as(name: str, column: Any) -> ColumnElement[Any]:
+    """The bound parameter `name`, cast to `column`'s type: for a parameter in the SELECT
+    list of an `INSERT … SELECT`, which PostgreSQL would otherwise take as text."""
+    return cast(bindparam(name, type_=column.type), column.type)
 
 
 def upsert(session: Session, entity: Any) -> postgresql.Insert | sqlite.Insert:

@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, bindparam, cast, insert, literal, select, union_all
+from sqlalchemy import CTE, ColumnElement, bindparam, insert, literal, select, union_all
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from coalition.accounts.models import User
 from coalition.audit.services import record
-from coalition.database import utcnow
+from coalition.database import parameter_as, utcnow
 from coalition.extensions import db
 from coalition.members.models import Organisation
 from coalition.signals import programme_changed, programme_unpublished_by_coalition
@@ -37,6 +37,11 @@ from federation.events.urls import check_url
 # --- the feed ---------------------------------------------------------------------------------
 
 
+def _check_type(type_: str) -> None:
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+
+
 def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Event:
     """Add an event to the organisation's feed and queue its webhook deliveries (written at
     the transaction's next flush, with the rest of its work)."""
@@ -46,8 +51,7 @@ def record_event(organisation_id: int, type_: str, data: dict[str, Any]) -> Even
 def record_events(organisation_ids: list[int], type_: str, data: dict[str, Any]) -> list[Event]:
     """`record_event` for several organisations' feeds at once (their webhooks read in one
     query)."""
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_!r}")
+    _check_type(type_)
     events = []
     for organisation_id in organisation_ids:
         event = Event(organisation_id=organisation_id, type=type_, data=data)
@@ -61,8 +65,7 @@ def write_events_now(organisation_ids: list[int], type_: str, data: dict[str, An
     """`record_events`, written at once in the session's transaction rather than at its
     next flush (for a caller whose transaction writes already): one statement for the
     events, and one for their deliveries when the organisations have webhooks."""
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_!r}")
+    _check_type(type_)
     rows = [{"organisation_id": org, "type": type_, "data": data} for org in organisation_ids]
     webhooks = _active_webhooks(organisation_ids)
     events = Event.__table__  # Core statements: the ORM's bulk insert costs more than them
@@ -93,21 +96,16 @@ def events_written_with(organisation_ids: list[ColumnElement[int]]) -> tuple[CTE
     their webhooks' deliveries.
 
     The statement binds `event_type`, `event_data`, `event_at` and `event_uuid_<n>` for the
-    n-th organisation (`event_values`). The casts are PostgreSQL's: a parameter in a SELECT
-    list has no type of its own.
+    n-th organisation (`event_values`).
     """
     events = Event.__table__
-
-    def typed(name: str, column: Any) -> ColumnElement[Any]:
-        return cast(bindparam(name, type_=column.type), column.type)
-
     rows = [
         select(
-            typed(f"event_uuid_{n}", events.c.uuid),
+            parameter_as(f"event_uuid_{n}", events.c.uuid),
             organisation_id,
-            typed("event_type", events.c.type),
-            typed("event_data", events.c.data),
-            typed("event_at", events.c.created_at),
+            parameter_as("event_type", events.c.type),
+            parameter_as("event_data", events.c.data),
+            parameter_as("event_at", events.c.created_at),
         )
         for n, organisation_id in enumerate(organisation_ids)
     ]
@@ -125,8 +123,8 @@ def events_written_with(organisation_ids: list[ColumnElement[int]]) -> tuple[CTE
             written.c.id,
             literal(DeliveryState.pending, deliveries.c.state.type),
             literal(0),
-            typed("event_at", deliveries.c.next_attempt_at),
-            typed("event_at", deliveries.c.created_at),
+            parameter_as("event_at", deliveries.c.next_attempt_at),
+            parameter_as("event_at", deliveries.c.created_at),
         )
         .join_from(written, webhooks, webhooks.c.organisation_id == written.c.organisation_id)
         .where(webhooks.c.active.is_(True)),
@@ -136,8 +134,7 @@ def events_written_with(organisation_ids: list[ColumnElement[int]]) -> tuple[CTE
 
 def event_values(count: int, type_: str, data: dict[str, Any]) -> dict[str, Any]:
     """The values `events_written_with` binds, for `count` organisations."""
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_!r}")
+    _check_type(type_)
     values = {"event_type": type_, "event_data": data, "event_at": utcnow()}
     return values | {f"event_uuid_{n}": uuid.uuid4() for n in range(count)}
 

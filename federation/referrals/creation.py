@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, bindparam, cast, insert, select
+from sqlalchemy import Insert, Select, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
-from coalition.database import as_loaded, utcnow
+from coalition.database import as_loaded, parameter_as, utcnow
 from coalition.extensions import db
 from federation.events.services import event_values, events_written_with, write_events_now
 from federation.referrals import privacy
@@ -96,7 +96,7 @@ def _one_statement() -> Select:
             ["referral_id", *(c.name for c in _MOVE_COLUMNS)],
             select(
                 referral.c.id,
-                *(cast(bindparam(f"move_{c.name}", type_=c.type), c.type) for c in _MOVE_COLUMNS),
+                *(parameter_as(f"move_{c.name}", c) for c in _MOVE_COLUMNS),
             ),
         )
         .returning(_MOVES.c.id, _MOVES.c.referral_id)

@@ -150,22 +150,37 @@ def _move_values(
     }
 
 
-def _record_move(referral: Referral, previous: Status | None, *move: Any) -> None:
+def _record_move(
+    referral: Referral,
+    previous: Status | None,
+    side: Side,
+    actor: User | None,
+    client_id: str | None,
+) -> None:
     """Add the move from `previous` to the referral's status now (with its reason and
     outcome) to its timeline, written at the next flush."""
-    values = _move_values(referral.status, previous, *move, referral.reason, referral.outcome)
+    values = _move_values(
+        referral.status,
+        previous,
+        side,
+        actor,
+        client_id,
+        reason=referral.reason,
+        outcome=referral.outcome,
+    )
     referral.transitions.append(ReferralTransition(**values))
 
 
+def _event_data(programme: Programme, status: Status, **extra: Any) -> dict[str, Any]:
+    """What a referral's event says besides the referral's id (ids and codes of the
+    platform only)."""
+    return {"programme_id": str(programme.uuid), "status": str(status), **extra}
+
+
 def _emit(referral: Referral, type_: str, **extra: Any) -> None:
-    """The event on both sides' feeds (ids and codes of the platform only), written with
-    the transaction's other work."""
-    data = {
-        "referral_id": str(referral.uuid),
-        "programme_id": str(referral.programme.uuid),
-        "status": str(referral.status),
-        **extra,
-    }
+    """The event on both sides' feeds, written with the transaction's other work."""
+    data = _event_data(referral.programme, referral.status, **extra)
+    data = {"referral_id": str(referral.uuid), **data}
     record_events([referral.sender_id, referral.receiver_id], type_, data)
 
 
@@ -228,7 +243,7 @@ def send_referral(
     first_move = _move_values(Status.requested, None, Side.sender, actor, client_id)
     # the referral, its first move and its events are written now (its audit entry at
     # commit with the call's own): nothing is left for the flush
-    event = {"programme_id": str(programme.uuid), "status": str(Status.requested)}
+    event = _event_data(programme, Status.requested)
     referral = write_new_referral(values, first_move, event)
     # the answer names the programme and both sides: it has them without a query
     for name, value in (("programme", programme), ("sender", sender), ("receiver", receiver)):
