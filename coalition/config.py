@@ -189,6 +189,11 @@ def load_config(
         #: "text" (one readable line per record) or "json" (one JSON object per line)
         "LOG_FORMAT": env.get("LOG_FORMAT", "text").strip().lower(),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
+        #: INFO lines (a request's line) are written in batches at most this many seconds
+        #: apart, warnings and errors at once (0: every line at once, as in development)
+        "LOG_BATCH_SECONDS": float(
+            env.get("LOG_BATCH_SECONDS") or (0.5 if platform_env == "production" else 0)
+        ),
         #: the bearer token /metrics asks for; without one it answers loopback callers only
         "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
         #: prometheus-client's multi-process folder (gunicorn.conf.py sets it for its workers)

@@ -49,7 +49,12 @@ def init_observability(app: Flask) -> None:
     """Logging, request ids, /metrics and the core's own figures and readiness checks."""
     logs.install_record_factory()
     if not app.debug and not app.testing:
-        logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+        logs.configure_logging(
+            app.config["LOG_FORMAT"],
+            app.config["LOG_LEVEL"],
+            batch_seconds=app.config["LOG_BATCH_SECONDS"],
+        )
+        logs.spare_record_lookups()
     tracing.init_request_tracing(app)
     app.register_blueprint(views.bp)
     add_figure(app, "outbox_entries", metrics.outbox_entries)
