@@ -140,3 +140,34 @@ def test_production_refuses_the_default_pseudonym_secret(tmp_path):
     with pytest.raises(ConfigurationError, match="PSEUDONYM_SECRET"):
         check_config({**settings, "PSEUDONYM_SECRET": "too-short"})
     check_config({**settings, "PSEUDONYM_SECRET": "p" * 40})
+
+
+def test_compiled_templates_are_kept_without_a_lock(client, app):
+    # Jinja's default LRU takes a lock at each template a page includes; gunicorn's
+    # threads queued on it. The platform's templates are a fixed set: a plain dict.
+    assert client.get("/en/").status_code == 200
+    cache = app.jinja_env.cache
+    assert type(cache) is dict
+    assert any(name == "coalition/home.html" for _, name in cache)
+
+
+def test_coroutine_functions_are_still_told_apart(app):
+    def hook():
+        return "sync"
+
+    async def coroutine_hook():
+        return "async"
+
+    class Unhashable:
+        __hash__ = None
+
+        def __call__(self):
+            return "called"
+
+    assert app.ensure_sync(hook) is hook
+    assert app.ensure_sync(hook) is hook  # remembered, same answer
+    unhashable = Unhashable()
+    assert app.ensure_sync(unhashable) is unhashable
+    # a coroutine goes to async_to_sync (which needs Flask's "async" extra, not installed)
+    with pytest.raises(RuntimeError, match="async"):
+        app.ensure_sync(coroutine_hook)
