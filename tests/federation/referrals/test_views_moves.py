@@ -51,6 +51,22 @@ def test_the_receiver_rejects_with_a_reason(client, db, officer_page):
     assert "data-move=" not in html  # ended: no move left
 
 
+def _first_option(page: str, select_id: str) -> str:
+    select = re.search(rf'<select id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    return re.match(r'<option value="([^"]*)"', select.group(1)).group(1)
+
+
+def test_no_reason_or_outcome_is_chosen_for_the_officer(client, officer_page):
+    # A reason or an outcome picked in advance would be sent by a click on the button alone.
+    page = client.get(officer_page).get_data(as_text=True)
+    assert _first_option(page, "reason-rejected") == ""
+    for status in ("accepted", "in-progress"):
+        client.post(f"{officer_page}/transitions", data={"status": status})
+    page = client.get(officer_page).get_data(as_text=True)
+    assert _first_option(page, "outcome-completed") == ""
+    assert _first_option(page, "outcome-failed") == ""
+
+
 def test_the_receiver_closes_an_enrolled_referral_with_an_outcome(client, db, officer_page):
     for status in ("accepted", "in-progress"):
         assert client.post(f"{officer_page}/transitions", data={"status": status}).status_code == (
