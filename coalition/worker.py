@@ -25,7 +25,7 @@ from flask import Flask
 from coalition import outbox
 from coalition.database import writing
 from coalition.extensions import db
-from coalition.observability import job_context, start_worker_server
+from coalition.observability import job_context, start_worker_server, write_each_line_at_once
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,8 @@ def init_worker(app: Flask) -> None:
             click.echo(f"handled {run_due_jobs(app, every_job=True)} item(s)")
             return
         click.echo(f"worker running jobs: {', '.join(sorted(_jobs)) or 'none'}")
+        # A container's stop (SIGTERM) ends it without exit hooks: no line may wait.
+        write_each_line_at_once(app)
         start_worker_server(app)
         listener = Listener.for_app(app)
         if listener is not None:

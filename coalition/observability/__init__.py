@@ -42,7 +42,15 @@ __all__ = [
     "start_worker_server",
     "token_issued",
     "webhook_delivery_failures",
+    "write_each_line_at_once",
 ]
+
+
+def write_each_line_at_once(app: Flask) -> None:
+    """A long-running command that a signal ends (`flask worker`) writes every line at
+    once: batched lines would wait for exit hooks that SIGTERM never runs."""
+    if logs.configured_by_platform():
+        logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
 
 def init_observability(app: Flask) -> None:

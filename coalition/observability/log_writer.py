@@ -60,7 +60,11 @@ class BatchedStreamHandler(logging.StreamHandler):
         except Exception:  # logging's rule: a record that cannot be written never raises
             self.handleError(record)
             return
-        if record.levelno >= logging.WARNING or len(self._pending) >= self.max_lines:
+        if (
+            record.levelno >= logging.WARNING
+            or len(self._pending) >= self.max_lines
+            or self._stopped.is_set()  # closed: no timer writes it any more
+        ):
             self.flush()
         elif not self._timer_started:
             self._start_timer()
@@ -103,6 +107,8 @@ def _forget_parents_lines() -> None:
     for handler in list(_handlers):
         handler._pending.clear()
         handler._timer_started = False
+        if not handler._stopped.is_set():  # the parent's timer may have held its lock
+            handler._stopped = threading.Event()
 
 
 os.register_at_fork(after_in_child=_forget_parents_lines)

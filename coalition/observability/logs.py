@@ -17,6 +17,7 @@ SQLAlchemy hides the parameters of failed statements (`hide_parameters`).
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import sys
@@ -42,9 +43,16 @@ REQUEST_LOGGER = "coalition.requests"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s%(context)s: %(message)s"
 
 
+#: request and job ids: unique, not secret (a caller may choose its own). A generator of
+#: our own — not the global one tests seed — re-seeded from os.urandom in a forked worker;
+#: uuid4 asked the kernel at each request, and each call let the other threads in.
+_ids = random.Random()  # noqa: S311 - ids, not secrets
+os.register_at_fork(after_in_child=_ids.seed)
+
+
 def new_id() -> str:
     """A fresh request or job id (32 hexadecimal digits)."""
-    return f"{random.getrandbits(128):032x}"
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def accepted_request_id(header: str | None) -> str:

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from coalition.config import load_config
-from coalition.observability import logs
+from coalition.observability import logs, write_each_line_at_once
 from coalition.observability.log_writer import BatchedStreamHandler
 
 
@@ -46,16 +46,21 @@ def wait_for(condition, seconds: float = 5.0) -> bool:
     return condition()
 
 
-def test_info_lines_wait_for_the_interval_and_a_warning_goes_at_once(logger):
+def test_info_lines_wait_and_a_warning_goes_at_once_after_them(logger):
     stream = io.StringIO()
-    attach(logger, stream, interval=0.3)
+    attach(logger, stream, interval=60)
     logger.info("first")
     logger.info("second")
     assert stream.getvalue() == ""  # not written by the threads that logged them
     logger.warning("third")
     assert stream.getvalue() == "INFO first\nINFO second\nWARNING third\n"
-    logger.info("fourth")
-    assert wait_for(lambda: stream.getvalue().endswith("INFO fourth\n"), seconds=3)
+
+
+def test_waiting_lines_are_written_within_the_interval(logger):
+    stream = io.StringIO()
+    attach(logger, stream, interval=0.2)
+    logger.info("soon")
+    assert wait_for(lambda: stream.getvalue() == "INFO soon\n", seconds=5)
 
 
 def test_a_full_batch_is_written_without_waiting(logger):
@@ -99,6 +104,8 @@ def test_closing_writes_what_is_waiting(logger):
     assert stream.getvalue() == ""
     handler.close()  # what logging.shutdown does at exit
     assert stream.getvalue() == "INFO last words\n"
+    logger.info("after the close")  # a thread still logging: no timer is left to write it
+    assert stream.getvalue() == "INFO last words\nINFO after the close\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
@@ -114,7 +121,11 @@ def test_a_forked_child_does_not_write_its_parents_lines_again(logger, tmp_path)
                 handler.flush()
             finally:
                 os._exit(0)
-        os.waitpid(pid, 0)
+        deadline = time.monotonic() + 10
+        while (ended := os.waitpid(pid, os.WNOHANG)) == (0, 0):
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.02)
+        assert os.waitstatus_to_exitcode(ended[1]) == 0
         handler.flush()
     assert sorted(path.read_text(encoding="utf-8").splitlines()) == [
         "INFO before the fork",
@@ -122,22 +133,39 @@ def test_a_forked_child_does_not_write_its_parents_lines_again(logger, tmp_path)
     ]
 
 
-def test_a_served_platform_batches_and_development_writes_each_line():
+@pytest.fixture
+def root_logging():
+    """The root logger's handlers and the levels `configure_logging` sets, as they were."""
     root = logging.getLogger()
+    names = (None, *logs.QUIET_BELOW_INFO, *logs.QUIET_AT_INFO)
+    levels = {name: logging.getLogger(name).level for name in names}
     before = list(root.handlers)
-    try:
-        logs.configure_logging("text", "INFO", batch_seconds=0.5)
-        [handler] = [h for h in root.handlers if h.get_name() == "platform"]
-        assert isinstance(handler, BatchedStreamHandler) and handler.interval == 0.5
-        logs.configure_logging("text", "INFO", batch_seconds=0)
-        [handler] = [h for h in root.handlers if h.get_name() == "platform"]
-        assert not isinstance(handler, BatchedStreamHandler)
-    finally:
-        for handler in [h for h in root.handlers if h not in before]:
-            root.removeHandler(handler)
+    yield root
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def test_a_served_platform_batches_and_development_writes_each_line(root_logging):
+    root = root_logging
+    logs.configure_logging("text", "INFO", batch_seconds=0.5)
+    [handler] = [h for h in root.handlers if h.get_name() == "platform"]
+    assert isinstance(handler, BatchedStreamHandler) and handler.interval == 0.5
+    logs.configure_logging("text", "INFO", batch_seconds=0)
+    [handler] = [h for h in root.handlers if h.get_name() == "platform"]
+    assert not isinstance(handler, BatchedStreamHandler)
     assert load_config({"PLATFORM_ENV": "production"})["LOG_BATCH_SECONDS"] == 0.5
     assert load_config({"PLATFORM_ENV": "development"})["LOG_BATCH_SECONDS"] == 0
     assert (
         load_config({"PLATFORM_ENV": "production", "LOG_BATCH_SECONDS": "0"})["LOG_BATCH_SECONDS"]
         == 0
     )
+
+
+def test_the_worker_writes_each_line_at_once(root_logging, app):
+    # `flask worker` is ended by SIGTERM (a container's stop), which runs no exit hook
+    logs.configure_logging("text", "INFO", batch_seconds=0.5)
+    write_each_line_at_once(app)
+    [handler] = [h for h in root_logging.handlers if h.get_name() == "platform"]
+    assert not isinstance(handler, BatchedStreamHandler)
