@@ -38,8 +38,6 @@ _context: ContextVar[dict[str, str]] = ContextVar("log_context")
 #: an `X-Request-ID` a caller (or the reverse proxy) may choose: 1–128 characters of
 #: letters, digits and `._:+/=-` (UUIDs, hex, base64, nginx's $request_id); else a new one
 REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:+/=-]{0,127}")
-#: the logger of each request's line (`tracing`), written from known values only
-REQUEST_LOGGER = "coalition.requests"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s%(context)s: %(message)s"
 
 
@@ -172,20 +170,30 @@ QUIET_BELOW_INFO = ("authlib",)
 QUIET_AT_INFO = ("alembic.runtime.plugins",)
 
 
-#: arguments whose text is what they hold (an object's `str()` could print a token)
-_PLAIN = (str, int, float, type(None))
+#: arguments that cannot hold a token (an object's `str()` could print one)
+_NUMBERS = (int, float, type(None))
+
+
+def _plainly_clean(record: logging.LogRecord) -> bool:
+    """The message and its arguments are text without "eyJ", or numbers: one pass, no
+    formatting (a request's line is checked at every request)."""
+    if not isinstance(record.msg, str) or "eyJ" in record.msg:
+        return False
+    for arg in record.args if isinstance(record.args, tuple) else (record.args,):
+        if isinstance(arg, str):
+            if "eyJ" in arg:
+                return False
+        elif not isinstance(arg, _NUMBERS):
+            return False
+    return True
 
 
 class _RedactTokens(logging.Filter):
     """A safety net: a token that reaches a message anyway is cut out of the line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == REQUEST_LOGGER:
-            return True  # method, endpoint, status, duration: never a token
-        args = record.args if isinstance(record.args, tuple) else (record.args,)
-        plain = isinstance(record.msg, str) and all(isinstance(a, _PLAIN) for a in args)
-        if plain and "eyJ" not in record.msg and not any("eyJ" in str(a) for a in args):
-            return True  # a request's line: no need to format the message twice to look
+        if _plainly_clean(record):
+            return True  # no need to format the message twice to look
         message = record.getMessage()
         if "eyJ" in message:
             record.msg, record.args = JWT.sub("[redacted JWT]", message), None

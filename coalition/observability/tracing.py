@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from coalition.observability import logs, metrics
 from coalition.outbox import OutboxEntry
 
-log = logging.getLogger(logs.REQUEST_LOGGER)
+log = logging.getLogger("coalition.requests")
 job_log = logging.getLogger("coalition.jobs")
 
 HEADER = "X-Request-ID"
