@@ -4,6 +4,7 @@ and the JSON pointers of invalid fields that both show beside the field."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
@@ -66,8 +67,39 @@ def _builtin_messages() -> dict[str, str]:
         "Not a valid date.": _("Enter a date as YYYY-MM-DD."),
         "Invalid input type.": _("Expected an object."),
         "Invalid value.": _("Invalid value."),
+        "Not a valid UUID.": _("Not a valid UUID."),
+        "Not a valid datetime.": _("Not a valid datetime."),
+        "Not a valid aware datetime.": _("Not a valid aware datetime."),
         "Special numeric values (nan or infinity) are not permitted.": _("Enter a number."),
     }
+
+
+#: marshmallow's messages that carry values, and what each says in the request's language
+_LENGTH_BETWEEN = re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.")
+_LENGTH_MAX = re.compile(r"Longer than maximum length (?P<max>\d+)\.")
+_LENGTH_MIN = re.compile(r"Shorter than minimum length (?P<min>\d+)\.")
+_ONE_OF = re.compile(r"Must be one of: (?P<choices>.*)\.")
+
+
+def _formatted_message(text: str) -> str | None:
+    """One of marshmallow's messages with values (a length, the choices) in the request's
+    language; None for any other text."""
+    if match := _LENGTH_BETWEEN.fullmatch(text):
+        return _("Length must be between %(min)s and %(max)s.", **match.groupdict())
+    if match := _LENGTH_MAX.fullmatch(text):
+        return _("Longer than maximum length %(max)s.", **match.groupdict())
+    if match := _LENGTH_MIN.fullmatch(text):
+        return _("Shorter than minimum length %(min)s.", **match.groupdict())
+    if match := _ONE_OF.fullmatch(text):
+        return _("Must be one of: %(choices)s.", **match.groupdict())
+    return None
+
+
+def translated_message(text: str, builtin: dict[str, str] | None = None) -> str:
+    """A validation message in the request's language: marshmallow's own (English) ones
+    translated, ours (already translated) as they are."""
+    builtin = _builtin_messages() if builtin is None else builtin
+    return builtin.get(text) or _formatted_message(text) or text
 
 
 def _escape(token: Any) -> str:
@@ -90,8 +122,9 @@ def error_pointers(messages: Any, prefix: str = "") -> list[dict[str, str]]:
             for item in node:
                 walk(item, pointer)
         else:
-            text = str(node)
-            found.append({"pointer": pointer or "/", "detail": builtin.get(text, text)})
+            found.append(
+                {"pointer": pointer or "/", "detail": translated_message(str(node), builtin)}
+            )
 
     walk(messages, prefix)
     return found

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from coalition.access import can, current_user, login_required, require
 from coalition.database import utcnow
+from coalition.errors import error_pointers
 from coalition.extensions import db
 from coalition.forms import control_character_errors
 from coalition.i18n import current_language
@@ -28,6 +29,7 @@ from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
 from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
 from federation.referrals import figures, housekeeping, services
+from federation.referrals.labels import referral_label
 from federation.referrals.schemas import (
     AGE_BANDS,
     AVAILABILITY,
@@ -48,6 +50,12 @@ from federation.referrals.states import (
 bp = Blueprint("referrals", __name__)
 #: the staff form's fields that hold a list
 LIST_FIELDS = ("languages", "goals", "availability")
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    """The pages show each code (status, reason, outcome, …) by its label."""
+    return {"referral_label": referral_label}
 
 
 def _officer_organisation(org_id: int) -> Organisation:
@@ -157,19 +165,19 @@ def _form_data(form: Any, programme: Programme | None) -> dict[str, Any]:
     }
 
 
-def _field_errors(messages: Any, prefix: str = "") -> dict[str, str]:
-    """marshmallow's messages by the form's field names (`consent_given_by`, …)."""
-    errors: dict[str, str] = {}
-    for key, value in messages.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and not all(isinstance(k, int) for k in value):
-            errors.update(_field_errors(value, f"{name}_"))
-        elif isinstance(value, dict):
-            errors[name] = " ".join(str(m) for ms in value.values() for m in ms)
-        else:
-            errors[name] = " ".join(map(str, value))
-    errors["consent_given_on"] = errors.pop("consent_given_at", errors.get("consent_given_on", ""))
-    return {k: v for k, v in errors.items() if v}
+def _field_errors(messages: Any, form: Any) -> dict[str, str]:
+    """marshmallow's messages by the form's field names (`consent_given_by`, …), in the
+    page's language; a field left empty is said to be required, whatever rule it broke."""
+    errors: dict[str, list[str]] = {}
+    for item in error_pointers(messages):
+        # `/consent/given_by` → `consent_given_by`; `/languages/0` → `languages`
+        name = "_".join(p for p in item["pointer"].strip("/").split("/") if not p.isdigit())
+        name = "consent_given_on" if name == "consent_given_at" else name
+        errors.setdefault(name, []).append(item["detail"])
+    return {
+        name: _("This field is required.") if not form.get(name) else " ".join(details)
+        for name, details in errors.items()
+    }
 
 
 def _form_page(organisation: Organisation, form: Any, errors: dict[str, str], status: int = 200):
@@ -184,7 +192,7 @@ def _form_page(organisation: Organisation, form: Any, errors: dict[str, str], st
         countries=COUNTRIES,
         languages={code: label_in(SPOKEN_LANGUAGES, code, lang) for code in SPOKEN_LANGUAGES},
         goals={code: label_in(THEMES, code, lang) for code in THEMES},
-        availability=AVAILABILITY,
+        availability={code: referral_label("availability", code) for code in AVAILABILITY},
         consent_givers=CONSENT_GIVERS,
         today=date.today().isoformat(),
     ), status
@@ -218,7 +226,7 @@ def send_referral(org_id: int):
     try:
         data = ReferralSchema().load(_form_data(request.form, programme))
     except ValidationError as error:
-        errors = _field_errors(error.messages)
+        errors = _field_errors(error.messages, request.form)
     if errors := {**errors, **control_character_errors()}:
         return _form_page(organisation, request.form, errors, 422)
     try:
@@ -288,7 +296,7 @@ def move_referral(org_id: int, referral_id: str):
         flash(error.message, "error")
         return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id)), 303
     db.session.commit()
-    flash(_("The referral is now %(status)s.", status=to), "success")
+    flash(_("The referral is now: %(status)s.", status=referral_label("status", to)), "success")
     return redirect(url_for(".referral", org_id=org_id, referral_id=referral_id))
 
 

@@ -74,7 +74,7 @@ def test_a_referral_is_sent_accepted_enrolled_and_the_sender_sees_it(live_server
     sender.get_by_label("Postcode").fill("1080")
     sender.get_by_role("group", name="Languages").get_by_label("French").check()
     sender.get_by_role("group", name="Goals").get_by_label("Employment").check()
-    sender.get_by_label("weekday_evenings").check()
+    sender.get_by_role("group", name="Availability").get_by_label("Weekday evenings").check()
     sender.get_by_label("Needs").fill("Call him at 0475 12 34 56 please")
     sender.get_by_label("by the young person").check()
     with sender.expect_navigation():
@@ -88,7 +88,7 @@ def test_a_referral_is_sent_accepted_enrolled_and_the_sender_sees_it(live_server
         sender.get_by_role("button", name="Send the referral").click()
     expect(sender.locator(".flash-success")).to_contain_text("Referral R-")
     code = re.search(r"R-[A-Z0-9]{4}-[A-Z0-9]{4}", sender.locator("h1").inner_text()).group(0)
-    expect(sender.locator("#referral-status")).to_contain_text("requested")
+    expect(sender.locator("#referral-status")).to_contain_text("Requested")
     assert_accessible(sender)
 
     # The receiving officer finds it in the inbox, accepts it and enrols the young person.
@@ -101,10 +101,16 @@ def test_a_referral_is_sent_accepted_enrolled_and_the_sender_sees_it(live_server
     expect(receiver.locator("main")).not_to_contain_text(f"case-{tag}")
     expect(receiver.locator("main")).to_contain_text("Brussels")
     assert_accessible(receiver)
-    for button, status in (("Accept", "accepted"), ("Enrol", "in-progress")):
+    for button, status, shown in (
+        ("Accept", "accepted", "Accepted"),
+        ("Enrol", "in-progress", "In progress"),
+    ):
         with receiver.expect_navigation():
             receiver.get_by_role("button", name=button).click()
-        expect(receiver.locator("#referral-status")).to_contain_text(status)
+        expect(receiver.locator("#referral-status [data-status]")).to_have_attribute(
+            "data-status", status
+        )
+        expect(receiver.locator("#referral-status")).to_contain_text(shown)
         assert_accessible(receiver)
 
     # The sender sees the new status in its outbox and in the timeline.
@@ -113,5 +119,5 @@ def test_a_referral_is_sent_accepted_enrolled_and_the_sender_sees_it(live_server
     assert_accessible(sender)
     with sender.expect_navigation():
         sender.get_by_role("link", name=code).click()
-    expect(sender.locator("#referral-status")).to_contain_text("in-progress")
-    expect(sender.locator("main table").last).to_contain_text("accepted")
+    expect(sender.locator("#referral-status")).to_contain_text("In progress")
+    expect(sender.locator("main table").last).to_contain_text("Accepted")

@@ -32,7 +32,7 @@ def _steps(db) -> int:
 
 
 def _timeline_row(html: str) -> tuple[str, str, str]:
-    """The last timeline row's from, to and reason or outcome."""
+    """The last timeline row's from, to and reason or outcome, as the page shows them."""
     cells = re.findall(r'<td data-label="(From|To|Reason or outcome)">([^<]*)</td>', html)
     return tuple(value for _, value in cells[-3:])
 
@@ -46,8 +46,10 @@ def test_the_receiver_rejects_with_a_reason(client, db, officer_page):
     assert response.status_code == 302
     assert tuple(_stored(db)) == (Status.rejected, "not_eligible", None)
     html = client.get(officer_page).get_data(as_text=True)
-    assert 'data-status="rejected"' in html and "(not_eligible)" in html
-    assert _timeline_row(html) == ("requested", "rejected", "not_eligible")
+    assert (
+        'data-status="rejected"' in html and '<span data-reason="not_eligible">Not eligible' in html
+    )
+    assert _timeline_row(html) == ("Requested", "Rejected", "Not eligible")
     assert "data-move=" not in html  # ended: no move left
 
 
@@ -80,8 +82,8 @@ def test_the_receiver_closes_an_enrolled_referral_with_an_outcome(client, db, of
     assert response.status_code == 302
     assert tuple(_stored(db)) == (Status.completed, None, "job")
     html = client.get(officer_page).get_data(as_text=True)
-    assert 'data-status="completed"' in html and "— job" in html
-    assert _timeline_row(html) == ("in-progress", "completed", "job")
+    assert 'data-status="completed"' in html and '<span data-outcome="job">Found a job' in html
+    assert _timeline_row(html) == ("In progress", "Completed", "Found a job")
 
 
 @pytest.mark.parametrize(
