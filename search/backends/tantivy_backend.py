@@ -24,11 +24,11 @@ from typing import Any
 import tantivy
 
 from search.analysis import analyze, edit_distance, fold, squeeze_repeats
-from search.backends import interface
+from search.backends import interface, tantivy_facets
 from search.backends import tantivy_queries as queries
 from search.backends.interface import BackendResults, DocHit, Near, SearchUnavailable
 from search.backends.tantivy_schema import SCHEMA, open_index, stored_document, tantivy_document
-from search.query import SearchParams
+from search.query import FACETS, SearchParams
 
 log = logging.getLogger(__name__)
 
@@ -186,15 +186,16 @@ class TantivyBackend:
         """Text, filters, facets (each without its own filter), geo, sort and one page."""
         searcher = self._live().searcher()
         text = queries.text_query(searcher, params.q)
+        # what only counts or sorts by a column needs no scores: the matching form
+        matching = text.matching if text else None
         conditions = interface.index_filters(params)
         near = conditions.get("near")
-        geo = queries.distances(searcher, near, text) if isinstance(near, Near) else None
-        near_ids = sorted(geo) if geo is not None else None
+        nearby = queries.distances(searcher, near, matching) if isinstance(near, Near) else None
+        geo = nearby.distances if nearby is not None else None
         filters = {
-            name: queries.filter_query(condition, near_ids)
-            for name, condition in conditions.items()
+            name: queries.filter_query(condition, nearby) for name, condition in conditions.items()
         }
-        base = [text] if text else []
+        base = [matching] if matching else []
         query = queries.all_of(base + list(filters.values()))
         offset = (params.page - 1) * params.per_page
         results = BackendResults()
@@ -219,7 +220,8 @@ class TantivyBackend:
                 )
                 page = found.hits
             else:
-                ranked = queries.ranked_by_freshness(query)
+                ranking = queries.all_of([text.scored, *filters.values()]) if text else query
+                ranked = queries.ranked_by_freshness(ranking)
                 found = searcher.search(ranked, limit=params.per_page, offset=offset)
                 page = found.hits
             results.total = found.count
@@ -233,7 +235,10 @@ class TantivyBackend:
                     )
                 )
             if facets:
-                results.facets = queries.facets(searcher, base, filters, found.count)
+                unfaceted = [q for name, q in filters.items() if name not in FACETS]
+                results.facets = tantivy_facets.facets(
+                    searcher, queries.all_of(base + unfaceted), conditions, found.count
+                )
         except ValueError as error:
             raise SearchUnavailable(f"tantivy search failed: {error}") from error
         return results

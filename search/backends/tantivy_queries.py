@@ -1,10 +1,13 @@
-"""tantivy queries: the query text, the filters, distances, freshness and facets.
+"""tantivy queries: the query text, the filters, distances and freshness (the facets are
+`tantivy_facets`).
 
 Functions of a searcher and the engine-neutral parts of a search (`search.backends.interface`);
 `TantivyBackend.search` puts them together.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import tantivy
 from tantivy import Occur, Query
@@ -24,9 +27,7 @@ from search.backends.interface import AgeWithin, AnyTerm, AtMost, Condition, Nea
 from search.backends.tantivy_schema import GEO_COLUMNS, SCHEMA, GeoColumns, stored_document
 from search.documents import PLACE_BOOST, PLACE_FIELD, TEXT_FIELDS, fresh_since
 from search.geo import bounding_box, nearest_km
-from search.query import FACETS
 
-FACET_SIZE = 50
 #: the score a programme confirmed recently adds (it ranks above a stale one)
 FRESHNESS_BOOST = 0.5
 
@@ -43,20 +44,35 @@ def all_of(parts: list[Query]) -> Query:
     return Query.boolean_query([(Occur.Must, p) for p in parts])
 
 
-def _term_clauses(searcher: tantivy.Searcher, word: str) -> tuple[list, bool]:
-    """A word's term queries on every text field and on the place names, and whether any
-    field holds the word."""
+class TextQuery(NamedTuple):
+    """A query text's two forms: `scored` ranks (boosts per field and synonym, a bonus for
+    every word), `matching` finds the same programmes with none of that (a flat union of
+    term queries per word), which tantivy evaluates in about half the time: the counts
+    (facets, distances, sorts by date or distance) need only which programmes match."""
+
+    scored: Query
+    matching: Query
+
+
+def _term_clauses(searcher: tantivy.Searcher, word: str) -> list[tuple[float, Query]]:
+    """A word's term queries on every text field and on the place names, each with the
+    field's boost; none on a field that never holds the term (it adds a scorer only)."""
     clauses = []
     for name, (lang, boost) in (*TEXT_FIELDS.items(), (PLACE_FIELD, ("plain", PLACE_BOOST))):
         for term in analyze_word(word, lang):
-            # a field that never holds the term adds nothing but a scorer to run
             if searcher.doc_freq(name, term) > 0:
-                query = Query.boost_query(Query.term_query(SCHEMA, name, term), boost)
-                clauses.append((Occur.Should, query))
-    return clauses, bool(clauses)
+                clauses.append((boost, Query.term_query(SCHEMA, name, term)))
+    return clauses
 
 
-def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
+def _any(queries: list[Query]) -> Query:
+    """Documents matching one of `queries` (at least one)."""
+    if len(queries) == 1:
+        return queries[0]
+    return Query.boolean_query([(Occur.Should, q) for q in queries])
+
+
+def text_query(searcher: tantivy.Searcher, q: str) -> TextQuery | None:
     """Enough words must match some field (`required_matches`); typos match fuzzily.
 
     Each word also matches its synonyms (`variants`). Fuzzy automata are costly in
@@ -64,47 +80,56 @@ def text_query(searcher: tantivy.Searcher, q: str) -> Query | None:
     folded), and only an unknown word (a typo) gets one fuzzy query, on the unstemmed
     `vocab` field that holds every text.
     """
-    groups = []
+    groups, flat_groups = [], []
     for word in query_words(q):
-        alternatives, known = [], False
+        alternatives, flat = [], []
         for variant, boost in variants(word):
-            clauses, found = _term_clauses(searcher, variant)
-            known = known or found
+            clauses = _term_clauses(searcher, variant)
             if clauses:
-                query = Query.boolean_query(clauses)
+                query = Query.boolean_query(
+                    [(Occur.Should, Query.boost_query(t, b)) for b, t in clauses]
+                )
                 # the word as typed ranks above its synonyms (a boost of 1 changes nothing)
                 alternatives.append(query if boost == 1.0 else Query.boost_query(query, boost))
+                flat += [t for _b, t in clauses]
         typo = squeeze_repeats(word)
         distance = fuzzy_distance(fold(typo))
-        if not known and distance:
-            alternatives += [
+        if not flat and distance:
+            fuzzy = [
                 Query.fuzzy_term_query(SCHEMA, "vocab", term, distance, True, False)
                 for term in analyze_word(typo, "plain")
             ]
+            alternatives += fuzzy
+            flat += fuzzy
         if not alternatives:  # a word no field holds, too short for typos: nothing matches
             groups.append(Query.empty_query())
-        elif len(alternatives) == 1:
-            groups.append(alternatives[0])
-        elif alternatives:
-            # the best-matching synonym counts, not their sum
-            groups.append(Query.disjunction_max_query(alternatives))
+            flat_groups.append(Query.empty_query())
+            continue
+        # the best-matching synonym counts, not their sum
+        groups.append(
+            alternatives[0] if len(alternatives) == 1 else Query.disjunction_max_query(alternatives)
+        )
+        flat_groups.append(_any(flat))
     if not groups:
         return None
-    every = all_of(groups)
     required = required_matches(len(groups))
     if required == len(groups):
-        return every
+        return TextQuery(all_of(groups), all_of(flat_groups))
     # Any programme matching all words but one is found; one matching every word scores
     # on more clauses, and the constant bonus puts it above those matching only some.
     enough = Query.boolean_query(
         [(Occur.Should, g) for g in groups], minimum_number_should_match=required
     )
-    return Query.boolean_query(
+    scored = Query.boolean_query(
         [
             (Occur.Must, enough),
-            (Occur.Should, Query.const_score_query(every, ALL_WORDS_BOOST)),
+            (Occur.Should, Query.const_score_query(all_of(groups), ALL_WORDS_BOOST)),
         ]
     )
+    matching = Query.boolean_query(
+        [(Occur.Should, g) for g in flat_groups], minimum_number_should_match=required
+    )
+    return TextQuery(scored, matching)
 
 
 def _integer_range(name: str, low: int | None, high: int | None) -> Query:
@@ -115,49 +140,76 @@ def _float_range(name: str, low: float, high: float) -> Query:
     return Query.range_query(SCHEMA, name, tantivy.FieldType.Float, low, high)
 
 
-def filter_query(condition: Condition, near_ids: list[int] | None) -> Query:
-    """One filter as a query; `Near` as the ids `distances` found within its radius."""
+def filter_query(condition: Condition, near: NearMatch | None) -> Query:
+    """One filter as a query; `Near` as `distances` found it."""
     match condition:
         case Term(field, value):
             return Query.term_query(SCHEMA, field, value)
         case AnyTerm(field, values):
-            return Query.term_set_query(SCHEMA, field, list(values))
+            # a term set costs a fixed quarter of a millisecond, a few term queries much
+            # less; the same constant score as a term set's (a filter does not rank)
+            terms = [Query.term_query(SCHEMA, field, value) for value in values]
+            return Query.const_score_query(_any(terms), 1.0)
         case AgeWithin(age):
             return all_of(
                 [_integer_range("age_min", None, age), _integer_range("age_max", age, None)]
             )
         case Near():
-            return Query.term_set_query(SCHEMA, "id", near_ids) if near_ids else Query.empty_query()
+            return near.query if near is not None else Query.empty_query()
         case AtMost(field, value):
             return _integer_range(field, None, value)
     raise TypeError(f"unknown filter {condition!r}")
 
 
-def distances(
-    searcher: tantivy.Searcher, near: Near, among: Query | None = None
-) -> dict[int, float | None]:
+class NearMatch(NamedTuple):
+    """The programmes a `Near` filter keeps (among those of the text): their distances, and
+    a query that finds exactly them where it goes with the text."""
+
+    distances: dict[int, float | None]
+    query: Query
+
+
+#: up to this many ids, term queries; beyond, a term set (a fixed quarter of a millisecond)
+FEW_IDS = 64
+
+
+def distances(searcher: tantivy.Searcher, near: Near, among: Query | None = None) -> NearMatch:
     """Programme id → distance of its nearest place (of `near.places`) within the radius
     of `near`; with `near.online`, also every programme online at its nearest place's
     distance, whatever it is (None: it has no place). With `among` (the query's text),
     only the programmes it finds: every query the filter goes into has the text too, and
-    a text found in few programmes leaves few to measure."""
+    a text found in few programmes leaves few to measure.
+
+    The query is the radius's bounding box without the programmes of the box found
+    farther (its corners hold about a fifth of it), or online: cheap column ranges and a
+    few ids, where the ids of every programme within the radius made a term set that
+    tantivy evaluated at a cost of its own in each query it went into."""
     lat, lon = near.origin
     columns = GEO_COLUMNS[near.places]
     south, north, west, east = bounding_box(lat, lon, near.radius_km)
     within = [among] if among is not None else []
-    box = all_of(
-        [*within, _float_range(columns.lat, south, north), _float_range(columns.lon, west, east)]
-    )
-    found: dict[int, float | None] = {
-        doc_id: km
-        for doc_id, km in _nearest(searcher, box, near, columns).items()
-        if km is not None and km <= near.radius_km
-    }
+    area = [_float_range(columns.lat, south, north), _float_range(columns.lon, west, east)]
+    found: dict[int, float | None] = {}
+    farther = []
+    for doc_id, km in _nearest(searcher, all_of([*within, *area]), near, columns).items():
+        if km is not None and km <= near.radius_km:
+            found[doc_id] = km
+        else:
+            farther.append(doc_id)
+    box = [(Occur.Must, q) for q in area]
+    places = [Query.boolean_query(box + ([(Occur.MustNot, _ids(farther))] if farther else []))]
     if near.online:
-        online = all_of([*within, Query.term_query(SCHEMA, near.online, "1")])
-        for doc_id, km in _nearest(searcher, online, near, columns).items():
+        online = Query.term_query(SCHEMA, near.online, "1")
+        for doc_id, km in _nearest(searcher, all_of([*within, online]), near, columns).items():
             found.setdefault(doc_id, km)
-    return found
+        places.append(online)
+    return NearMatch(found, _any(places) if found else Query.empty_query())
+
+
+def _ids(ids: list[int]) -> Query:
+    if len(ids) > FEW_IDS:
+        return Query.term_set_query(SCHEMA, "id", sorted(ids))
+    return _any([Query.term_query(SCHEMA, "id", doc_id) for doc_id in ids])
 
 
 def _nearest(
@@ -194,27 +246,3 @@ def ranked_by_freshness(query: Query) -> Query:
     return Query.boolean_query(
         [(Occur.Must, query), (Occur.Should, Query.const_score_query(fresh, FRESHNESS_BOOST))]
     )
-
-
-def facets(
-    searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query], total: int
-) -> dict[str, list[tuple[str, int]]]:
-    """Facet counts; a facet's own filter is left out of its counts (post_filter style).
-    The facets without a filter of their own count the search's `total` hits: none to
-    count when it found nothing."""
-    shared = [name for name in FACETS if name not in filters]
-    counts: dict[str, list[tuple[str, int]]] = {} if total else {name: [] for name in shared}
-    groups = [(shared if total else [], all_of(base + list(filters.values())))]
-    for name in FACETS:
-        if name in filters:
-            others = [q for key, q in filters.items() if key != name]
-            groups.append(([name], all_of(base + others)))
-    for names, query in groups:
-        if not names:
-            continue
-        aggs = {n: {"terms": {"field": n, "size": FACET_SIZE}} for n in names}
-        answer = searcher.aggregate(query, aggs)
-        for n in names:
-            buckets = answer.get(n, {}).get("buckets", [])
-            counts[n] = [(b["key"], int(b["doc_count"])) for b in buckets]
-    return counts

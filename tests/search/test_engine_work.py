@@ -7,10 +7,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from search.backends import elasticsearch_queries
+from search.backends import elasticsearch_queries, tantivy_facets
 from search.backends import tantivy_queries as queries
-from search.backends.interface import index_filters
-from search.backends.tantivy_schema import SCHEMA, open_index, tantivy_document
+from search.backends.interface import AnyTerm, index_filters
+from search.backends.tantivy_schema import SCHEMA, open_index, stored_document, tantivy_document
 from search.query import FACETS
 from search.services import get_backend, parse_search_params, search_programmes
 from tests.contract.corpus import corpus_documents
@@ -39,19 +39,42 @@ def _searcher(tmp_path):
 
 def test_a_search_that_found_nothing_counts_only_its_filtered_facets(tmp_path):
     searcher = _searcher(tmp_path)
-    theme = queries.Query.term_query(SCHEMA, "theme", "employment")
+    theme = {"theme": AnyTerm("theme", ("employment",))}
     nothing = queries.Query.term_query(SCHEMA, "format", "no-such-format")
 
     counting = CountingSearcher(searcher)
-    counts = queries.facets(counting, [nothing], {"theme": theme}, total=0)
+    counts = tantivy_facets.facets(counting, nothing, theme, total=0)
     assert counting.aggregations == 1  # the theme facet, counted without its own filter
     assert counts["theme"] == []  # nothing matches the text, whatever the theme
     assert all(counts[name] == [] for name in FACETS if name != "theme")
 
+
+def test_every_facet_is_counted_in_one_call_each_without_its_own_filter(tmp_path):
+    searcher = _searcher(tmp_path)
     counting = CountingSearcher(searcher)
-    counts = queries.facets(counting, [], {"theme": theme}, total=3)
-    assert counting.aggregations == 2  # the shared group and the theme's own
-    assert dict(counts["theme"])["employment"] == 3
+    both = {"theme": AnyTerm("theme", ("employment",)), "cost": AnyTerm("cost", ("free",))}
+    counts = tantivy_facets.facets(counting, queries.all_of([]), both, total=3)
+    assert counting.aggregations == 1  # the text is evaluated once for all the facets
+    everything = queries.all_of([])
+    assert counts["theme"] == _counted(searcher, everything, "theme", cost="free")
+    assert counts["cost"] == _counted(searcher, everything, "cost", theme="employment")
+    assert counts["format"] == _counted(
+        searcher, everything, "format", theme="employment", cost="free"
+    )
+
+
+def _counted(searcher, query, facet: str, **filters: str) -> list[tuple[str, int]]:
+    """The counts of `facet` under `filters`, one term query per value (as a reader would)."""
+    found = queries.all_of(
+        [query, *(queries.Query.term_query(SCHEMA, f, v) for f, v in filters.items())]
+    )
+    hits = searcher.search(found, limit=1000).hits
+    counted: dict[str, int] = {}
+    for _score, address in hits:
+        values = stored_document(searcher, address).get(facet) or []
+        for value in [values] if isinstance(values, str) else values:
+            counted[value] = counted.get(value, 0) + 1
+    return sorted(counted.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 def test_elasticsearch_is_asked_for_no_aggregation_without_facets(api_app):

@@ -1,0 +1,85 @@
+"""The embedded engine's facet counts are exact: across segments for a facet of many values,
+for a value outside a facet's list (counted on the text column), and under a filter whose
+value needs escaping in the query string."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from search.backends import tantivy_facets
+from search.backends import tantivy_queries as queries
+from search.backends.interface import AnyTerm, Term
+from search.backends.tantivy_schema import open_index, tantivy_document
+from tests.contract.corpus import corpus_documents
+
+EVERYTHING = queries.all_of([])
+
+
+@pytest.fixture
+def template():
+    """An index document of the contract corpus to copy."""
+    return corpus_documents()[0]
+
+
+def _index(tmp_path, *segments: list[dict]):
+    """An index with one segment per list of documents (one commit each)."""
+    index = open_index(tmp_path)
+    for docs in segments:
+        writer = index.writer(heap_size=15_000_000, num_threads=1)
+        for doc in docs:
+            writer.add_document(tantivy_document(doc))
+        writer.commit()
+        writer.wait_merging_threads()
+    index.reload()
+    return index.searcher()
+
+
+def _doc(template: dict, doc_id: int, **fields) -> dict:
+    doc = copy.deepcopy(template)
+    doc.update(id=doc_id, **fields)
+    return doc
+
+
+def test_a_facet_of_many_values_is_counted_exactly_across_segments(tmp_path, template):
+    # The first segment holds 700 cities once each and "Zele" once; the second "Zele"
+    # again. A segment that reports only its top values (tantivy's default: ten times the
+    # size asked; ties in the order of the names) leaves the first "Zele" out, and the
+    # count says 1.
+    first = [_doc(template, i, city=[f"City {i:04d}"]) for i in range(1, 701)]
+    first.append(_doc(template, 701, city=["Zele"]))
+    second = [_doc(template, 702, city=["Zele"]), _doc(template, 703, city=["Aalter"])]
+    searcher = _index(tmp_path, first, second)
+    assert searcher.num_segments == 2
+    counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=703)
+    assert counts["city"][0] == ("Zele", 2)
+    assert len(counts["city"]) == tantivy_facets.FACET_SIZE
+
+
+def test_a_value_outside_a_facets_list_is_counted_on_the_text(tmp_path, template):
+    docs = [
+        _doc(template, 1, province=["Paris"], theme=["employment"]),
+        _doc(template, 2, province=["Antwerp", "Paris"], theme=["employment", "digital"]),
+        _doc(template, 3, province=["Antwerp"], theme=["digital"]),
+    ]
+    searcher = _index(tmp_path, docs)
+    counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=3)
+    assert counts["province"] == [("Antwerp", 2), ("Paris", 2)]
+    assert counts["theme"] == [("digital", 2), ("employment", 2)]  # from its column of bits
+    theme = {"theme": AnyTerm("theme", ("digital",))}
+    counts = tantivy_facets.facets(searcher, EVERYTHING, theme, total=2)
+    assert counts["province"] == [("Antwerp", 2), ("Paris", 1)]
+    assert counts["theme"] == [("digital", 2), ("employment", 2)]  # without its own filter
+
+
+@pytest.mark.parametrize("value", ['rue "du" port', "back\\slash", "l'écluse"])
+def test_a_filter_value_is_escaped_in_the_query_string(tmp_path, template, value):
+    docs = [
+        _doc(template, 1, city_key=[value], theme=["employment"]),
+        _doc(template, 2, city_key=["elsewhere"], theme=["digital"]),
+    ]
+    searcher = _index(tmp_path, docs)
+    city = {"city": Term("city_key", value)}
+    counts = tantivy_facets.facets(searcher, EVERYTHING, city, total=1)
+    assert counts["theme"] == [("employment", 1)]
