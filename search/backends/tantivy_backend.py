@@ -17,7 +17,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 
 #: readers look for new commits at most this often (seconds)
 RELOAD_EVERY = 0.1
+#: the writer's memory (bytes): when it is full, the documents so far become a segment
+WRITER_HEAP = 50_000_000
+#: documents a reindex reads and converts at a time
+REINDEX_BATCH = 5000
 
 
 class TantivyBackend:
@@ -119,25 +123,26 @@ class TantivyBackend:
 
     # --- writing -------------------------------------------------------------------------
 
-    def _write(self, index: tantivy.Index, docs: list[dict], delete_ids: list[int]) -> set[int]:
-        """Delete and add in one commit; return the ids of the documents written."""
-        converted = []
-        for doc in docs:
-            try:
-                converted.append((int(doc["id"]), tantivy_document(doc)))
-            except (KeyError, TypeError, ValueError):
-                log.warning("search document %s rejected", doc.get("id"), exc_info=True)
+    def _write(
+        self, index: tantivy.Index, batches: Iterable[list[dict]], delete_ids: list[int]
+    ) -> set[int]:
+        """Delete and add in one commit; return the ids of the documents written. A reindex
+        writes all its batches in that one commit: its generation is then as few segments
+        as the writer's memory allows, and each query costs tantivy a scorer per segment."""
+        written: set[int] = set()
         with self._write_lock:
             try:
-                writer = index.writer(heap_size=50_000_000, num_threads=1)
+                writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
             except ValueError as error:  # another process holds the writer lock
                 raise SearchUnavailable(f"tantivy writer busy: {error}") from error
             try:
                 for doc_id in delete_ids:
                     writer.delete_documents_by_term("id", int(doc_id))
-                for doc_id, tantivy_doc in converted:
-                    writer.delete_documents_by_term("id", doc_id)
-                    writer.add_document(tantivy_doc)
+                for docs in batches:
+                    for doc_id, tantivy_doc in _converted(docs):
+                        writer.delete_documents_by_term("id", doc_id)
+                        writer.add_document(tantivy_doc)
+                        written.add(doc_id)
                 writer.commit()
                 self._checked = 0.0  # this process sees its own commit on its next search
             except Exception:
@@ -145,11 +150,11 @@ class TantivyBackend:
                 raise
             finally:
                 writer.wait_merging_threads()
-        return {doc_id for doc_id, _doc in converted}
+        return written
 
     def index(self, docs: list[dict[str, Any]]) -> set[int]:
         """Add or replace documents in one commit; return the ids written."""
-        return self._write(self._live(), docs, []) if docs else set()
+        return self._write(self._live(), [docs], []) if docs else set()
 
     def delete(self, ids: list[int]) -> set[int]:
         """Remove documents by programme id."""
@@ -160,9 +165,7 @@ class TantivyBackend:
     def reindex(self, docs: Iterable[dict[str, Any]]) -> int:
         """Build a new generation, switch `CURRENT` to it, drop generations before the last."""
         generation, index = self._new_generation()
-        count = 0
-        for batch in interface.batched(docs, 5000):
-            count += len(self._write(index, batch, []))
+        count = len(self._write(index, interface.batched(docs, REINDEX_BATCH), []))
         previous = self._read_pointer()
         self._switch(generation)
         for old in self.root.glob("gen-*"):
@@ -276,6 +279,15 @@ class TantivyBackend:
                     best = ((d, -freq), candidate)
             out.append(best[1] if best else None)
         return out
+
+
+def _converted(docs: list[dict]) -> Iterator[tuple[int, tantivy.Document]]:
+    """The documents in tantivy's form with their ids; one that cannot be is logged, left out."""
+    for doc in docs:
+        try:
+            yield int(doc["id"]), tantivy_document(doc)
+        except (KeyError, TypeError, ValueError):
+            log.warning("search document %s rejected", doc.get("id"), exc_info=True)
 
 
 def _km_or_inf(km: float | None) -> float:

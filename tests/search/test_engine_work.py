@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from search.backends import elasticsearch_queries, tantivy_facets
+from search.backends import elasticsearch_queries, tantivy_backend, tantivy_facets
 from search.backends import tantivy_queries as queries
 from search.backends.interface import AnyTerm, index_filters
 from search.backends.tantivy_schema import SCHEMA, open_index, stored_document, tantivy_document
@@ -102,3 +102,15 @@ def test_the_zero_hit_advice_asks_for_totals_only(api_app, monkeypatch):
     assert results.total == 0 and results.relaxed_filter
     assert calls[0] is True and len(calls) > 1
     assert not any(calls[1:])
+
+
+def test_a_reindex_writes_its_batches_in_one_commit(tmp_path, monkeypatch):
+    """A query costs tantivy a scorer per segment: a reindex that committed each batch
+    left one segment per batch."""
+    monkeypatch.setattr(tantivy_backend, "REINDEX_BATCH", 3)
+    backend = tantivy_backend.TantivyBackend(str(tmp_path))
+    docs = corpus_documents()
+    assert len(docs) > 3 * 2
+    assert backend.reindex(docs) == len(docs)
+    searcher = backend._live().searcher()
+    assert (searcher.num_segments, searcher.num_docs) == (1, len(docs))
