@@ -48,6 +48,10 @@ LABELS = {
         "weekday_evenings": _l("Weekday evenings"),
         "weekends": _l("Weekends"),
     },
+    "consent": {
+        "young_person": _l("by the young person"),
+        "legal_guardian": _l("by a legal guardian"),
+    },
     "side": {
         Side.sender: _l("Sender"),
         Side.receiver: _l("Receiver"),
@@ -58,8 +62,8 @@ LABELS = {
 
 def referral_label(kind: str, code: str | None) -> str:
     """The label of `code` among the `kind` codes (`status`, `reason`, `outcome`,
-    `availability`, `side`, `goal`, `language`) in the page's language; an unknown code as
-    it is, None as an empty text."""
+    `availability`, `consent`, `side`, `goal`, `language`) in the page's language; an
+    unknown code as it is, None as an empty text."""
     if code is None:
         return ""
     if kind == "goal":

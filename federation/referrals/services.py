@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -199,20 +200,20 @@ def send_referral(
     """
     programme, repeated = _target_and_repeat(sender, data["programme"], data["subject_ref"])
     if programme is None:
-        raise ReferralRefused(422, "No published programme has this id.", "/programme")
+        raise ReferralRefused(422, _("No published programme has this id."), "/programme")
     if programme.organisation_id == sender.id:
-        raise ReferralRefused(422, "Refer to another organisation's programme.", "/programme")
+        raise ReferralRefused(422, _("Refer to another organisation's programme."), "/programme")
     receiver = programme.organisation
     consent = data["consent"]
     if consent["recipient"] != receiver.slug:
         raise ReferralRefused(
             422,
-            "The consent must name the organisation that runs the programme.",
+            _("The consent must name the organisation that runs the programme."),
             "/consent/recipient",
         )
     if repeated:
         raise ReferralRefused(
-            409, "You already referred this person to this programme in the last 30 days."
+            409, _("You already referred this person to this programme in the last 30 days.")
         )
     place = lookup(data["postcode"], data["country"])  # the schema checked it exists
     location, km = _nearest_location(programme, place)

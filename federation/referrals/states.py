@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import gettext as _
+
 
 class Status(enum.StrEnum):
     """FHIR Task status codes (spelled as FHIR spells them)."""
@@ -94,21 +96,43 @@ def check_move(
     owner = TRANSITIONS.get((current, target))
     if side is Side.platform:
         if (current, target) != EXPIRY:
-            raise TransitionRefused(409, f"The platform cannot move {current} to {target}.")
+            raise TransitionRefused(
+                409,
+                _(
+                    "The platform cannot move %(current)s to %(target)s.",
+                    current=current,
+                    target=target,
+                ),
+            )
         return
     if owner is None:
-        raise TransitionRefused(409, f"A referral that is {current} cannot become {target}.")
+        raise TransitionRefused(
+            409,
+            _(
+                "A referral that is %(current)s cannot become %(target)s.",
+                current=current,
+                target=target,
+            ),
+        )
     if owner is not side:
-        raise TransitionRefused(403, f"Only the {owner} sets a referral {target}.")
+        raise TransitionRefused(
+            403, _("Only the %(owner)s sets a referral %(target)s.", owner=owner, target=target)
+        )
     allowed_reasons = REASONS_OF.get(target, ())
     if target is S.rejected and not reason:
-        raise TransitionRefused(422, "Give the reason for the rejection.", "/reason")
+        raise TransitionRefused(422, _("Give the reason for the rejection."), "/reason")
     if reason and reason not in allowed_reasons:
         expected = ", ".join(allowed_reasons) or "none"
-        raise TransitionRefused(422, f"Reason must be one of: {expected}.", "/reason")
+        raise TransitionRefused(
+            422, _("Reason must be one of: %(expected)s.", expected=expected), "/reason"
+        )
     allowed_outcomes = OUTCOMES_OF.get(target, ())
     if allowed_outcomes and not outcome:
-        raise TransitionRefused(422, f"Give the outcome of a {target} referral.", "/outcome")
+        raise TransitionRefused(
+            422, _("Give the outcome of a %(status)s referral.", status=target), "/outcome"
+        )
     if outcome and outcome not in allowed_outcomes:
         expected = ", ".join(allowed_outcomes) or "none"
-        raise TransitionRefused(422, f"Outcome must be one of: {expected}.", "/outcome")
+        raise TransitionRefused(
+            422, _("Outcome must be one of: %(expected)s.", expected=expected), "/outcome"
+        )

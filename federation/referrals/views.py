@@ -172,12 +172,20 @@ def _field_errors(messages: Any, form: Any) -> dict[str, str]:
     for item in error_pointers(messages):
         # `/consent/given_by` → `consent_given_by`; `/languages/0` → `languages`
         name = "_".join(p for p in item["pointer"].strip("/").split("/") if not p.isdigit())
-        name = "consent_given_on" if name == "consent_given_at" else name
+        # the form's own names: the consent's day, and the programme for its recipient
+        name = {"consent_given_at": "consent_given_on", "consent_recipient": "programme"}.get(
+            name, name
+        )
         errors.setdefault(name, []).append(item["detail"])
-    return {
-        name: _("This field is required.") if not form.get(name) else " ".join(details)
-        for name, details in errors.items()
-    }
+    return {name: _message(name, details, form) for name, details in errors.items()}
+
+
+def _message(name: str, details: list[str], form: Any) -> str:
+    if not form.get(name):
+        return _("This field is required.")
+    if name in LIST_FIELDS:  # only a tampered form sends a code the boxes do not offer
+        return _("Choose among the boxes shown.")
+    return " ".join(details)
 
 
 def _form_page(organisation: Organisation, form: Any, errors: dict[str, str], status: int = 200):

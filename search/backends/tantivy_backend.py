@@ -9,6 +9,7 @@ The schema is in `tantivy_schema`, the queries in `tantivy_queries`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import math
@@ -130,7 +131,8 @@ class TantivyBackend:
         writes all its batches in that one commit: its generation is then as few segments
         as the writer's memory allows, and each query costs tantivy a scorer per segment."""
         written: set[int] = set()
-        with self._write_lock:
+        # the live index's writes wait for each other; a new generation is this call's own
+        with self._write_lock if index is self._index else contextlib.nullcontext():
             try:
                 writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
             except ValueError as error:  # another process holds the writer lock
@@ -189,7 +191,7 @@ class TantivyBackend:
         """Text, filters, facets (each without its own filter), geo, sort and one page."""
         searcher = self._live().searcher()
         text = queries.text_query(searcher, params.q)
-        # what only counts or sorts by a column needs no scores: the matching form
+        # what only counts or sorts by a column needs no ranking: the unboosted form
         matching = text.matching if text else None
         conditions = interface.index_filters(params)
         near = conditions.get("near")

@@ -46,9 +46,10 @@ def all_of(parts: list[Query]) -> Query:
 
 class TextQuery(NamedTuple):
     """A query text's two forms: `scored` ranks (boosts per field and synonym, a bonus for
-    every word), `matching` finds the same programmes with none of that (a flat union of
-    term queries per word), which tantivy evaluates in about half the time: the counts
-    (facets, distances, sorts by date or distance) need only which programmes match."""
+    every word), `matching` finds the same programmes with none of that (a flat, unboosted
+    union of term queries per word), which tantivy evaluates in about half the time: the
+    counts (facets, distances, sorts by date or distance) need only which programmes
+    match, not how well."""
 
     scored: Query
     matching: Query
@@ -203,7 +204,10 @@ def distances(searcher: tantivy.Searcher, near: Near, among: Query | None = None
         for doc_id, km in _nearest(searcher, all_of([*within, online]), near, columns).items():
             found.setdefault(doc_id, km)
         places.append(online)
-    return NearMatch(found, _any(places) if found else Query.empty_query())
+    if not found:
+        return NearMatch(found, Query.empty_query())
+    # a filter does not rank: the same constant score for every programme it keeps
+    return NearMatch(found, Query.const_score_query(_any(places), 1.0))
 
 
 def _ids(ids: list[int]) -> Query:

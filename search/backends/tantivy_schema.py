@@ -20,22 +20,21 @@ import tantivy
 from coalition import taxonomy
 from search.analysis import LANGS, analyzer, prepare
 from search.documents import KEYWORDS, PLACE_FIELD, TEXT_FIELDS
-from search.places import PROVINCES
 
 #: integer columns of the document
 INTEGERS = ("id", "age_min", "age_max", "confirmed_days", "published_ts", "mentor_minutes")
 
 
-#: facets whose values come from a short list (under 63 values) → that list. Each is also a
-#: single-valued column `<name>_bits` (bit i: the document has the list's value i), which
+#: facets whose values are the codes of a short vocabulary (under 63) → its codes. Each is
+#: also a single-valued column `<name>_bits` (bit i: the document has code i), which
 #: tantivy counts in a tenth of the time the multi-valued text column takes
-#: (`tantivy_queries.facets`)
+#: (`tantivy_facets`). Not the provinces: the postcodes know more than a hundred (every
+#: French département), and a hit outside a list counts its facet a second time.
 FACET_BITS: dict[str, tuple[str, ...]] = {
     "theme": tuple(taxonomy.THEMES),
     "audience": tuple(taxonomy.AUDIENCES),
     "format": tuple(taxonomy.FORMATS),
     "language": tuple(taxonomy.SPOKEN_LANGUAGES),
-    "province": tuple(PROVINCES),
 }
 #: the bits of a document with a value outside the list: its facet is counted on the text
 UNLISTED = -1

@@ -381,3 +381,23 @@ def test_the_indexer_runs_as_a_background_job(app):
     from search.jobs import run_job
 
     assert _jobs["search-indexer"].run is run_job
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"q": "mentorat emploi", "near": "1000", "radius_km": "30"},
+        {"q": "jeunes", "near": "1080", "radius_km": "100"},
+        {"seeking_mentors": "1", "near": "1000", "radius_km": "100"},
+        {"seeking_mentors": "1", "q": "mentor", "near": "2000", "radius_km": "100"},
+    ],
+)
+def test_a_place_filters_the_hits_without_reordering_them(search, args):
+    """Near a place, sorted by relevance: the hits are those of the same search without the
+    place, in the same order, less those beyond the radius (a filter does not rank)."""
+    near = search(**args, sort="relevance", per_page="50")
+    kept = set(ids(near))
+    assert kept
+    everywhere = {k: v for k, v in args.items() if k not in ("near", "radius_km")}
+    ranked = [i for i in ids(search(**everywhere, per_page="50")) if i in kept]
+    assert ids(near) == ranked

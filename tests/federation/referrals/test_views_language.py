@@ -10,6 +10,16 @@ import re
 import pytest
 
 from coalition.access import Role
+from federation.referrals.labels import LABELS
+from federation.referrals.schemas import AVAILABILITY, CONSENT_GIVERS
+from federation.referrals.states import (
+    CANCEL_REASONS,
+    EXPIRED,
+    OUTCOMES,
+    REJECT_REASONS,
+    Side,
+    Status,
+)
 from tests.federation.referrals.test_views import FORM
 
 
@@ -95,8 +105,8 @@ def test_the_move_choices_and_the_confirmation_are_labels(client, receiver_page)
 @pytest.mark.parametrize(
     ("lang", "required", "length"),
     [
-        ("fr", "Ce champ est obligatoire.", "Entre 4 et 10 caractères."),
-        ("nl", "Dit veld is verplicht.", "Tussen 4 en 10 tekens."),
+        ("fr", "Ce champ est obligatoire.", "Longueur permise : de 4 à 10."),
+        ("nl", "Dit veld is verplicht.", "Toegestane lengte: van 4 tot 10."),
         ("en", "This field is required.", "Length must be between 4 and 10."),
     ],
 )
@@ -121,6 +131,25 @@ def test_a_refused_choice_in_a_list_is_said_beside_the_list(client, pair, make_u
     bad = {**FORM, "programme": str(pair.programme.uuid), "availability": ["sundays"]}
     response = client.post(url, data=bad)
     assert response.status_code == 422
-    assert re.search(
-        r'<p class="error" id="availability-error">Valeurs possibles : ', response.text
-    )
+    expected = '<p class="error" id="availability-error">Choisissez parmi les cases proposées.</p>'
+    assert expected in response.text
+
+
+def test_a_move_refused_beside_its_field_is_in_the_page_language(client, receiver_page):
+    response = client.post(f"/fr/{receiver_page}/transitions", data={"status": "rejected"})
+    assert response.status_code == 422
+    expected = '<p class="error" id="reason-rejected-error">Indiquez la raison du refus.</p>'
+    assert expected in response.text
+
+
+def test_every_code_of_the_pages_has_a_label():
+    codes = {
+        "status": list(Status),
+        "reason": [*REJECT_REASONS, *CANCEL_REASONS, EXPIRED],
+        "outcome": list(OUTCOMES),
+        "availability": list(AVAILABILITY),
+        "side": list(Side),
+        "consent": list(CONSENT_GIVERS),
+    }
+    for kind, values in codes.items():
+        assert set(values) == set(LABELS[kind]), kind
