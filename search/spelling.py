@@ -16,8 +16,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from coalition import postcodes
+from coalition.place_names import CITIES, PROVINCES
 from search.analysis import edit_distance, fold, fuzzy_distance, query_words, squeeze_repeats
-from search.places import CITIES, PROVINCES
 
 #: the shortest word that is corrected (shorter ones have too many neighbours)
 MIN_CORRECTED = 4

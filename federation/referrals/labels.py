@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from coalition import taxonomy
 from coalition.i18n import current_language
+from coalition.place_names import area_name
 from federation.referrals.states import EXPIRED, Side, Status
 
 LABELS = {
@@ -62,7 +63,7 @@ LABELS = {
 
 def referral_label(kind: str, code: str | None) -> str:
     """The label of `code` among the `kind` codes (`status`, `reason`, `outcome`,
-    `availability`, `consent`, `side`, `goal`, `language`) in the page's language; an
+    `availability`, `consent`, `side`, `goal`, `language`, `area`) in the page's language; an
     unknown code as it is, None as an empty text."""
     if code is None:
         return ""
@@ -70,6 +71,8 @@ def referral_label(kind: str, code: str | None) -> str:
         return taxonomy.label("theme", code, current_language())
     if kind == "language":
         return language_name(code, current_language())
+    if kind == "area":
+        return area_name(code, current_language())
     label = LABELS[kind].get(code)
     return str(label) if label is not None else str(code)
 

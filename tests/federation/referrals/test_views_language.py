@@ -153,3 +153,13 @@ def test_every_code_of_the_pages_has_a_label():
     }
     for kind, values in codes.items():
         assert set(values) == set(LABELS[kind]), kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "area"), [("fr", "Bruxelles"), ("nl", "Brussel"), ("en", "Brussels")]
+)
+def test_the_area_is_named_in_the_page_language(client, pair, receiver_page, lang, area):
+    page = client.get(f"/{lang}/{receiver_page}").text
+    assert re.search(rf"<dd>{area} — ", page), page
+    inbox = client.get(f"/{lang}/federation/{pair.receiver.id}/referrals").text
+    assert re.search(rf'<td data-label="[^"]+">{area} \(\d+ km\)</td>', inbox)
