@@ -9,7 +9,7 @@ counts): `coalition.impact.public` publishes them with small cells hidden.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -170,20 +170,24 @@ class Referrals:
     by_outcome: dict[str, int]
     by_quarter: dict[Quarter, int]
     received_by_quarter: dict[Quarter, int]
+    #: outcome code → its name in the request's language, where the part gives one
+    outcome_labels: dict[str, str] = field(default_factory=dict)
 
 
 def referrals(since: date | None = None) -> Referrals:
     """Referral outcomes per outcome and quarter, and referrals received per quarter."""
     by_outcome: Counter = Counter()
     by_quarter: Counter = Counter()
+    labels: dict[str, str] = {}
     for row in rows("referral_outcomes", since=since):
         by_outcome[row["outcome"]] += row["count"]
         by_quarter[(row["year"], row["quarter"])] += row["count"]
+        labels[row["outcome"]] = row.get("outcome_label") or row["outcome"]
     received: Counter = Counter()
     for row in rows("referral_demand", since=since):
         received[(row["year"], row["quarter"])] += row["count"]
     return Referrals(
-        dict(by_outcome), dict(sorted(by_quarter.items())), dict(sorted(received.items()))
+        dict(by_outcome), dict(sorted(by_quarter.items())), dict(sorted(received.items())), labels
     )
 
 

@@ -24,7 +24,8 @@ Row = Mapping[str, Any]
 #: no row names a person, and none is written per search or per referral)
 SOURCES = {
     "referral_outcomes": "completed and failed referrals: programme_id, branch_id (or None), "
-    "year, quarter, outcome, count",
+    "year, quarter, outcome, count, and optionally outcome_label (the outcome's name in the "
+    "request's language)",
     "referral_demand": "referrals received: country, postcode area of the programme's nearest "
     "branch or None, year, quarter, count — rows(since=date)",
     "search_demand": "searches made near a place, counted per day and area: day, country, "

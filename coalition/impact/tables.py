@@ -152,7 +152,8 @@ def referrals_table() -> Table:
         for q in quarters
     ]
     for outcome, count in sorted(found.by_outcome.items()):
-        rows.append([_("Outcome: %(outcome)s", outcome=outcome), "", count])
+        label = found.outcome_labels.get(outcome, outcome)
+        rows.append([_("Outcome: %(outcome)s", outcome=label), "", count])
     return Table("referrals", _("Referrals"), headers, rows)
 
 

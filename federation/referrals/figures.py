@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from coalition.branches.models import Branch
 from coalition.extensions import db
+from federation.referrals.labels import referral_label
 from federation.referrals.models import Referral
 from federation.referrals.states import Status
 
@@ -47,7 +48,8 @@ def outcome_rows(since: date | None = None) -> list[dict[str, Any]]:
         counts[(programme_id, branch_id, *_quarter(ended_at), outcome)] += 1
     keys = ("programme_id", "branch_id", "year", "quarter", "outcome")
     return [
-        dict(zip(keys, key, strict=True), count=n) for key, n in sorted(counts.items(), key=str)
+        dict(zip(keys, key, strict=True), count=n, outcome_label=referral_label("outcome", key[-1]))
+        for key, n in sorted(counts.items(), key=str)
     ]
 
 

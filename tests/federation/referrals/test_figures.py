@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from coalition.database import utcnow
@@ -45,7 +46,7 @@ def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
     )
     now = utcnow()
     quarter = (now.month - 1) // 3 + 1
-    with app.test_request_context():
+    with app.test_request_context("/en/"):
         [outcome] = rows("referral_outcomes", since=date(now.year, 1, 1))
         [demand] = rows("referral_demand", since=date(now.year, 1, 1))
         assert rows("referral_outcomes", since=date(now.year + 1, 1, 1)) == []
@@ -56,6 +57,7 @@ def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
         "quarter": quarter,
         "outcome": "not_reached",
         "count": 1,
+        "outcome_label": "Could not be reached",
     }
     assert demand == {
         "country": "BE",
@@ -65,6 +67,21 @@ def test_the_core_reads_outcomes_and_demand(app, client, pair, send):
         "quarter": quarter,
         "count": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("fr", "Issue : A trouvé un emploi"), ("nl", "Resultaat: Heeft werk gevonden")],
+)
+def test_the_impact_dashboard_names_the_outcomes_in_its_language(
+    client, pair, send, make_user, login, lang, shown
+):
+    referral_id = send().json["id"]
+    url = f"{REFERRALS}/{referral_id}/transitions"
+    client.post(url, json={"status": "accepted"}, headers=pair.receiver_headers)
+    client.post(url, json={"status": "completed", "outcome": "job"}, headers=pair.receiver_headers)
+    login(make_user(coalition_admin=True))
+    assert shown in client.get(f"/{lang}/admin/impact/").text
 
 
 def test_the_coverage_counts_a_referral_where_the_young_person_lives(app, client, pair, send):
