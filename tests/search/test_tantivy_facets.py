@@ -12,10 +12,11 @@ from werkzeug.datastructures import MultiDict
 from search.backends import tantivy_facets
 from search.backends import tantivy_queries as queries
 from search.backends.interface import AnyTerm, Term, index_filters
-from search.backends.tantivy_schema import FACET_BITS, open_index, tantivy_document
+from search.backends.tantivy_schema import FACET_BITS
 from search.query import FACETS
 from search.services import parse_search_params
 from tests.contract.corpus import corpus_documents
+from tests.search.tantivy_index import searcher_of
 
 EVERYTHING = queries.all_of([])
 
@@ -24,19 +25,6 @@ EVERYTHING = queries.all_of([])
 def template():
     """An index document of the contract corpus to copy."""
     return corpus_documents()[0]
-
-
-def _index(tmp_path, *segments: list[dict]):
-    """An index with one segment per list of documents (one commit each)."""
-    index = open_index(tmp_path)
-    for docs in segments:
-        writer = index.writer(heap_size=15_000_000, num_threads=1)
-        for doc in docs:
-            writer.add_document(tantivy_document(doc))
-        writer.commit()
-        writer.wait_merging_threads()
-    index.reload()
-    return index.searcher()
 
 
 def _doc(template: dict, doc_id: int, **fields) -> dict:
@@ -53,7 +41,7 @@ def test_a_facet_of_many_values_is_counted_exactly_across_segments(tmp_path, tem
     first = [_doc(template, i, city=[f"City {i:04d}"]) for i in range(1, 701)]
     first.append(_doc(template, 701, city=["Zele"]))
     second = [_doc(template, 702, city=["Zele"]), _doc(template, 703, city=["Aalter"])]
-    searcher = _index(tmp_path, first, second)
+    searcher = searcher_of(tmp_path, first, second)
     assert searcher.num_segments == 2
     counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=703)
     assert counts["city"][0] == ("Zele", 2)
@@ -68,7 +56,7 @@ def test_a_value_outside_a_facets_list_is_counted_on_the_text(tmp_path, template
         _doc(template, 2, audience=["refugees", "mentors"], theme=["employment", "digital"]),
         _doc(template, 3, audience=["refugees"], theme=["digital"]),
     ]
-    searcher = _index(tmp_path, docs)
+    searcher = searcher_of(tmp_path, docs)
     counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=3)
     assert counts["audience"] == [("mentors", 2), ("refugees", 2)]
     assert counts["theme"] == [("digital", 2), ("employment", 2)]  # from its column of bits
@@ -109,7 +97,7 @@ def test_a_filter_value_is_escaped_in_the_query_string(tmp_path, template, value
         _doc(template, 1, city_key=[value], theme=["employment"]),
         _doc(template, 2, city_key=["elsewhere"], theme=["digital"]),
     ]
-    searcher = _index(tmp_path, docs)
+    searcher = searcher_of(tmp_path, docs)
     city = {"city": Term("city_key", value)}
     counts = tantivy_facets.facets(searcher, EVERYTHING, city, total=1)
     assert counts["theme"] == [("employment", 1)]

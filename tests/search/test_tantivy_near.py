@@ -11,8 +11,8 @@ import pytest
 
 from search.backends import tantivy_queries as queries
 from search.backends.interface import Near
-from search.backends.tantivy_schema import open_index, tantivy_document
 from tests.contract.corpus import corpus_documents
+from tests.search.tantivy_index import searcher_of
 
 ORIGIN = (50.85, 4.35)
 RADIUS = 10.0
@@ -29,17 +29,6 @@ def _at(template: dict, doc_id: int, north_km: float, east_km: float, **fields) 
     return doc
 
 
-def _searcher(tmp_path, docs):
-    index = open_index(tmp_path)
-    writer = index.writer(heap_size=15_000_000, num_threads=1)
-    for doc in docs:
-        writer.add_document(tantivy_document(doc))
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    return index.searcher()
-
-
 def _found(searcher, query) -> set[int]:
     hits = searcher.search(query, limit=1000).hits
     return set(searcher.fast_field_values("id", [address for _score, address in hits]))
@@ -51,7 +40,7 @@ def test_the_radius_keeps_the_programmes_within_it_and_no_corner_of_its_box(tmp_
     within = [_at(template, i, 2, 3) for i in range(1, 11)]  # about 3.6 km away
     corners = [_at(template, 100 + i, 8, 8) for i in range(farther)]  # in the box, 11.3 km
     away = [_at(template, 900 + i, 40, 0) for i in range(3)]  # outside the box
-    searcher = _searcher(tmp_path, within + corners + away)
+    searcher = searcher_of(tmp_path, within + corners + away)
     near = queries.distances(searcher, Near(ORIGIN, RADIUS))
     assert set(near.distances) == set(range(1, 11))
     assert all(km == pytest.approx(3.6, abs=0.1) for km in near.distances.values())
@@ -66,7 +55,7 @@ def test_the_mentor_path_keeps_programmes_online_at_any_distance(tmp_path):
         _at(template, 3, 8, 8, mentor_online=["1"]),  # a corner, online
         _at(template, 4, 40, 0, mentor_online=["1"]),  # far away, online
     ]
-    searcher = _searcher(tmp_path, docs)
+    searcher = searcher_of(tmp_path, docs)
     near = queries.distances(searcher, Near(ORIGIN, RADIUS, "mentor_locations", "mentor_online"))
     assert set(near.distances) == {1, 3, 4}
     assert near.distances[4] == pytest.approx(40, abs=0.5)  # sorted by its distance
@@ -75,7 +64,7 @@ def test_the_mentor_path_keeps_programmes_online_at_any_distance(tmp_path):
 
 def test_a_radius_with_nothing_in_it_finds_nothing(tmp_path):
     template = corpus_documents()[0]
-    searcher = _searcher(tmp_path, [_at(template, 1, 40, 0), _at(template, 2, 8, 8)])
+    searcher = searcher_of(tmp_path, [_at(template, 1, 40, 0), _at(template, 2, 8, 8)])
     near = queries.distances(searcher, Near(ORIGIN, RADIUS))
     assert near.distances == {}
     assert _found(searcher, near.query) == set()
