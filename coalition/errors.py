@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
@@ -74,41 +75,55 @@ def _builtin_messages() -> dict[str, str]:
     }
 
 
-#: marshmallow's messages that carry values, and what each says in the request's language
-_LENGTH_BETWEEN = re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.")
-_LENGTH_MAX = re.compile(r"Longer than maximum length (?P<max>\d+)\.")
-_LENGTH_MIN = re.compile(r"Shorter than minimum length (?P<min>\d+)\.")
-_LENGTH_EQUAL = re.compile(r"Length must be (?P<equal>\d+)\.")
-_ONE_OF = re.compile(r"Must be one of: (?P<choices>.*)\.")
-_RANGE = re.compile(
-    r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+)\."
+#: marshmallow's messages that carry values (a length — of a text or of a list —, the
+#: choices, a range), each with what it says in the request's language
+_FORMATTED: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
+    (
+        re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\."),
+        lambda **v: _("Length must be between %(min)s and %(max)s.", **v),
+    ),
+    (
+        re.compile(r"Longer than maximum length (?P<max>\d+)\."),
+        lambda **v: _("Longer than maximum length %(max)s.", **v),
+    ),
+    (
+        re.compile(r"Shorter than minimum length (?P<min>\d+)\."),
+        lambda **v: _("Shorter than minimum length %(min)s.", **v),
+    ),
+    (
+        re.compile(r"Length must be (?P<equal>\d+)\."),
+        lambda **v: _("Length must be %(equal)s.", **v),
+    ),
+    (
+        re.compile(r"Must be one of: (?P<choices>.*)\."),
+        lambda **v: _("Must be one of: %(choices)s.", **v),
+    ),
+    (
+        re.compile(
+            r"Must be greater than or equal to (?P<min>\S+) and less than or equal to "
+            r"(?P<max>\S+)\."
+        ),
+        lambda **v: _(
+            "Must be greater than or equal to %(min)s and less than or equal to %(max)s.", **v
+        ),
+    ),
+    (
+        re.compile(r"Must be greater than or equal to (?P<min>\S+)\."),
+        lambda **v: _("Must be greater than or equal to %(min)s.", **v),
+    ),
+    (
+        re.compile(r"Must be less than or equal to (?P<max>\S+)\."),
+        lambda **v: _("Must be less than or equal to %(max)s.", **v),
+    ),
 )
-_RANGE_MIN = re.compile(r"Must be greater than or equal to (?P<min>\S+)\.")
-_RANGE_MAX = re.compile(r"Must be less than or equal to (?P<max>\S+)\.")
 
 
 def _formatted_message(text: str) -> str | None:
-    """One of marshmallow's messages with values (a length — of a text or of a list —, the
-    choices, a range) in the request's language; None for any other text."""
-    if match := _LENGTH_BETWEEN.fullmatch(text):
-        return _("Length must be between %(min)s and %(max)s.", **match.groupdict())
-    if match := _LENGTH_MAX.fullmatch(text):
-        return _("Longer than maximum length %(max)s.", **match.groupdict())
-    if match := _LENGTH_MIN.fullmatch(text):
-        return _("Shorter than minimum length %(min)s.", **match.groupdict())
-    if match := _LENGTH_EQUAL.fullmatch(text):
-        return _("Length must be %(equal)s.", **match.groupdict())
-    if match := _ONE_OF.fullmatch(text):
-        return _("Must be one of: %(choices)s.", **match.groupdict())
-    if match := _RANGE.fullmatch(text):
-        return _(
-            "Must be greater than or equal to %(min)s and less than or equal to %(max)s.",
-            **match.groupdict(),
-        )
-    if match := _RANGE_MIN.fullmatch(text):
-        return _("Must be greater than or equal to %(min)s.", **match.groupdict())
-    if match := _RANGE_MAX.fullmatch(text):
-        return _("Must be less than or equal to %(max)s.", **match.groupdict())
+    """One of marshmallow's messages with values in the request's language; None for any
+    other text."""
+    for pattern, translated in _FORMATTED:
+        if match := pattern.fullmatch(text):
+            return translated(**match.groupdict())
     return None
 
 

@@ -22,12 +22,11 @@ from coalition.database import utcnow
 from coalition.errors import error_pointers
 from coalition.extensions import db
 from coalition.forms import control_character_errors
-from coalition.i18n import current_language
 from coalition.members.models import Organisation
 from coalition.paging import requested_page
 from coalition.postcodes import COUNTRIES
 from coalition.programmes.models import Programme, ProgrammeStatus
-from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES, label_in
+from coalition.taxonomy import SPOKEN_LANGUAGES, THEMES
 from federation.referrals import figures, housekeeping, services
 from federation.referrals.labels import referral_label
 from federation.referrals.schemas import (
@@ -189,7 +188,6 @@ def _message(name: str, details: list[str], form: Any) -> str:
 
 
 def _form_page(organisation: Organisation, form: Any, errors: dict[str, str], status: int = 200):
-    lang = current_language()
     return render_template(
         "federation/referrals/new.html",
         organisation=organisation,
@@ -198,8 +196,8 @@ def _form_page(organisation: Organisation, form: Any, errors: dict[str, str], st
         errors=errors,
         age_bands=AGE_BANDS,
         countries=COUNTRIES,
-        languages={code: label_in(SPOKEN_LANGUAGES, code, lang) for code in SPOKEN_LANGUAGES},
-        goals={code: label_in(THEMES, code, lang) for code in THEMES},
+        languages={code: referral_label("language", code) for code in SPOKEN_LANGUAGES},
+        goals={code: referral_label("goal", code) for code in THEMES},
         availability={code: referral_label("availability", code) for code in AVAILABILITY},
         consent_givers=CONSENT_GIVERS,
         today=date.today().isoformat(),

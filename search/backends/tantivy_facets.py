@@ -62,11 +62,11 @@ def facets(
     unlisted = []
     for count in plan:
         found = _counts(count[0], _answer_of(answer, count), bits=True)
-        if found is None:
+        if found is None:  # a value outside the facet's list
             unlisted.append(count)
         else:
             counts[count[0]] = found
-    if unlisted:  # a value outside a facet's list: count those facets on their text
+    if unlisted:  # those facets are counted on their text, together
         answer = searcher.aggregate(query, _aggregations(unlisted, bits=False))
         for count in unlisted:
             counts[count[0]] = _counts(count[0], _answer_of(answer, count), bits=False) or []

@@ -1,8 +1,11 @@
-"""A tantivy index of given documents, for the tests of the embedded engine's parts."""
+"""A tantivy index of given documents, and documents made like another, for the tests of
+the embedded engine's parts."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -21,3 +24,10 @@ def searcher_of(path: Path, *segments: list[dict]) -> tantivy.Searcher:
         writer.wait_merging_threads()
     index.reload()
     return index.searcher()
+
+
+def document_like(template: dict[str, Any], doc_id: int, **fields: Any) -> dict[str, Any]:
+    """A copy of the index document `template` with the id `doc_id` and `fields` changed."""
+    doc = copy.deepcopy(template)
+    doc.update(id=doc_id, **fields)
+    return doc

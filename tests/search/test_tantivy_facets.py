@@ -4,8 +4,6 @@ value needs escaping in the query string."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -16,7 +14,7 @@ from search.backends.tantivy_schema import FACET_BITS
 from search.query import FACETS
 from search.services import parse_search_params
 from tests.contract.corpus import corpus_documents
-from tests.search.tantivy_index import searcher_of
+from tests.search.tantivy_index import document_like, searcher_of
 
 EVERYTHING = queries.all_of([])
 
@@ -27,20 +25,17 @@ def template():
     return corpus_documents()[0]
 
 
-def _doc(template: dict, doc_id: int, **fields) -> dict:
-    doc = copy.deepcopy(template)
-    doc.update(id=doc_id, **fields)
-    return doc
-
-
 def test_a_facet_of_many_values_is_counted_exactly_across_segments(tmp_path, template):
     # The first segment holds 700 cities once each and "Zele" once; the second "Zele"
     # again. A segment that reports only its top values (tantivy's default: ten times the
     # size asked; ties in the order of the names) leaves the first "Zele" out, and the
     # count says 1.
-    first = [_doc(template, i, city=[f"City {i:04d}"]) for i in range(1, 701)]
-    first.append(_doc(template, 701, city=["Zele"]))
-    second = [_doc(template, 702, city=["Zele"]), _doc(template, 703, city=["Aalter"])]
+    first = [document_like(template, i, city=[f"City {i:04d}"]) for i in range(1, 701)]
+    first.append(document_like(template, 701, city=["Zele"]))
+    second = [
+        document_like(template, 702, city=["Zele"]),
+        document_like(template, 703, city=["Aalter"]),
+    ]
     searcher = searcher_of(tmp_path, first, second)
     assert searcher.num_segments == 2
     counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=703)
@@ -52,9 +47,11 @@ def test_a_value_outside_a_facets_list_is_counted_on_the_text(tmp_path, template
     # "mentors" is no audience of the taxonomy (an older code, say): the document's column
     # of bits cannot hold it, and the audience facet is counted on its text column instead
     docs = [
-        _doc(template, 1, audience=["mentors"], theme=["employment"]),
-        _doc(template, 2, audience=["refugees", "mentors"], theme=["employment", "digital"]),
-        _doc(template, 3, audience=["refugees"], theme=["digital"]),
+        document_like(template, 1, audience=["mentors"], theme=["employment"]),
+        document_like(
+            template, 2, audience=["refugees", "mentors"], theme=["employment", "digital"]
+        ),
+        document_like(template, 3, audience=["refugees"], theme=["digital"]),
     ]
     searcher = searcher_of(tmp_path, docs)
     counts = tantivy_facets.facets(searcher, EVERYTHING, {}, total=3)
@@ -94,8 +91,8 @@ def test_every_facet_filter_is_a_term_or_a_set_of_terms(app):
 @pytest.mark.parametrize("value", ['rue "du" port', "back\\slash", "l'écluse"])
 def test_a_filter_value_is_escaped_in_the_query_string(tmp_path, template, value):
     docs = [
-        _doc(template, 1, city_key=[value], theme=["employment"]),
-        _doc(template, 2, city_key=["elsewhere"], theme=["digital"]),
+        document_like(template, 1, city_key=[value], theme=["employment"]),
+        document_like(template, 2, city_key=["elsewhere"], theme=["digital"]),
     ]
     searcher = searcher_of(tmp_path, docs)
     city = {"city": Term("city_key", value)}

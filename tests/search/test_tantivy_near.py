@@ -4,7 +4,6 @@ for many), and with the mentor path's `online`, every programme online as well."
 
 from __future__ import annotations
 
-import copy
 import math
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from search.backends import tantivy_queries as queries
 from search.backends.interface import Near
 from tests.contract.corpus import corpus_documents
-from tests.search.tantivy_index import searcher_of
+from tests.search.tantivy_index import document_like, searcher_of
 
 ORIGIN = (50.85, 4.35)
 RADIUS = 10.0
@@ -22,11 +21,9 @@ KM_LON = 1 / (111.2 * math.cos(math.radians(ORIGIN[0])))
 
 
 def _at(template: dict, doc_id: int, north_km: float, east_km: float, **fields) -> dict:
-    doc = copy.deepcopy(template)
     place = {"lat": ORIGIN[0] + north_km * KM_LAT, "lon": ORIGIN[1] + east_km * KM_LON}
-    doc.update(id=doc_id, locations=[place], mentor_locations=[place], mentor_online=[])
-    doc.update(fields)
-    return doc
+    located = {"locations": [place], "mentor_locations": [place], "mentor_online": []}
+    return document_like(template, doc_id, **{**located, **fields})
 
 
 def _found(searcher, query) -> set[int]:
