@@ -55,6 +55,11 @@ def _prepare_varied(ctx, size: int) -> dict[str, Any]:
     if indexed != size:
         ctx.flask("search", "reindex")
         ctx.http("GET", "/api/v1/programmes?q=emploi")
+    return {"lua": varied_lua(be_postcodes(ctx))}
+
+
+def be_postcodes(ctx) -> list[str]:
+    """300 Belgian postcodes of the platform's list, drawn once per bench run."""
     if "be_postcodes" not in ctx.state:
         out = ctx.python(
             "from coalition import postcodes\npostcodes._load()\n"
@@ -62,7 +67,7 @@ def _prepare_varied(ctx, size: int) -> dict[str, Any]:
         )
         codes = out.split()
         ctx.state["be_postcodes"] = random.Random(5).sample(codes, min(300, len(codes)))
-    return {"lua": varied_lua(ctx.state["be_postcodes"])}
+    return ctx.state["be_postcodes"]
 
 
 def _search_scenario(name: str, size: int, varied: bool = False) -> Scenario:

@@ -79,7 +79,7 @@ request = function()
     if math.random() < 0.15 then word = typo(word) end
     parts[#parts + 1] = word
   end
-  local path = "/api/v1/programmes?lang=" .. langs[math.random(3)]
+  local path = "{BASE}lang=" .. langs[math.random(3)]
     .. "&q=" .. escape(table.concat(parts, " "))
   for _, f in ipairs(filters) do
     if math.random() < f[1] then
@@ -101,19 +101,53 @@ def _lua_list(values: list[str]) -> str:
     return "{" + ",".join(json.dumps(v, ensure_ascii=False) for v in values) + "}"
 
 
-def varied_lua(postcodes: list[str]) -> str:
-    """The wrk script of the varied rows: every request a new combination."""
+#: the mentor path's filters a varied mentor request may add, besides the directory's
+#: (the fields of experience are the platform's taxonomy: `taxonomy.EXPERIENCE_FIELDS`)
+MENTOR_VARIED_FILTERS = (
+    (
+        0.35,
+        "experience",
+        [
+            "business",
+            "hr",
+            "finance",
+            "sales",
+            "technology",
+            "industry",
+            "logistics",
+            "health",
+            "education",
+            "social",
+            "public",
+            "law",
+            "media",
+        ],
+    ),
+    (0.25, "mentor_language", ["fr", "nl", "en"]),
+    (0.20, "mentor_hours", ["1", "2", "3", "4", "6"]),
+)
+
+
+def varied_lua(
+    postcodes: list[str],
+    base: str = "/api/v1/programmes?",
+    extra_filters: tuple = (),
+) -> str:
+    """The wrk script of the varied rows: every request a new combination, on the search
+    API (`base`, e.g. with `seeking_mentors=1&`) with the directory's filters and
+    `extra_filters` (share, parameter, values)."""
     words = [w for lang in WORDS_BY_LANG.values() for w in lang]
     filters = (
         "{"
         + ",".join(
             f"{{{share}, {json.dumps(name)}, {_lua_list(values)}}}"
-            for share, name, values in VARIED_FILTERS
+            for share, name, values in (*VARIED_FILTERS, *extra_filters)
         )
         + "}"
     )
     return (
-        VARIED_LUA.replace("{WORDS}", _lua_list(words))
+        VARIED_LUA.replace("{BASE}", base)
+        .replace("{WORDS}", _lua_list(words))
         .replace("{POSTCODES}", _lua_list(postcodes))
         .replace("{FILTERS}", filters)
     )

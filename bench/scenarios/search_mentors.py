@@ -1,6 +1,12 @@
 """The mentor path's rows: `GET /api/v1/programmes?seeking_mentors=1` and the page
 `/fr/mentor`, with varied fields of experience, languages, time, postcodes and words.
 
+`mentor_search` and `mentor_page` repeat 36 request paths (4 queries × 9 filters), so the
+answer cache serves most of them (*cached*); `mentor_search_varied` builds every request
+afresh, as the directory's `search_varied` does (1–3 random words, typos, the directory's
+filters, pages, postcodes with a radius), with random fields of experience, mentor
+languages and hours: never two alike.
+
 They run after the search part's rows (this module's name sorts after `search`), on the
 directory those rows left (at least 10,000 bench programmes; made here when run alone),
 of which one in ten is made to seek mentors with varied needs, then reindexed.
@@ -12,6 +18,8 @@ import random
 from typing import Any
 
 from bench.scenarios import Scenario, register
+from bench.scenarios.search import be_postcodes
+from bench.scenarios.search_lua import MENTOR_VARIED_FILTERS, varied_lua
 from bench.wrk import paths_lua
 
 #: one bench programme in SHARE seeks mentors
@@ -106,6 +114,16 @@ def _setup(prefix: str):
     return setup
 
 
+def _varied_setup(ctx) -> dict[str, Any]:
+    _prepare(ctx)
+    lua = varied_lua(
+        be_postcodes(ctx),
+        base="/api/v1/programmes?seeking_mentors=1&",
+        extra_filters=MENTOR_VARIED_FILTERS,
+    )
+    return {"lua": lua}
+
+
 register(
     Scenario(
         "mentor_search",
@@ -113,7 +131,18 @@ register(
         setup=_setup("/api/v1/programmes?lang=fr&seeking_mentors=1&q="),
         description="GET /api/v1/programmes?seeking_mentors=1 with facets (varied fields of "
         "experience, languages, time, postcodes and words; 1 in 10 of ≥10,000 programmes "
-        "seek mentors)",
+        "seek mentors; 36 request paths repeated: CACHED, mostly served by the answer cache)",
+    )
+)
+register(
+    Scenario(
+        "mentor_search_varied",
+        path="/api/v1/programmes",
+        setup=_varied_setup,
+        description="GET /api/v1/programmes?seeking_mentors=1 with facets, never the same "
+        "request twice (1-3 random words of fr/nl/en, 15% misspelt, random directory and "
+        "mentor filters, pages 1-4, random Belgian postcodes with radius; 1 in 10 of "
+        "≥10,000 programmes seek mentors): uncached, embedded engine",
     )
 )
 register(
