@@ -79,19 +79,34 @@ class TantivyBackend:
         (self.root / name).mkdir()
         return name, open_index(self.root / name)
 
+    def _first_generation(self) -> str:
+        """Make the first generation of an empty folder and point `CURRENT` at it, unless
+        another process did first: then theirs. The pointer is linked into place, which
+        fails when it exists, so two processes that both found no index (the web server
+        and the worker, started together) write to one generation, not each to its own
+        with one of them unseen."""
+        generation, _index = self._new_generation()
+        tmp = self.root / f".CURRENT-{uuid.uuid4().hex}"
+        tmp.write_text(generation)
+        try:
+            os.link(tmp, self._pointer())
+        except FileExistsError:
+            shutil.rmtree(self.root / generation, ignore_errors=True)
+            generation = self._read_pointer() or generation
+        except OSError:  # a file system without hard links: the plain switch
+            self._switch(generation)
+        finally:
+            tmp.unlink()
+        return generation
+
     def _live(self) -> tantivy.Index:
         """The live index, reopened when `CURRENT` changed, reloaded to see new commits."""
         if self._index is not None and time.monotonic() - self._checked < RELOAD_EVERY:
             return self._index
         with self._lock:
             try:
-                generation = self._read_pointer()
-                if generation is None:
-                    generation, index = self._new_generation()
-                    self._switch(generation)
-                    self._index, self._generation = index, generation
-                    self._meta, self._version = None, (generation, uuid.uuid4().hex)
-                elif generation != self._generation or self._index is None:
+                generation = self._read_pointer() or self._first_generation()
+                if generation != self._generation or self._index is None:
                     # meta.json is read BEFORE the index is opened or reloaded, so what the
                     # readers see is never older than what `version` claims.
                     meta = self._read_meta(generation)
