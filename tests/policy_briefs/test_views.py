@@ -283,3 +283,16 @@ def test_a_figure_no_longer_known_is_shown_beside_its_section(client, login, tea
     ).group(1)
     assert error.startswith("Unknown figure: mentors_retired_total.")
     assert f'aria-describedby="text-{section.id}-error"' in page.text
+
+
+def test_a_refused_new_section_keeps_the_text_on_a_page_styled_like_the_others(
+    client, login, team, section
+):
+    login(team.author)
+    page = client.post(
+        f"/en/staff/briefs/{section.brief_id}/sections",
+        data={"text": "We trained {{ figure: mentors_trainde }} mentors."},
+    )
+    assert page.status_code == 422
+    assert "We trained {{ figure: mentors_trainde }} mentors.</textarea>" in page.text
+    assert "css/briefs.css" in page.text  # the part's stylesheet, as on the brief's page
