@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
@@ -75,55 +74,46 @@ def _builtin_messages() -> dict[str, str]:
     }
 
 
+def N_(message: str) -> str:
+    """Mark `message` for the catalogues (Babel's `N_` keyword) without translating it."""
+    return message
+
+
 #: marshmallow's messages that carry values (a length — of a text or of a list —, the
-#: choices, a range), each with what it says in the request's language
-_FORMATTED: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
-    (
-        re.compile(r"Length must be between (?P<min>\d+) and (?P<max>\d+)\."),
-        lambda **v: _("Length must be between %(min)s and %(max)s.", **v),
-    ),
-    (
-        re.compile(r"Longer than maximum length (?P<max>\d+)\."),
-        lambda **v: _("Longer than maximum length %(max)s.", **v),
-    ),
-    (
-        re.compile(r"Shorter than minimum length (?P<min>\d+)\."),
-        lambda **v: _("Shorter than minimum length %(min)s.", **v),
-    ),
-    (
-        re.compile(r"Length must be (?P<equal>\d+)\."),
-        lambda **v: _("Length must be %(equal)s.", **v),
-    ),
-    (
-        re.compile(r"Must be one of: (?P<choices>.*)\."),
-        lambda **v: _("Must be one of: %(choices)s.", **v),
-    ),
-    (
-        re.compile(
-            r"Must be greater than or equal to (?P<min>\S+) and less than or equal to "
-            r"(?P<max>\S+)\."
-        ),
-        lambda **v: _(
-            "Must be greater than or equal to %(min)s and less than or equal to %(max)s.", **v
-        ),
-    ),
-    (
-        re.compile(r"Must be greater than or equal to (?P<min>\S+)\."),
-        lambda **v: _("Must be greater than or equal to %(min)s.", **v),
-    ),
-    (
-        re.compile(r"Must be less than or equal to (?P<max>\S+)\."),
-        lambda **v: _("Must be less than or equal to %(max)s.", **v),
-    ),
+#: choices, a range), as marshmallow writes them: each is also its own catalogue id
+_WITH_VALUES = (
+    N_("Length must be between %(min)s and %(max)s."),
+    N_("Longer than maximum length %(max)s."),
+    N_("Shorter than minimum length %(min)s."),
+    N_("Length must be %(equal)s."),
+    N_("Must be one of: %(choices)s."),
+    N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+    N_("Must be greater than or equal to %(min)s."),
+    N_("Must be less than or equal to %(max)s."),
 )
+#: a placeholder of an escaped message (`re.escape` turns `%(min)s` into `%\(min\)s`)
+_PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)s")
+
+
+def _filled(message: str) -> re.Pattern[str]:
+    """What `message` reads once marshmallow filled it in: a value is one word (a number),
+    the choices any text."""
+
+    def value(match: re.Match[str]) -> str:
+        return f"(?P<{match[1]}>" + (".+" if match[1] == "choices" else r"\S+") + ")"
+
+    return re.compile(_PLACEHOLDER.sub(value, re.escape(message)))
+
+
+_FORMATTED = tuple((_filled(message), message) for message in _WITH_VALUES)
 
 
 def _formatted_message(text: str) -> str | None:
     """One of marshmallow's messages with values in the request's language; None for any
     other text."""
-    for pattern, translated in _FORMATTED:
+    for pattern, message in _FORMATTED:
         if match := pattern.fullmatch(text):
-            return translated(**match.groupdict())
+            return _(message, **match.groupdict())
     return None
 
 

@@ -8,6 +8,7 @@ import random
 
 from bench.scenarios.search_data import WORDS_BY_LANG
 from bench.wrk import paths_lua
+from coalition.taxonomy import EXPERIENCE_FIELDS
 
 QUERIES = [
     "mentorat emploi",
@@ -102,27 +103,8 @@ def _lua_list(values: list[str]) -> str:
 
 
 #: the mentor path's filters a varied mentor request may add, besides the directory's
-#: (the fields of experience are the platform's taxonomy: `taxonomy.EXPERIENCE_FIELDS`)
 MENTOR_VARIED_FILTERS = (
-    (
-        0.35,
-        "experience",
-        [
-            "business",
-            "hr",
-            "finance",
-            "sales",
-            "technology",
-            "industry",
-            "logistics",
-            "health",
-            "education",
-            "social",
-            "public",
-            "law",
-            "media",
-        ],
-    ),
+    (0.35, "experience", list(EXPERIENCE_FIELDS)),
     (0.25, "mentor_language", ["fr", "nl", "en"]),
     (0.20, "mentor_hours", ["1", "2", "3", "4", "6"]),
 )

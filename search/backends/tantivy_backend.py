@@ -68,10 +68,14 @@ class TantivyBackend:
         except FileNotFoundError:
             return None
 
-    def _switch(self, generation: str) -> None:
+    def _pointer_to(self, generation: str) -> Path:
+        """A new pointer file naming `generation`, beside `CURRENT`, to move into its place."""
         tmp = self.root / f".CURRENT-{uuid.uuid4().hex}"
         tmp.write_text(generation)
-        os.replace(tmp, self._pointer())
+        return tmp
+
+    def _switch(self, generation: str) -> None:
+        os.replace(self._pointer_to(generation), self._pointer())
 
     def _new_generation(self) -> tuple[str, tantivy.Index]:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -86,17 +90,16 @@ class TantivyBackend:
         and the worker, started together) write to one generation, not each to its own
         with one of them unseen."""
         generation, _index = self._new_generation()
-        tmp = self.root / f".CURRENT-{uuid.uuid4().hex}"
-        tmp.write_text(generation)
+        tmp = self._pointer_to(generation)
         try:
             os.link(tmp, self._pointer())
         except FileExistsError:
             shutil.rmtree(self.root / generation, ignore_errors=True)
-            generation = self._read_pointer() or generation
+            return self._pointer().read_text().strip()  # theirs (an OSError if it is gone)
         except OSError:  # a file system without hard links: the plain switch
             self._switch(generation)
         finally:
-            tmp.unlink()
+            tmp.unlink(missing_ok=True)
         return generation
 
     def _live(self) -> tantivy.Index:
